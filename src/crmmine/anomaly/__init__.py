@@ -1,0 +1,1 @@
+"""crmmine.anomaly (under construction)."""

@@ -1,0 +1,1 @@
+"""crmmine.association (under construction)."""

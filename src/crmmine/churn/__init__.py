@@ -1,0 +1,1 @@
+"""crmmine.churn (under construction)."""

@@ -1,0 +1,1 @@
+"""crmmine.data (under construction)."""

@@ -1,0 +1,1 @@
+"""crmmine.report (under construction)."""

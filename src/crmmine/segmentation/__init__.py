@@ -1,0 +1,1 @@
+"""crmmine.segmentation (under construction)."""

@@ -1,0 +1,1 @@
+"""crmmine.value (under construction)."""
