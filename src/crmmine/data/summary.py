@@ -7,7 +7,6 @@ indexed by customer id.
 
 from __future__ import annotations
 
-import datetime as _dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -25,7 +24,6 @@ SUMMARY_COLUMNS = (
     "tenure_days", "monetary", "monetary_mean", "repeat_monetary_mean",
 )
 _COUNTS = ("orders", "days")
-_DAY_SECONDS = 86_400.0
 
 
 def _to_lazy(tx: Any) -> nw.LazyFrame:
@@ -50,8 +48,21 @@ def _as_timestamp(value: Any, name: str) -> pd.Timestamp:
     return ts.tz_localize(None) if ts.tzinfo is not None else ts
 
 
-def _order_table(lf: nw.LazyFrame, cols: Columns, count: str, has_order: bool) -> nw.LazyFrame:
-    """One row per purchase unit (order or customer-day): customer, day, amount."""
+def _naive_datetimes(lf: nw.LazyFrame, column: str, dtype: Any) -> nw.LazyFrame:
+    """Dates become time-zone-naive datetimes (wall-clock time kept), whatever the backend."""
+    if isinstance(dtype, nw.Date):
+        return lf.with_columns(nw.col(column).cast(nw.Datetime("us")))
+    if isinstance(dtype, nw.Datetime) and dtype.time_zone is not None:
+        return lf.with_columns(nw.col(column).dt.replace_time_zone(None))
+    return lf
+
+
+def _order_table(lf: nw.LazyFrame, cols: Columns, count: str, has_order: bool,
+                 one_row_per_order: bool = False) -> nw.LazyFrame:
+    """One row per purchase unit (order or customer-day): customer, day, amount.
+
+    When every row is its own order (``one_row_per_order``) the grouping is skipped.
+    """
     base = lf.select(
         nw.col(cols.customer_id).alias("_cid"),
         nw.col(cols.date).dt.truncate("1d").alias("_day"),
@@ -60,15 +71,19 @@ def _order_table(lf: nw.LazyFrame, cols: Columns, count: str, has_order: bool) -
     )
     keys = ["_cid", "_oid"] if has_order and count == "orders" else ["_cid", "_day"]
     if keys[1] == "_oid":
+        if one_row_per_order:
+            return base.drop("_oid")
         return base.group_by(keys).agg(nw.col("_day").min(), nw.col("_amt").sum())
     return base.group_by(keys).agg(nw.col("_amt").sum())
 
 
-def _summarise(units: nw.LazyFrame, as_of: _dt.datetime, unit: float) -> nw.LazyFrame:
+def _summarise(units: nw.LazyFrame) -> nw.LazyFrame:
     """Aggregate purchase units into the per-customer summary (lazy).
 
     Only simple aggregations (min, max, sum) are used so that every backend,
-    pandas included, runs them natively.
+    pandas included, runs them natively. Durations are computed afterwards on
+    the per-customer rows (see :func:`_finish`), since not every backend has
+    duration arithmetic.
     """
     is_purchase = nw.col("_amt") >= 0
     flagged = units.with_columns(
@@ -89,20 +104,7 @@ def _summarise(units: nw.LazyFrame, as_of: _dt.datetime, unit: float) -> nw.Lazy
         .group_by("_cid")
         .agg(nw.col("_p_amt").sum().alias("_first_total"), nw.col("_is_p").sum().alias("_first_n"))
     )
-    scale = 1.0 / (unit * _DAY_SECONDS)
-    as_of_lit = nw.lit(as_of, dtype=nw.Datetime("us"))
-    return (
-        per_customer.join(first_day, on="_cid", how="left")
-        .with_columns(
-            frequency=nw.col("orders") - 1,
-            recency=(nw.col("last_purchase") - nw.col("first_purchase")).dt.total_seconds() * scale,
-            T=(as_of_lit - nw.col("first_purchase")).dt.total_seconds() * scale,
-            since_last=(as_of_lit - nw.col("last_purchase")).dt.total_seconds() * scale,
-            tenure_days=(as_of_lit - nw.col("first_purchase")).dt.total_seconds() / _DAY_SECONDS,
-            _rep_n=nw.col("orders") - nw.col("_first_n"),
-            _rep_total=nw.col("_purchase_total") - nw.col("_first_total"),
-        )
-    )
+    return per_customer.join(first_day, on="_cid", how="left")
 
 
 def customer_summary(
@@ -205,7 +207,7 @@ def customer_summary(
         raise ParameterError(f"count must be one of {_COUNTS}, got {count!r}.")
     if future not in ("raise", "ignore"):
         raise ParameterError(f"future must be 'raise' or 'ignore', got {future!r}.")
-    unit = time_unit_days(time_unit)
+    time_unit_days(time_unit)  # validate early
     cols = resolve_columns(columns, customer_id=customer_id, order_id=order_id, date=date,
                            amount=amount)
     lf = _to_lazy(tx)
@@ -223,15 +225,18 @@ def customer_summary(
             f"it with pd.to_numeric or validate_transactions(...)."
         )
     has_order = cols.order_id in names
-    if isinstance(schema[cols.date], nw.Date):
-        lf = lf.with_columns(nw.col(cols.date).cast(nw.Datetime("us")))
+    lf = _naive_datetimes(lf, cols.date, schema[cols.date])
     stats = lf.select(
         nw.len().alias("n"),
         nw.col(cols.customer_id).null_count().alias("null_id"),
         nw.col(cols.date).null_count().alias("null_date"),
         nw.col(cols.amount).null_count().alias("null_amount"),
         nw.col(cols.date).max().alias("max_date"),
+        *([nw.col(cols.order_id).n_unique().alias("n_orders")]
+          if has_order and count == "orders" else []),
     ).collect().to_pandas().iloc[0]
+    one_row_per_order = bool(has_order and count == "orders"
+                             and int(stats["n_orders"]) == int(stats["n"]))
     if int(stats["n"]) == 0:
         raise DataError("the transaction table is empty (0 rows). Fix: check the input.")
     for what, key, column in (("customer ids", "null_id", cols.customer_id),
@@ -241,11 +246,14 @@ def customer_summary(
             bad = lf.filter(nw.col(column).is_null()).head(5).collect().to_pandas()
             raise bad_rows_error(column, f"missing {what}", bad, int(stats[key]),
                                  "clean the log first with clean_transactions(...).")
-    last_date = pd.Timestamp(stats["max_date"]).normalize()
+    max_date = pd.Timestamp(stats["max_date"])
+    if max_date.tzinfo is not None:
+        max_date = max_date.tz_localize(None)
+    last_date = max_date.normalize()
     as_of_ts = last_date if as_of is None else _as_timestamp(as_of, "as_of").normalize()
     cutoff = as_of_ts + pd.Timedelta(days=1)
     n_future = 0
-    if pd.Timestamp(stats["max_date"]) >= cutoff:
+    if max_date >= cutoff:
         late = nw.col(cols.date) >= nw.lit(cutoff.to_pydatetime(), dtype=nw.Datetime("us"))
         n_future = int(lf.filter(late).select(nw.len()).collect().item())
         if future == "raise":
@@ -256,14 +264,22 @@ def customer_summary(
                 "attrs['n_rows_after_as_of']), or calibration_holdout to split the log.",
             )
         lf = lf.filter(~late)
-    units = _order_table(lf, cols, count, has_order)
-    result = _summarise(units, as_of_ts.to_pydatetime(), unit).collect().to_pandas()
+    units = _order_table(lf, cols, count, has_order, one_row_per_order)
+    result = _summarise(units).collect().to_pandas()
     return _finish(result, cols.customer_id, time_unit, as_of_ts, count, n_future)
+
+
+def _naive_day(values: pd.Series) -> np.ndarray:
+    series = pd.to_datetime(values)
+    if getattr(series.dt, "tz", None) is not None:
+        series = series.dt.tz_localize(None)
+    return series.to_numpy().astype("datetime64[us]")
 
 
 def _finish(result: pd.DataFrame, id_name: str, time_unit: Any, as_of: pd.Timestamp,
             count: str, n_future: int) -> pd.DataFrame:
-    no_purchase = result["orders"] == 0
+    orders = result["orders"].fillna(0).to_numpy().astype("int64")
+    no_purchase = orders == 0
     if no_purchase.any():
         raise bad_rows_error(
             id_name, "no purchase (every order nets to less than zero)",
@@ -271,29 +287,36 @@ def _finish(result: pd.DataFrame, id_name: str, time_unit: Any, as_of: pd.Timest
             int(no_purchase.sum()),
             "remove customers who only returned goods, or clean with returns='drop'.",
         )
-    rep_n = result["_rep_n"].to_numpy(dtype="float64")
-    rep_total = result["_rep_total"].to_numpy(dtype="float64")
-    with np.errstate(invalid="ignore", divide="ignore"):
-        rep_mean = np.where(rep_n > 0, rep_total / np.where(rep_n > 0, rep_n, 1.0), 0.0)
+    first = _naive_day(result["first_purchase"])
+    last = _naive_day(result["last_purchase"])
+    now = np.datetime64(as_of.to_datetime64(), "us")
+    day = np.timedelta64(86_400_000_000, "us")
+    unit = time_unit_days(time_unit)
+    recency_days = (last - first) / day
+    age_days = (now - first) / day
+    idle_days = (now - last) / day
+    monetary = result["monetary"].to_numpy(dtype="float64")
+    rep_n = orders - result["_first_n"].to_numpy().astype("int64")
+    rep_total = (result["_purchase_total"].to_numpy(dtype="float64")
+                 - result["_first_total"].to_numpy(dtype="float64"))
+    rep_mean = np.zeros(len(orders))
+    np.divide(rep_total, rep_n, out=rep_mean, where=rep_n > 0)
     out = pd.DataFrame(
         {
-            "first_purchase": pd.to_datetime(result["first_purchase"])
-            .astype("datetime64[us]").to_numpy(),
-            "last_purchase": pd.to_datetime(result["last_purchase"])
-            .astype("datetime64[us]").to_numpy(),
-            "orders": result["orders"].astype("int64").to_numpy(),
-            "frequency": result["frequency"].astype("int64").to_numpy(),
-            "recency": result["recency"].astype("float64").to_numpy(),
-            "T": result["T"].astype("float64").to_numpy(),
-            "since_last": result["since_last"].astype("float64").to_numpy(),
-            "tenure_days": result["tenure_days"].astype("float64").to_numpy(),
-            "monetary": result["monetary"].astype("float64").to_numpy(),
+            "first_purchase": first,
+            "last_purchase": last,
+            "orders": orders,
+            "frequency": orders - 1,
+            "recency": recency_days / unit,
+            "T": age_days / unit,
+            "since_last": idle_days / unit,
+            "tenure_days": age_days,
+            "monetary": monetary,
+            "monetary_mean": monetary / orders,
             "repeat_monetary_mean": rep_mean,
         },
         index=pd.Index(result["_cid"].to_numpy(), name=id_name),
     )
-    out.insert(list(out.columns).index("repeat_monetary_mean"), "monetary_mean",
-               out["monetary"] / out["orders"])
     out = out.sort_index()
     out.attrs.update({"time_unit": time_unit, "as_of": as_of, "count": count,
                       "n_rows_after_as_of": n_future})
@@ -368,8 +391,7 @@ def calibration_holdout(
     schema = lf.collect_schema()
     require_columns(schema.names(), [cols.customer_id, cols.date, cols.amount],
                     role="transactions")
-    if isinstance(schema.get(cols.date), nw.Date):
-        lf = lf.with_columns(nw.col(cols.date).cast(nw.Datetime("us")))
+    lf = _naive_datetimes(lf, cols.date, schema[cols.date])
     cal_cut = nw.lit((cal_end + pd.Timedelta(days=1)).to_pydatetime(), dtype=nw.Datetime("us"))
     obs_cut = nw.lit((obs_end + pd.Timedelta(days=1)).to_pydatetime(), dtype=nw.Datetime("us"))
     cal_lf = lf.filter(nw.col(cols.date) < cal_cut)
