@@ -60,13 +60,15 @@ class CleaningLog:
             self.examples[reason] = rows.head(5)
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per rule with the number of rows and customers affected."""
+        """One row per rule with the number of rows and customers affected.
+
+        ``customers`` is missing where the rule does not concern known customers
+        (rows without a customer id). ``attrs`` holds ``n_input`` and ``n_output``.
+        """
         frame = pd.DataFrame(self.steps, columns=["reason", "action", "rows", "customers"])
-        total = pd.DataFrame(
-            [{"reason": "rows in / rows out", "action": "",
-              "rows": f"{self.n_input:,} / {self.n_output:,}", "customers": None}]
-        )
-        return pd.concat([frame.astype({"rows": object}), total], ignore_index=True)
+        frame["customers"] = frame["customers"].astype("Int64")
+        frame.attrs.update({"n_input": self.n_input, "n_output": self.n_output})
+        return frame
 
     def summary(self) -> str:
         """A short text account of the cleaning."""

@@ -12,6 +12,7 @@ import io
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
@@ -50,7 +51,13 @@ def table_html(frame: pd.DataFrame, *, max_rows: int = 20, float_format: str = "
     for idx, row in zip(shown.index, shown.itertuples(index=False)):
         cells = []
         for v in row:
-            if isinstance(v, float):
+            if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v):
+                cells.append("<td></td>")
+            elif isinstance(v, (bool, np.bool_)):
+                cells.append(f"<td>{esc(v)}</td>")
+            elif isinstance(v, (int, np.integer)):
+                cells.append(f"<td>{int(v):,}</td>")
+            elif isinstance(v, (float, np.floating)):
                 cells.append(f"<td>{esc(float_format.format(v))}</td>")
             else:
                 cells.append(f"<td>{esc(v)}</td>")
