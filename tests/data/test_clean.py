@@ -40,7 +40,7 @@ def test_drop_policy_logs_every_removed_row(raw):
 
 
 def test_net_policy_keeps_negative_lines_and_nets_totals(raw):
-    tx, log = _clean(raw, returns="net")
+    tx, _log = _clean(raw, returns="net")
     assert (tx["amount"] < 0).sum() == 1
     summary = cm.customer_summary(tx, as_of="2011-01-31")
     # customer 7: purchase of 6.0 and a return of 3.0 -> monetary 3.0, one purchase
@@ -58,7 +58,7 @@ def test_separate_policy_moves_returns_to_the_log(raw):
 def test_missing_customer_raise_and_keep_duplicates(raw):
     with pytest.raises(cm.DataError, match="missing customer id"):
         _clean(raw, missing_customer="raise")
-    tx, log = _clean(raw, duplicates="keep")
+    tx, _log = _clean(raw, duplicates="keep")
     assert len(tx) == 4
 
 
