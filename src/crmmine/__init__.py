@@ -30,6 +30,23 @@ from crmmine.errors import (
 
 __version__ = "0.1.0"
 
+_SUBPACKAGES = ("anomaly", "association", "churn", "data", "report", "segmentation", "value")
+
+
+def __getattr__(name: str):
+    """Import an analysis subpackage on first use (``cm.value.BGNBD``), keeping ``import crmmine`` light."""
+    if name in _SUBPACKAGES:
+        import importlib
+
+        module = importlib.import_module(f"crmmine.{name}")
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'crmmine' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_SUBPACKAGES))
+
 __all__ = [
     "CRMMineError",
     "CleaningLog",
@@ -38,10 +55,16 @@ __all__ = [
     "ParameterError",
     "SchemaError",
     "__version__",
+    "anomaly",
+    "association",
     "calibration_holdout",
+    "churn",
     "clean_transactions",
     "customer_summary",
     "datasets",
     "make_transactions",
+    "report",
+    "segmentation",
     "validate_transactions",
+    "value",
 ]
