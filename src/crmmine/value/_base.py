@@ -29,6 +29,19 @@ def _column(summary: pd.DataFrame, name: str, role: str) -> np.ndarray:
     return values
 
 
+def _hessian_from_gradient(grad, theta: np.ndarray, rel_step: float = 1e-5) -> np.ndarray:
+    """Central differences of an analytic gradient (2p gradient calls), symmetrised."""
+    p = theta.shape[0]
+    hess = np.empty((p, p))
+    for i in range(p):  # over parameters
+        h = rel_step * max(abs(theta[i]), 1e-3)
+        e = np.zeros(p)
+        e[i] = h
+        with np.errstate(all="ignore"):
+            hess[i] = (grad(theta + e) - grad(theta - e)) / (2.0 * h)
+    return 0.5 * (hess + hess.T)
+
+
 class BTYDModel:
     """Common machinery: input checks, compression, fitting, standard errors, summary.
 
@@ -118,6 +131,20 @@ class BTYDModel:
         if data.n_obs <= 0:
             raise ParameterError(f"{self._model_name}: no customers to fit (total weight 0).")
         starts = self._start_points(data)[: max(int(self.n_starts), 1)]
+        warm = getattr(self, "_warm_start", None)
+        if warm is not None:  # set by the bootstrap: refits start from the full-data optimum
+            starts = [np.log(np.asarray(warm, dtype="float64"))] + starts[: max(int(self.n_starts), 1) - 1]
+        value_and_grad = None
+        if hasattr(self, "_value_and_grad"):
+            prepared = self._prepare(data)
+            total = data.n_obs
+
+            def value_and_grad(log_theta: np.ndarray) -> tuple[float, np.ndarray]:
+                theta = np.exp(log_theta)
+                ll, grad = self._value_and_grad(theta, prepared)
+                value = -ll / total + self.penalizer * float(np.sum(theta**2))
+                return value, -grad * theta / total + 2.0 * self.penalizer * theta**2
+
         result = optimise(
             self._objective(data),
             starts,
@@ -125,6 +152,7 @@ class BTYDModel:
             param_names=self._param_names,
             tol=self.tol,
             max_iter=self.max_iter,
+            value_and_grad=value_and_grad,
         )
         theta = np.exp(result.x)
         self.params_ = pd.Series(theta, index=list(self._param_names), name="coef")
@@ -139,7 +167,12 @@ class BTYDModel:
                 val = -float(np.dot(data.weights, self._loglik(t, data.columns)))
             return val + self.penalizer * data.n_obs * float(np.sum(t**2))
 
-        hess = numeric_hessian(total_nll, theta)
+        if value_and_grad is not None:
+            hess = _hessian_from_gradient(
+                lambda t: -self._value_and_grad(t, prepared)[1] + 2.0 * self.penalizer * data.n_obs * t, theta
+            )
+        else:
+            hess = numeric_hessian(total_nll, theta)
         try:
             cov = np.linalg.inv(hess)
             se = np.sqrt(np.where(np.diag(cov) > 0, np.diag(cov), np.nan))
@@ -212,6 +245,27 @@ class BTYDModel:
         return pd.DataFrame(
             {"coef": theta, "se": se, "lower 95%": theta - z * se, "upper 95%": theta + z * se}
         )
+
+    _lifetimes_class: str = ""
+    _lifetimes_names: dict[str, str] = {}
+
+    def to_lifetimes(self):
+        """The equivalent fitter from the ``lifetimes`` package with these parameters.
+
+        For users of lifetimes' plotting helpers; needs ``pip install lifetimes``.
+        """
+        import lifetimes
+
+        fitter = getattr(lifetimes, self._lifetimes_class)()
+        fitter.params_ = pd.Series(
+            {self._lifetimes_names.get(k, k): float(v) for k, v in self._theta_items()}
+        )
+        if hasattr(fitter, "conditional_expected_number_of_purchases_up_to_time"):
+            fitter.predict = fitter.conditional_expected_number_of_purchases_up_to_time
+        return fitter
+
+    def _theta_items(self):
+        return zip(self.params_.index, self._theta())
 
     def __repr__(self) -> str:
         if hasattr(self, "params_"):

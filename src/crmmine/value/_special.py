@@ -16,7 +16,7 @@ import math
 import numba
 import numpy as np
 
-__all__ = ["log_hyp2f1_1", "logsubexp"]
+__all__ = ["log_hyp2f1_1", "log_hyp2f1_1_grad", "logsubexp"]
 
 _MAX_TERMS = 2_000_000
 
@@ -40,6 +40,37 @@ def _log_hyp2f1_1_kernel(b: np.ndarray, c: np.ndarray, z: np.ndarray, out: np.nd
             if term < 1e-17 * total:
                 break
         out[i] = math.log(total)
+
+
+@numba.njit(cache=True)
+def log_hyp2f1_1_grad(b: float, c: float, z: float) -> tuple[float, float, float, float]:
+    """``log 2F1(1, b; c; z)`` and its partial derivatives in ``b``, ``c`` and ``z`` (compiled, scalar).
+
+    Every term of the series ``t_n = prod_{k<n} (b+k) z / (c+k)`` is at most 1 (``c > b``,
+    ``0 <= z < 1``), so the sums cannot overflow; derivatives follow term by term.
+    """
+    if z == 0.0:
+        return 0.0, 0.0, 0.0, b / c
+    total = 1.0
+    s_b = 0.0
+    s_c = 0.0
+    s_z = 0.0
+    term = 1.0
+    h_b = 0.0
+    h_c = 0.0
+    n = 0
+    while n < _MAX_TERMS:
+        term *= (b + n) * z / (c + n)
+        h_b += 1.0 / (b + n)
+        h_c += 1.0 / (c + n)
+        n += 1
+        total += term
+        s_b += term * h_b
+        s_c += term * h_c
+        s_z += n * term
+        if term * (n + 1.0) * (1.0 + h_b + h_c) < 1e-17 * total:
+            break
+    return math.log(total), s_b / total, -s_c / total, s_z / (z * total)
 
 
 def log_hyp2f1_1(b: np.ndarray, c: np.ndarray, z: np.ndarray) -> np.ndarray:

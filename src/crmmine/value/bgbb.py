@@ -45,6 +45,7 @@ class BGBB(BTYDModel):
 
     _param_names = ("alpha", "beta", "gamma", "delta")
     _inputs = ("frequency", "recency", "n")
+    _lifetimes_class = "BetaGeoBetaBinomFitter"
     _model_name = "BG/BB"
 
     def _start_points(self, data: CompressedData) -> list[np.ndarray]:
@@ -194,12 +195,3 @@ class BGBB(BTYDModel):
                 ) * comb(i, k_b)
             total = total + np.where(valid, term, 0.0)
         return total
-
-    def to_lifetimes(self):
-        """The equivalent ``lifetimes.BetaGeoBetaBinomFitter`` with these parameters."""
-        from lifetimes import BetaGeoBetaBinomFitter
-
-        fitter = BetaGeoBetaBinomFitter()
-        fitter.params_ = self.params_.copy()
-        fitter.params_.name = None
-        return fitter

@@ -53,6 +53,8 @@ class GammaGamma(BTYDModel):
 
     _param_names = ("p", "q", "gamma")
     _inputs = ("frequency", "monetary")
+    _lifetimes_class = "GammaGammaFitter"
+    _lifetimes_names = {"gamma": "v"}
     _model_name = "Gamma-Gamma"
 
     def _start_points(self, data: CompressedData) -> list[np.ndarray]:
@@ -141,13 +143,3 @@ class GammaGamma(BTYDModel):
         """Population mean transaction value ``p gamma / (q - 1)`` (finite for ``q > 1``)."""
         p, q, g = self._theta()
         return float(p * g / (q - 1.0)) if q > 1 else float("inf")
-
-    def to_lifetimes(self):
-        """The equivalent ``lifetimes.GammaGammaFitter``; note lifetimes names ``gamma`` as ``v``."""
-        from lifetimes import GammaGammaFitter
-
-        fitter = GammaGammaFitter()
-        fitter.params_ = pd.Series(
-            {"p": self.params_["p"], "q": self.params_["q"], "v": self.params_["gamma"]}
-        )
-        return fitter

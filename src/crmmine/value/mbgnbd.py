@@ -39,6 +39,7 @@ class MBGNBD(TransactionModel):
     """
 
     _param_names = ("r", "alpha", "a", "b")
+    _lifetimes_class = "ModifiedBetaGeoFitter"
     _model_name = "MBG/NBD"
 
     def _start_points(self, data: CompressedData) -> list[np.ndarray]:
@@ -94,12 +95,3 @@ class MBGNBD(TransactionModel):
             reach = np.where(n > 0, betainc(np.maximum(n, 1e-300), r, 1.0 - p), 1.0)
         dropped = np.exp(betaln(a + 1, b + n) - betaln(a, b)) * reach
         return alive + dropped
-
-    def to_lifetimes(self):
-        """The equivalent ``lifetimes.ModifiedBetaGeoFitter`` with these parameters."""
-        from lifetimes import ModifiedBetaGeoFitter
-
-        fitter = ModifiedBetaGeoFitter()
-        fitter.params_ = self.params_.copy()
-        fitter.params_.name = None
-        return fitter

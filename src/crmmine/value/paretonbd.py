@@ -2,14 +2,116 @@
 
 from __future__ import annotations
 
+import math
+
+import numba
 import numpy as np
-from scipy.special import gammaln
+from scipy.special import digamma, gammaln
 
 from crmmine.value._base import TransactionModel
-from crmmine.value._fitting import CompressedData
-from crmmine.value._special import log_hyp2f1_1, logsubexp
+from crmmine.value._fitting import CompressedData, Factorised, factorise
+from crmmine.value._special import log_hyp2f1_1, log_hyp2f1_1_grad, logsubexp
 
 __all__ = ["ParetoNBD"]
+
+
+@numba.njit(cache=True)
+def _part(r, alpha, s, beta, x, t):
+    """log of the Euler-transformed 2F1 term at time t and its gradient in (r, alpha, s, beta)."""
+    c = r + s + x + 1.0
+    la = math.log(alpha + t)
+    lb = math.log(beta + t)
+    if alpha >= beta:
+        z = (alpha - beta) / (alpha + t)
+        lf, fb, fc, fz = log_hyp2f1_1_grad(r + x, c, z)
+        value = -(r + x) * la - s * lb + lf
+        d_r = -la + fb + fc
+        d_s = -lb + fc
+        d_alpha = -(r + x) / (alpha + t) + fz * (beta + t) / (alpha + t) ** 2
+        d_beta = -s / (beta + t) - fz / (alpha + t)
+    else:
+        z = (beta - alpha) / (beta + t)
+        lf, fb, fc, fz = log_hyp2f1_1_grad(s + 1.0, c, z)
+        value = (1.0 - r - x) * la - (s + 1.0) * lb + lf
+        d_r = -la + fc
+        d_s = -lb + fb + fc
+        d_alpha = (1.0 - r - x) / (alpha + t) - fz / (beta + t)
+        d_beta = -(s + 1.0) / (beta + t) + fz * (alpha + t) / (beta + t) ** 2
+    return value, d_r, d_alpha, d_s, d_beta
+
+
+@numba.njit(cache=True, parallel=True)
+def _parts(r, alpha, s, beta, x, t):
+    """_part for arrays of (x, t) pairs: value and gradient columns."""
+    out = np.empty((x.shape[0], 5))
+    for i in numba.prange(x.shape[0]):
+        v, d0, d1, d2, d3 = _part(r, alpha, s, beta, x[i], t[i])
+        out[i, 0] = v
+        out[i, 1] = d0
+        out[i, 2] = d1
+        out[i, 3] = d2
+        out[i, 4] = d3
+    return out
+
+
+@numba.njit(cache=True, parallel=True)
+def _pnbd_rows(r, alpha, s, beta, x, tx, T, w, pair, at_T):
+    """Weighted sum over rows of log(alive term + died term) and its gradient (r, alpha, s, beta).
+
+    ``at_T[pair[i]]`` holds the 2F1 term at T for row i, computed once per distinct (x, T).
+    """
+    ll = 0.0
+    s0 = 0.0
+    s1 = 0.0
+    s2 = 0.0
+    s3 = 0.0
+    for i in numba.prange(x.shape[0]):
+        xi = x[i]
+        lat = math.log(alpha + T[i])
+        lbt = math.log(beta + T[i])
+        la_ = -(r + xi) * lat - s * lbt
+        da0 = -lat
+        da1 = -(r + xi) / (alpha + T[i])
+        da2 = -lbt
+        da3 = -s / (beta + T[i])
+        term = la_
+        g0, g1, g2, g3 = da0, da1, da2, da3
+        if tx[i] < T[i]:
+            p1, e0, e1, e2, e3 = _part(r, alpha, s, beta, xi, tx[i])
+            k = pair[i]
+            p2 = at_T[k, 0]
+            f0 = at_T[k, 1]
+            f1 = at_T[k, 2]
+            f2 = at_T[k, 3]
+            f3 = at_T[k, 4]
+            q = math.exp(p2 - p1)
+            if q < 1.0:
+                inv = 1.0 / (1.0 - q)
+                rsx = r + s + xi
+                ld = math.log(s) - math.log(rsx) + p1 + math.log1p(-q)
+                dd0 = (e0 - q * f0) * inv - 1.0 / rsx
+                dd1 = (e1 - q * f1) * inv
+                dd2 = (e2 - q * f2) * inv + 1.0 / s - 1.0 / rsx
+                dd3 = (e3 - q * f3) * inv
+                if ld > la_:
+                    e = math.exp(la_ - ld)
+                    term = ld + math.log1p(e)
+                    wa = e / (1.0 + e)
+                else:
+                    e = math.exp(ld - la_)
+                    term = la_ + math.log1p(e)
+                    wa = 1.0 / (1.0 + e)
+                wd = 1.0 - wa
+                g0 = wa * da0 + wd * dd0
+                g1 = wa * da1 + wd * dd1
+                g2 = wa * da2 + wd * dd2
+                g3 = wa * da3 + wd * dd3
+        ll += w[i] * term
+        s0 += w[i] * g0
+        s1 += w[i] * g1
+        s2 += w[i] * g2
+        s3 += w[i] * g3
+    return ll, np.array([s0, s1, s2, s3])
 
 
 class ParetoNBD(TransactionModel):
@@ -50,6 +152,7 @@ class ParetoNBD(TransactionModel):
     """
 
     _param_names = ("r", "alpha", "s", "beta")
+    _lifetimes_class = "ParetoNBDFitter"
     _model_name = "Pareto/NBD"
 
     def _start_points(self, data: CompressedData) -> list[np.ndarray]:
@@ -95,6 +198,49 @@ class ParetoNBD(TransactionModel):
             + s * np.log(beta)
             + np.logaddexp(log_alive, log_dead)
         )
+
+    def _prepare(self, data: CompressedData) -> Factorised:
+        f = factorise(data)
+        pairs, inverse = np.unique(
+            np.column_stack([data.columns["frequency"], data.columns["T"]]), axis=0, return_inverse=True
+        )
+        f.values["pair"] = pairs
+        f.index["pair"] = inverse.ravel()
+        return f
+
+    def _value_and_grad(self, theta: np.ndarray, f: Factorised) -> tuple[float, np.ndarray]:
+        """Total log-likelihood and analytic gradient; per-x terms once per distinct x."""
+        r, alpha, s, beta = theta
+        ux, wx = f.values["frequency"], f.weight_by["frequency"]
+        pairs = f.values["pair"]
+        at_T = _parts(r, alpha, s, beta, np.ascontiguousarray(pairs[:, 0]), np.ascontiguousarray(pairs[:, 1]))
+        ll_rows, g = _pnbd_rows(
+            r,
+            alpha,
+            s,
+            beta,
+            f.rows["frequency"],
+            f.rows["recency"],
+            f.rows["T"],
+            f.weights,
+            f.index["pair"],
+            at_T,
+        )
+        total_w = wx.sum()
+        ll = float(
+            np.dot(wx, gammaln(r + ux) - gammaln(r))
+            + total_w * (r * np.log(alpha) + s * np.log(beta))
+            + ll_rows
+        )
+        g = g + np.array(
+            [
+                np.dot(wx, digamma(r + ux) - digamma(r)) + total_w * np.log(alpha),
+                total_w * r / alpha,
+                total_w * np.log(beta),
+                total_w * s / beta,
+            ]
+        )
+        return ll, g
 
     def _p_alive(self, x, tx, T):
         log_alive, log_dead = self._log_terms(self._theta(), x, tx, T)
@@ -157,12 +303,3 @@ class ParetoNBD(TransactionModel):
             dead = (0.5 * flat_t[:, None] * wts[None, :] * np.exp(log_nb_tau + dens)).sum(axis=1)
         out.ravel()[:] = alive + np.nan_to_num(dead)
         return out
-
-    def to_lifetimes(self):
-        """The equivalent ``lifetimes.ParetoNBDFitter`` with these parameters."""
-        from lifetimes import ParetoNBDFitter
-
-        fitter = ParetoNBDFitter()
-        fitter.params_ = self.params_.copy()
-        fitter.params_.name = None
-        return fitter
