@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -133,7 +133,7 @@ class BTYDModel:
         starts = self._start_points(data)[: max(int(self.n_starts), 1)]
         warm = getattr(self, "_warm_start", None)
         if warm is not None:  # set by the bootstrap: refits start from the full-data optimum
-            starts = [np.log(np.asarray(warm, dtype="float64"))] + starts[: max(int(self.n_starts), 1) - 1]
+            starts = [np.log(np.asarray(warm, dtype="float64")), *starts[: max(int(self.n_starts), 1) - 1]]
         value_and_grad = None
         if hasattr(self, "_value_and_grad"):
             prepared = self._prepare(data)
@@ -247,7 +247,7 @@ class BTYDModel:
         )
 
     _lifetimes_class: str = ""
-    _lifetimes_names: dict[str, str] = {}
+    _lifetimes_names: ClassVar[dict[str, str]] = {}
 
     def to_lifetimes(self):
         """The equivalent fitter from the ``lifetimes`` package with these parameters.

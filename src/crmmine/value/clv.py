@@ -204,7 +204,7 @@ def _bootstrap(tm, sm, summary, compute, n_bootstrap, quantiles, random_state) -
     rows = pd.DataFrame(data.columns)
     rows = rows.rename(columns={"monetary": "repeat_monetary_mean"})
     rows.attrs = dict(summary.attrs)
-    n = int(round(data.n_obs))
+    n = round(data.n_obs)
     draws = np.empty((n_bootstrap, data.n_rows))
     probs = data.weights / data.weights.sum()
     for b in range(n_bootstrap):  # loop over bootstrap replicates, vectorised over rows
@@ -215,7 +215,7 @@ def _bootstrap(tm, sm, summary, compute, n_bootstrap, quantiles, random_state) -
             sm_b = _clone(sm, sm.params_.to_numpy()).fit(rows, weights=w)
         draws[b] = compute(tm_b, sm_b, rows)["clv"].to_numpy()
     qs = np.quantile(draws, quantiles, axis=0)
-    table = pd.DataFrame({f"clv_q{int(round(q * 100)):02d}": qs[i] for i, q in enumerate(quantiles)})
+    table = pd.DataFrame({f"clv_q{round(q * 100):02d}": qs[i] for i, q in enumerate(quantiles)})
     key_frame = pd.DataFrame({k: np.asarray(v, dtype="float64") for k, v in keys.items()})
     table.index = pd.MultiIndex.from_frame(pd.DataFrame(data.columns))
     looked_up = table.reindex(pd.MultiIndex.from_frame(key_frame))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import numpy as np
 import pandas as pd
 from scipy.special import gammaln
@@ -54,7 +56,7 @@ class GammaGamma(BTYDModel):
     _param_names = ("p", "q", "gamma")
     _inputs = ("frequency", "monetary")
     _lifetimes_class = "GammaGammaFitter"
-    _lifetimes_names = {"gamma": "v"}
+    _lifetimes_names: ClassVar[dict[str, str]] = {"gamma": "v"}
     _model_name = "Gamma-Gamma"
 
     def _start_points(self, data: CompressedData) -> list[np.ndarray]:
