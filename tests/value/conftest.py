@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
 import pytest
 
 
@@ -13,29 +11,6 @@ def cdnow_summary(shared_data):
     from crmmine.datasets import load_cdnow
 
     return load_cdnow(kind="summary", path=shared_data / "cdnow" / "cdnow_customers_summary.csv")
-
-
-@pytest.fixture(scope="session")
-def cdnow_split(shared_data):
-    """CDNOW sample split at the 39-week calibration end (1997-09-30), holdout to 1998-06-30."""
-    from crmmine.data import calibration_holdout
-
-    raw = pd.read_csv(
-        shared_data / "cdnow" / "CDNOW_sample.txt",
-        sep=r"\s+",
-        header=None,
-        names=["master_id", "customer_id", "date", "cds", "amount"],
-    )
-    tx = pd.DataFrame(
-        {
-            "customer_id": raw["customer_id"],
-            "order_id": np.arange(len(raw)),
-            "date": pd.to_datetime(raw["date"].astype(str), format="%Y%m%d"),
-            "amount": raw["amount"],
-        }
-    )
-    cal, hold = calibration_holdout(tx, "1997-09-30", "1998-06-30", time_unit="W")
-    return tx, cal, hold
 
 
 @pytest.fixture(scope="session")

@@ -222,3 +222,17 @@ def test_penalizer_shrinks_parameters(cdnow_summary):
     free = BGNBD().fit(cdnow_summary)
     shrunk = BGNBD(penalizer=0.1).fit(cdnow_summary)
     assert (shrunk.params_**2).sum() < (free.params_**2).sum()
+
+
+@pytest.mark.parametrize(
+    "cls,params",
+    [
+        (BGNBD, {"r": 0.24, "alpha": 4.4, "a": 0.79, "b": 2.4}),
+        (MBGNBD, {"r": 0.24, "alpha": 4.4, "a": 0.79, "b": 2.4}),
+        (ParetoNBD, {"r": 0.55, "alpha": 10.5, "s": 0.6, "beta": 11.6}),
+    ],
+)
+def test_pmf_at_time_zero_is_a_point_mass(cls, params):
+    # customers first seen on the as_of day have T = 0: no purchase can have happened yet
+    pmf = cls.from_params(**params).purchase_pmf(np.arange(4), 0.0)
+    assert np.allclose(pmf, [1.0, 0.0, 0.0, 0.0], rtol=0, atol=1e-14)  # up to rounding

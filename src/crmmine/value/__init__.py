@@ -4,13 +4,39 @@ Transaction models (fitted on a customer summary's ``frequency``, ``recency``
 and ``T``): :class:`BGNBD`, :class:`ParetoNBD`, :class:`MBGNBD`; for discrete
 opportunities :class:`BGBB`; for spend :class:`GammaGamma`.  :func:`clv`
 combines a transaction model and a spend model into discounted customer
-lifetime value; :func:`holdout_validation` compares models on a holdout period.
+lifetime value; :class:`MarkovCLV` values customers by recency state;
+:func:`holdout_validation` and :func:`tracking` compare models with a holdout period.
 """
 
 from crmmine.value.bgbb import BGBB
 from crmmine.value.bgnbd import BGNBD
+from crmmine.value.clv import clv, per_unit_rate
 from crmmine.value.gammagamma import GammaGamma
+from crmmine.value.markov import MarkovCLV
 from crmmine.value.mbgnbd import MBGNBD
 from crmmine.value.paretonbd import ParetoNBD
+from crmmine.value.plots import frequency_recency_matrix, plot_frequency_recency_matrix, plot_tracking
+from crmmine.value.validation import (
+    HoldoutValidation,
+    expected_frequency_counts,
+    holdout_validation,
+    tracking,
+)
 
-__all__ = ["BGBB", "BGNBD", "MBGNBD", "GammaGamma", "ParetoNBD"]
+__all__ = [
+    "BGBB",
+    "BGNBD",
+    "MBGNBD",
+    "GammaGamma",
+    "HoldoutValidation",
+    "MarkovCLV",
+    "ParetoNBD",
+    "clv",
+    "expected_frequency_counts",
+    "frequency_recency_matrix",
+    "holdout_validation",
+    "per_unit_rate",
+    "plot_frequency_recency_matrix",
+    "plot_tracking",
+    "tracking",
+]

@@ -6,7 +6,7 @@ import math
 
 import numba
 import numpy as np
-from scipy.special import betainc, betaln, digamma, gammaln, hyp2f1
+from scipy.special import betainc, betaln, digamma, gammaln, hyp2f1, xlog1py
 
 from crmmine.value._base import TransactionModel
 from crmmine.value._fitting import CompressedData, Factorised, factorise
@@ -193,7 +193,7 @@ class BGNBD(TransactionModel):
     def _pmf(self, n: np.ndarray, t: np.ndarray) -> np.ndarray:
         r, alpha, a, b = self._theta()
         p = alpha / (alpha + t)
-        log_nb = gammaln(r + n) - gammaln(r) - gammaln(n + 1) + r * np.log(p) + n * np.log1p(-p)
+        log_nb = gammaln(r + n) - gammaln(r) - gammaln(n + 1) + r * np.log(p) + xlog1py(n, -p)
         first = np.exp(betaln(a, b + n) - betaln(a, b) + log_nb)
         with np.errstate(invalid="ignore", divide="ignore"):
             second = np.where(

@@ -83,6 +83,7 @@ class GammaGamma(BTYDModel):
         weights: str | np.ndarray | None = None,
         frequency: str = "frequency",
         monetary: str = "repeat_monetary_mean",
+        nonpositive: str = "raise",
     ):
         """Fit on customers with ``frequency > 0``.
 
@@ -94,6 +95,11 @@ class GammaGamma(BTYDModel):
             Row weights.
         frequency, monetary : str
             Repeat-purchase count and mean value of the repeat transactions.
+        nonpositive : {"raise", "exclude"}
+            What to do with repeat customers whose mean repeat spend is zero or negative (e.g.
+            several orders on the first day only, or returns netted in): raise a
+            ``DataError`` listing them, or leave them out of the fit and count them in
+            ``n_excluded_nonpositive_``.
 
         Returns
         -------
@@ -106,7 +112,13 @@ class GammaGamma(BTYDModel):
                 "Gamma-Gamma needs customers with repeat purchases; none have frequency > 0."
             )
         bad = keep & (cols["monetary"] <= 0)
-        if bad.any():
+        self.n_excluded_nonpositive_ = 0
+        if bad.any() and nonpositive == "exclude":
+            self.n_excluded_nonpositive_ = int(bad.sum())
+            keep = keep & ~bad
+        elif nonpositive not in ("raise", "exclude"):
+            raise ParameterError(f"nonpositive must be 'raise' or 'exclude', got {nonpositive!r}")
+        elif bad.any():
             from crmmine.errors import bad_rows_error
 
             raise bad_rows_error(
@@ -114,7 +126,8 @@ class GammaGamma(BTYDModel):
                 "non-positive mean spend for customers with repeat purchases",
                 summary.loc[bad, [frequency, monetary]],
                 int(bad.sum()),
-                "the model needs positive transaction values: drop returns first",
+                "the model needs positive transaction values: drop returns first, or pass "
+                "nonpositive='exclude' to fit without these customers",
             )
         w = None
         if weights is not None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import betaln, gammaln, hyp2f1
+from scipy.special import betaln, gammaln, hyp2f1, xlog1py
 
 from crmmine.value._base import TransactionModel
 from crmmine.value._fitting import CompressedData
@@ -87,7 +87,7 @@ class MBGNBD(TransactionModel):
 
         r, alpha, a, b = self._theta()
         p = alpha / (alpha + t)
-        log_nb = gammaln(r + n) - gammaln(r) - gammaln(n + 1) + r * np.log(p) + n * np.log1p(-p)
+        log_nb = gammaln(r + n) - gammaln(r) - gammaln(n + 1) + r * np.log(p) + xlog1py(n, -p)
         # survived all n+1 tosses and made n purchases, or dropped at the (n+1)th toss
         # (after the nth purchase, including n = 0) having reached n purchases before dropping.
         alive = np.exp(betaln(a, b + n + 1) - betaln(a, b) + log_nb)

@@ -6,7 +6,7 @@ import math
 
 import numba
 import numpy as np
-from scipy.special import digamma, gammaln
+from scipy.special import digamma, gammaln, xlogy
 
 from crmmine.value._base import TransactionModel
 from crmmine.value._fitting import CompressedData, Factorised, factorise
@@ -286,7 +286,7 @@ class ParetoNBD(TransactionModel):
             - gammaln(r)
             - gammaln(flat_n + 1)
             + r * np.log(alpha / (alpha + flat_t))
-            + flat_n * np.log(flat_t / (alpha + flat_t))
+            + xlogy(flat_n, flat_t / (alpha + flat_t))
         )
         alive = np.exp(log_nb_t + s * np.log(beta / (beta + flat_t)))
         # death at tau in (0, t): density s beta^s/(beta+tau)^(s+1), count NB(r, alpha/(alpha+tau)) at tau
@@ -297,7 +297,7 @@ class ParetoNBD(TransactionModel):
                 - gammaln(r)
                 - gammaln(flat_n[:, None] + 1)
                 + r * np.log(alpha / (alpha + tau))
-                + flat_n[:, None] * np.log(tau / (alpha + tau))
+                + xlogy(flat_n[:, None], tau / (alpha + tau))
             )
             dens = np.log(s) + s * np.log(beta) - (s + 1.0) * np.log(beta + tau)
             dead = (0.5 * flat_t[:, None] * wts[None, :] * np.exp(log_nb_tau + dens)).sum(axis=1)

@@ -1,0 +1,96 @@
+"""Plots for the buy-till-you-die models: frequency/recency matrices and cohort tracking."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["frequency_recency_matrix", "plot_frequency_recency_matrix", "plot_tracking"]
+
+
+def frequency_recency_matrix(
+    model: Any,
+    T: float,
+    *,
+    max_frequency: int | None = None,
+    max_recency: float | None = None,
+    kind: str = "expected",
+    t: float = 1.0,
+    n_recency: int = 40,
+) -> pd.DataFrame:
+    """Expected purchases in the next ``t`` units (``kind="expected"``) or P(alive)
+    (``kind="p_alive"``) for a customer of age ``T`` over a grid of frequency and recency.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows: frequency 0..max_frequency; columns: recency values from 0 to ``max_recency``.
+
+    Examples
+    --------
+    >>> from crmmine.value import BGNBD
+    >>> m = BGNBD.from_params(r=0.2426, alpha=4.4136, a=0.7929, b=2.4259)
+    >>> grid = frequency_recency_matrix(m, T=38.86, max_frequency=5, kind="p_alive", n_recency=5)
+    >>> grid.shape
+    (6, 5)
+    """
+    if kind not in ("expected", "p_alive"):
+        from crmmine.errors import ParameterError
+
+        raise ParameterError(f"kind must be 'expected' or 'p_alive', got {kind!r}")
+    max_frequency = int(max_frequency if max_frequency is not None else 20)
+    max_recency = float(max_recency if max_recency is not None else T)
+    freq = np.arange(max_frequency + 1, dtype="float64")
+    rec = np.linspace(0.0, max_recency, n_recency)
+    f_grid, r_grid = np.meshgrid(freq, rec, indexing="ij")
+    frame = pd.DataFrame(
+        {
+            "frequency": f_grid.ravel(),
+            "recency": np.where(f_grid.ravel() == 0, 0.0, r_grid.ravel()),
+            "T": float(T),
+        }
+    )
+    values = model.p_alive(frame) if kind == "p_alive" else model.expected_purchases(frame, t)
+    return pd.DataFrame(
+        values.to_numpy().reshape(f_grid.shape), index=freq.astype(int), columns=np.round(rec, 2)
+    )
+
+
+def plot_frequency_recency_matrix(model: Any, T: float, *, kind: str = "p_alive", ax=None, **kwargs: Any):
+    """Heat map of :func:`frequency_recency_matrix`; returns the Axes."""
+    import matplotlib.pyplot as plt
+
+    grid = frequency_recency_matrix(model, T, kind=kind, **kwargs)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 4.5))
+    image = ax.imshow(
+        grid.to_numpy(),
+        aspect="auto",
+        origin="lower",
+        cmap="viridis",
+        extent=(grid.columns[0], grid.columns[-1], grid.index[0] - 0.5, grid.index[-1] + 0.5),
+    )
+    ax.figure.colorbar(image, ax=ax, label="P(alive)" if kind == "p_alive" else "expected purchases")
+    ax.set_xlabel("recency (last - first purchase)")
+    ax.set_ylabel("frequency (repeat purchases)")
+    ax.set_title(("P(alive)" if kind == "p_alive" else "Expected purchases") + f" at T = {T:g}")
+    return ax
+
+
+def plot_tracking(track: pd.DataFrame, ax=None):
+    """Cumulative repeat purchases, actual vs expected, from :func:`crmmine.value.tracking`."""
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 4))
+    ax.plot(track.index, track["actual"], "k-", label="actual")
+    ax.plot(track.index, track["expected"], "--", color="#c0392b", label="model")
+    cal = track.index[track["calibration"]]
+    if len(cal):
+        ax.axvline(cal[-1], color="grey", linestyle=":", label="end of calibration")
+    ax.set_ylabel("cumulative repeat purchases")
+    ax.set_title("Tracking: cumulative repeat purchases")
+    ax.legend()
+    return ax
