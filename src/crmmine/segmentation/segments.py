@@ -1,0 +1,278 @@
+"""Named RFM segments: rule tables, presets and their validation."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from crmmine.data.columns import require_columns
+from crmmine.errors import ParameterError
+
+__all__ = ["PRESETS", "SegmentTable", "SegmentTableReport", "rfm_segments"]
+
+_DIMS = ("R", "F", "M")
+
+
+@dataclass
+class SegmentTableReport:
+    """What :meth:`SegmentTable.validate` found on the full grid of score combinations.
+
+    Attributes
+    ----------
+    overlaps : pandas.DataFrame
+        Score cells matched by more than one rule (first match wins), with the rules.
+    gaps : pandas.DataFrame
+        Score cells no rule matches (they get the table's ``default`` name).
+    unreachable : list of str
+        Rules that never win under first-match evaluation (every cell they cover is taken by
+        an earlier rule).
+    """
+
+    overlaps: pd.DataFrame
+    gaps: pd.DataFrame
+    unreachable: list[str]
+
+    @property
+    def ok(self) -> bool:
+        """True when every cell is matched by exactly one rule."""
+        return self.overlaps.empty and self.gaps.empty and not self.unreachable
+
+    def __str__(self) -> str:
+        lines = [
+            f"{len(self.overlaps)} overlapping cells, {len(self.gaps)} gaps, "
+            f"{len(self.unreachable)} unreachable segments"
+        ]
+        if self.unreachable:
+            lines.append("unreachable under first match: " + ", ".join(self.unreachable))
+        if len(self.gaps):
+            lines.append(
+                "gap examples (R, F, M): "
+                + ", ".join(str(tuple(r)) for r in self.gaps[list(_DIMS)].head(5).to_numpy().tolist())
+            )
+        return "\n".join(lines)
+
+
+@dataclass
+class SegmentTable:
+    """An ordered table of segment rules over R, F and M scores.
+
+    Each rule gives inclusive score ranges ``R``, ``F``, ``M`` (a missing dimension means any
+    score). Customers take the first rule that matches; unmatched customers get ``default``.
+
+    Parameters
+    ----------
+    rules : list of dict
+        ``{"name": ..., "R": (lo, hi), "F": (lo, hi), "M": (lo, hi)}``.
+    bins : int, default 5
+        Score scale the rules are written for.
+    default : str, default "Other"
+        Name for score combinations no rule matches.
+    source : str
+        Where the table comes from (shown in reports and docs).
+
+    Examples
+    --------
+    >>> t = SegmentTable([{"name": "good", "R": (3, 5)}, {"name": "poor", "R": (1, 3)}])
+    >>> report = t.validate()
+    >>> len(report.overlaps) > 0, report.unreachable
+    (True, [])
+    """
+
+    rules: list[dict]
+    bins: int = 5
+    default: str = "Other"
+    source: str = ""
+    report: SegmentTableReport = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for rule in self.rules:
+            if "name" not in rule:
+                raise ParameterError(f"every segment rule needs a 'name'; got {rule!r}")
+            for dim in _DIMS:
+                lo, hi = rule.get(dim, (1, self.bins))
+                if not (1 <= lo <= hi <= self.bins):
+                    raise ParameterError(
+                        f"rule {rule['name']!r}: {dim} range {(lo, hi)} is not within "
+                        f"1..{self.bins} with low <= high"
+                    )
+        self.report = self.validate()
+
+    def _bounds(self) -> np.ndarray:
+        return np.array([[rule.get(d, (1, self.bins)) for d in _DIMS] for rule in self.rules], dtype=np.int64)
+
+    def match_matrix(self, R: np.ndarray, F: np.ndarray, M: np.ndarray) -> np.ndarray:
+        """Boolean (n, rules) matrix: which rules each score triple satisfies."""
+        b = self._bounds()
+        scores = np.stack([R, F, M], axis=1)[:, None, :]
+        return ((scores >= b[None, :, :, 0]) & (scores <= b[None, :, :, 1])).all(axis=2)
+
+    def validate(self) -> SegmentTableReport:
+        """Check the table on every combination of scores: overlaps, gaps, unreachable rules."""
+        grid = np.array(list(itertools.product(range(1, self.bins + 1), repeat=3)), dtype=np.int64)
+        hits = self.match_matrix(grid[:, 0], grid[:, 1], grid[:, 2])
+        names = np.array([r["name"] for r in self.rules], dtype=object)
+        n_hits = hits.sum(axis=1)
+        overlaps = pd.DataFrame(grid[n_hits > 1], columns=list(_DIMS))
+        overlaps["rules"] = [", ".join(names[row]) for row in hits[n_hits > 1]]
+        gaps = pd.DataFrame(grid[n_hits == 0], columns=list(_DIMS))
+        first = np.where(n_hits > 0, hits.argmax(axis=1), -1)
+        unreachable = [str(n) for i, n in enumerate(names) if not (first == i).any()]
+        return SegmentTableReport(overlaps=overlaps, gaps=gaps, unreachable=unreachable)
+
+    def assign(self, R: np.ndarray, F: np.ndarray, M: np.ndarray) -> np.ndarray:
+        """Segment name per customer (first matching rule, else ``default``)."""
+        hits = self.match_matrix(np.asarray(R), np.asarray(F), np.asarray(M))
+        names = np.array([r["name"] for r in self.rules] + [self.default], dtype=object)
+        first = np.where(hits.any(axis=1), hits.argmax(axis=1), len(self.rules))
+        return names[first]
+
+    def to_frame(self) -> pd.DataFrame:
+        """The rules as a table (one row per segment, ranges as 'lo-hi')."""
+        rows = []
+        for rule in self.rules:
+            row = {"segment": rule["name"]}
+            for d in _DIMS:
+                lo, hi = rule.get(d, (1, self.bins))
+                row[d] = f"{lo}-{hi}" if lo != hi else str(lo)
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+
+def _crm4() -> SegmentTable:
+    return SegmentTable(
+        [
+            {"name": "High value", "R": (4, 5), "F": (4, 5), "M": (4, 5)},
+            {"name": "Important to retain", "R": (1, 3), "F": (4, 5), "M": (2, 5)},
+            {"name": "New", "R": (4, 5), "F": (1, 2), "M": (1, 3)},
+            {"name": "Low value", "R": (1, 3), "F": (1, 3), "M": (1, 3)},
+        ],
+        default="Other",
+        source="four customer classes of the CRM textbooks (high value: R, F, M high; "
+        "important to retain: R low, F high, M middling or high; new: R high, F and M low; "
+        "low value: all low)",
+    )
+
+
+def _eight() -> SegmentTable:
+    # above (4-5) / below (1-3) the middle of the 5-point scale on each of R, F, M
+    names = {
+        (1, 1, 1): "Important value",
+        (1, 0, 1): "Important development",
+        (0, 1, 1): "Important retention",
+        (0, 0, 1): "Important win-back",
+        (1, 1, 0): "General value",
+        (1, 0, 0): "General development",
+        (0, 1, 0): "General retention",
+        (0, 0, 0): "General win-back",
+    }
+    rng = {1: (4, 5), 0: (1, 3)}
+    rules = [{"name": n, "R": rng[r], "F": rng[f], "M": rng[m]} for (r, f, m), n in names.items()]
+    return SegmentTable(
+        rules,
+        source="eight-class RFM model: each of R, F, M above or below average "
+        "(above = score 4-5 on the 5-point scale)",
+    )
+
+
+def _rf_grid() -> SegmentTable:
+    return SegmentTable(
+        [
+            {"name": "Champions", "R": (5, 5), "F": (4, 5)},
+            {"name": "Loyal customers", "R": (3, 4), "F": (4, 5)},
+            {"name": "Potential loyalists", "R": (4, 5), "F": (2, 3)},
+            {"name": "New customers", "R": (5, 5), "F": (1, 1)},
+            {"name": "Promising", "R": (4, 4), "F": (1, 1)},
+            {"name": "Need attention", "R": (3, 3), "F": (3, 3)},
+            {"name": "About to sleep", "R": (3, 3), "F": (1, 2)},
+            {"name": "Can't lose them", "R": (1, 2), "F": (5, 5)},
+            {"name": "At risk", "R": (1, 2), "F": (3, 4)},
+            {"name": "Hibernating", "R": (1, 2), "F": (1, 2)},
+        ],
+        source="ten-segment R-F grid (recency x frequency, M not used)",
+    )
+
+
+def _putler() -> SegmentTable:
+    return SegmentTable(
+        [
+            {"name": "Champions", "R": (4, 5), "F": (4, 5), "M": (4, 5)},
+            {"name": "Loyal customers", "R": (2, 5), "F": (3, 5), "M": (3, 5)},
+            {"name": "Potential loyalist", "R": (3, 5), "F": (1, 3), "M": (1, 3)},
+            {"name": "Recent customers", "R": (4, 5), "F": (1, 1), "M": (1, 1)},
+            {"name": "Promising", "R": (3, 4), "F": (1, 1), "M": (1, 1)},
+            {"name": "Customers needing attention", "R": (2, 3), "F": (2, 3), "M": (2, 3)},
+            {"name": "About to sleep", "R": (2, 3), "F": (1, 2), "M": (1, 2)},
+            {"name": "At risk", "R": (1, 2), "F": (2, 5), "M": (2, 5)},
+            {"name": "Can't lose them", "R": (1, 1), "F": (4, 5), "M": (4, 5)},
+            {"name": "Hibernating", "R": (1, 2), "F": (1, 2), "M": (1, 2)},
+            {"name": "Lost", "R": (1, 2), "F": (1, 2), "M": (1, 2)},
+        ],
+        default="Other",
+        source="Putler's eleven RFM segments as commonly published; under first-match "
+        "evaluation several are unreachable and some score cells match no rule (see validate())",
+    )
+
+
+#: Preset tables by name.
+PRESETS = {"crm4": _crm4, "eight": _eight, "rf_grid": _rf_grid, "putler": _putler}
+
+
+def rfm_segments(
+    scores: pd.DataFrame, preset: str | SegmentTable | list[dict] = "rf_grid", *, default: str = "Other"
+) -> pd.Series:
+    """Name each customer's segment from R, F, M scores.
+
+    Parameters
+    ----------
+    scores : pandas.DataFrame
+        Output of :func:`rfm_scores` (columns ``R``, ``F``, ``M`` on a 1..5 scale).
+    preset : {"rf_grid", "crm4", "eight", "putler"}, SegmentTable or list of rules
+        ``"rf_grid"``: ten segments on the R x F grid (complete, no overlaps); ``"crm4"``: the
+        four classes of the CRM textbooks plus "Other" for combinations they leave open;
+        ``"eight"``: above/below average on each of R, F, M (complete); ``"putler"``: the eleven
+        Putler segments as commonly published (has unreachable segments and gaps, reported in
+        ``attrs["table_report"]``). Your own rules are validated the same way.
+    default : str
+        Name for customers no rule matches (used for custom rule lists).
+
+    Returns
+    -------
+    pandas.Series
+        Segment name per customer (every customer gets exactly one); ``attrs`` holds the table
+        report and the table itself.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> scores = pd.DataFrame({"R": [5, 1, 3], "F": [5, 5, 1], "M": [4, 5, 2]})
+    >>> rfm_segments(scores).tolist()
+    ['Champions', "Can't lose them", 'About to sleep']
+
+    References
+    ----------
+    Hughes, A. M. (1994). *Strategic Database Marketing*. Probus.
+    """
+    require_columns(scores.columns, list(_DIMS), role="RFM scores")
+    if isinstance(preset, str):
+        if preset not in PRESETS:
+            raise ParameterError(f"unknown preset {preset!r}; choose one of {sorted(PRESETS)} or pass rules")
+        table = PRESETS[preset]()
+    elif isinstance(preset, SegmentTable):
+        table = preset
+    else:
+        table = SegmentTable(list(preset), default=default)
+    R, F, M = (scores[d].to_numpy(dtype=np.int64) for d in _DIMS)
+    top = int(max(R.max(initial=1), F.max(initial=1), M.max(initial=1)))
+    if top > table.bins:
+        raise ParameterError(
+            f"scores go up to {top} but the segment table is written for 1..{table.bins}; "
+            f"score with bins={table.bins}"
+        )
+    out = pd.Series(table.assign(R, F, M), index=scores.index, name="segment")
+    out.attrs["table_report"] = table.report
+    out.attrs["table"] = table.to_frame()
+    out.attrs["source"] = table.source
+    return out
