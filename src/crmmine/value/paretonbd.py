@@ -55,7 +55,7 @@ def _parts(r, alpha, s, beta, x, t):
 
 
 @numba.njit(cache=True, parallel=True)
-def _pnbd_rows(r, alpha, s, beta, x, tx, T, w, pair, at_T):
+def _pnbd_rows(r, alpha, s, beta, x, tx, T, w, pair, at_T, pair_tx, at_tx):
     """Weighted sum over rows of log(alive term + died term) and its gradient (r, alpha, s, beta).
 
     ``at_T[pair[i]]`` holds the 2F1 term at T for row i, computed once per distinct (x, T).
@@ -77,7 +77,12 @@ def _pnbd_rows(r, alpha, s, beta, x, tx, T, w, pair, at_T):
         term = la_
         g0, g1, g2, g3 = da0, da1, da2, da3
         if tx[i] < T[i]:
-            p1, e0, e1, e2, e3 = _part(r, alpha, s, beta, xi, tx[i])
+            j = pair_tx[i]
+            p1 = at_tx[j, 0]
+            e0 = at_tx[j, 1]
+            e1 = at_tx[j, 2]
+            e2 = at_tx[j, 3]
+            e3 = at_tx[j, 4]
             k = pair[i]
             p2 = at_T[k, 0]
             f0 = at_T[k, 1]
@@ -201,11 +206,15 @@ class ParetoNBD(TransactionModel):
 
     def _prepare(self, data: CompressedData) -> Factorised:
         f = factorise(data)
-        pairs, inverse = np.unique(
-            np.column_stack([data.columns["frequency"], data.columns["T"]]), axis=0, return_inverse=True
-        )
-        f.values["pair"] = pairs
-        f.index["pair"] = inverse.ravel()
+        ux = f.values["frequency"]
+        for name, col in (("pair", "T"), ("pair_tx", "recency")):
+            # distinct (x, t) pairs through integer codes: the 2F1 terms are computed once per pair
+            n_t = f.values[col].shape[0]
+            codes, inverse = np.unique(
+                f.index["frequency"].astype(np.int64) * n_t + f.index[col], return_inverse=True
+            )
+            f.values[name] = np.column_stack([ux[codes // n_t], f.values[col][codes % n_t]])
+            f.index[name] = inverse.ravel()
         return f
 
     def _value_and_grad(self, theta: np.ndarray, f: Factorised) -> tuple[float, np.ndarray]:
@@ -214,6 +223,10 @@ class ParetoNBD(TransactionModel):
         ux, wx = f.values["frequency"], f.weight_by["frequency"]
         pairs = f.values["pair"]
         at_T = _parts(r, alpha, s, beta, np.ascontiguousarray(pairs[:, 0]), np.ascontiguousarray(pairs[:, 1]))
+        pairs_tx = f.values["pair_tx"]
+        at_tx = _parts(
+            r, alpha, s, beta, np.ascontiguousarray(pairs_tx[:, 0]), np.ascontiguousarray(pairs_tx[:, 1])
+        )
         ll_rows, g = _pnbd_rows(
             r,
             alpha,
@@ -225,6 +238,8 @@ class ParetoNBD(TransactionModel):
             f.weights,
             f.index["pair"],
             at_T,
+            f.index["pair_tx"],
+            at_tx,
         )
         total_w = wx.sum()
         ll = float(
