@@ -21,8 +21,10 @@ def report_section(ctx: ReportContext) -> Section:
     """Build the "Churn and retention" section.
 
     Labels customers active before ``as_of - 90 days`` as churned when they bought nothing in
-    the 90 days after; fits the logistic churn model on features from before that cutoff,
-    reports 5-fold cross-validated AUC, lift and EMPC, then scores every customer at ``as_of``
+    the 90 days after (a third of the log's span when the log is shorter than 270 days; a note
+    instead of a model when it is shorter than 21 days or one class is too rare); fits the
+    logistic churn model on features from before that cutoff, reports 5-fold cross-validated
+    AUC, lift and EMPC, then scores every customer at ``as_of``
     and ranks a retention list by expected gain (value = one-year CLV from the value section
     when present, else the last year's spend).
 
@@ -43,8 +45,18 @@ def report_section(ctx: ReportContext) -> Section:
     """
     tx = ctx.transactions
     as_of = pd.Timestamp(ctx.as_of).normalize() + pd.Timedelta(days=1)
-    cutoff = as_of - pd.Timedelta(days=HORIZON_DAYS)
-    labels = churn_labels(tx, cutoff, f"{HORIZON_DAYS}D", allow_incomplete=True)
+    span = (as_of - tx["date"].min().normalize()).days
+    horizon = min(HORIZON_DAYS, span // 3)  # short logs: a third of the span for the label window
+    if horizon < 7:
+        return Section("Churn and retention", paragraph(
+            f"The log covers {span} days: too short to define churn (at least 21 days are needed, "
+            f"so that a 7-day label window follows two weeks of history)."))
+    cutoff = as_of - pd.Timedelta(days=horizon)
+    labels = churn_labels(tx, cutoff, f"{horizon}D", allow_incomplete=True)
+    if labels.nunique() < 2 or labels.value_counts().min() < 10:
+        return Section("Churn and retention", paragraph(
+            f"Churn over the {horizon} days after {cutoff:%Y-%m-%d}: {len(labels):,} customers known, "
+            f"{int(labels.sum()):,} churned; too few of one class to fit a model."))
     train = churn_features(tx, cutoff).join(labels, how="inner")
     X, y = train.drop(columns="churn"), train["churn"]
     model = ChurnModel("logistic", random_state=ctx.random_state)
@@ -66,13 +78,13 @@ def report_section(ctx: ReportContext) -> Section:
 
     fig, axes = plt.subplots(1, 2, figsize=(12, 3.8))
     axes[0].hist(risk, bins=30, color="#c0392b")
-    axes[0].set_xlabel("P(churn in the next 90 days)")
+    axes[0].set_xlabel(f"P(churn in the next {horizon} days)")
     axes[0].set_ylabel("customers")
     axes[0].set_title("Churn risk today")
     result.plot(ax=axes[1], kind="gains")
     fig.tight_layout()
     text = (
-        f"Churn = no purchase in the {HORIZON_DAYS} days after {cutoff:%Y-%m-%d}; {len(y):,} customers "
+        f"Churn = no purchase in the {horizon} days after {cutoff:%Y-%m-%d}; {len(y):,} customers "
         f"known at that date, {y.mean():.1%} churned. Logistic model on leakage-safe features (only "
         f"data before the cutoff), 5-fold cross-validation: {result.summary()}. Retention list: value = "
         f"{value_name}, success rate 0.3, incentive 10, contact cost 1."
