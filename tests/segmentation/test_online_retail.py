@@ -33,8 +33,8 @@ def test_online_retail_abc_gini_and_top_share(full_summary):
     conc = concentration(s["monetary"])
     # Gini against the mean-absolute-difference definition, computed independently in blocks
     x = s["monetary"].to_numpy()
-    total = sum(np.abs(x[i:i + 500, None] - x[None, :]).sum() for i in range(0, x.size, 500))
-    assert conc.gini == pytest.approx(total / (2 * x.size ** 2 * x.mean()), rel=1e-9)
+    total = sum(np.abs(x[i : i + 500, None] - x[None, :]).sum() for i in range(0, x.size, 500))
+    assert conc.gini == pytest.approx(total / (2 * x.size**2 * x.mean()), rel=1e-9)
     top = s["monetary"].sort_values(ascending=False).head(round(0.2 * len(s))).sum() / s["monetary"].sum()
     assert conc.top_share(0.2) == pytest.approx(top)
 

@@ -1,0 +1,82 @@
+"""Customer profiles: counts, revenue and shares by any attribute."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from crmmine.data.columns import require_columns
+
+__all__ = ["customer_profile"]
+
+
+def customer_profile(
+    summary: pd.DataFrame,
+    by: str | list[str] | pd.Series,
+    *,
+    value: str = "monetary",
+    orders: str | None = "orders",
+) -> pd.DataFrame:
+    """Customer statistics by attribute: how many customers, how much revenue, what share of each.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        One row per customer (a customer summary, possibly joined with attributes such as region,
+        industry, acquisition source or a value tier).
+    by : str, list of str or pandas.Series
+        Column(s) of ``summary`` or a Series aligned with it (e.g. the output of ``rfm_segments``).
+        Missing attribute values form their own group ("(missing)") so every customer is counted.
+    value : str, default "monetary"
+    orders : str or None, default "orders"
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per group: ``customers``, ``share_of_customers``, ``revenue``, ``share_of_revenue``,
+        ``revenue_per_customer`` and, with ``orders``, ``orders_per_customer``; sorted by revenue,
+        with a ``Total`` row.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> s = pd.DataFrame({"monetary": [100.0, 50, 25, 25], "orders": [4, 2, 1, 1],
+    ...                   "region": ["north", "south", "north", None]})
+    >>> customer_profile(s, "region")[["customers", "share_of_revenue"]].round(3).to_dict("index")["north"]
+    {'customers': 2, 'share_of_revenue': 0.625}
+    """
+    needed = [value] + ([orders] if orders else [])
+    require_columns(summary.columns, needed, role="customer summary")
+    if isinstance(by, pd.Series):
+        keys = [by.reindex(summary.index).astype(object).fillna("(missing)").rename(by.name or "group")]
+    else:
+        cols = [by] if isinstance(by, str) else list(by)
+        require_columns(summary.columns, cols, role="customer summary")
+        keys = [summary[c].astype(object).fillna("(missing)") for c in cols]
+    agg = {"customers": (value, "size"), "revenue": (value, "sum")}
+    if orders:
+        agg["orders"] = (orders, "sum")
+    out = summary.groupby(keys, observed=True).agg(**agg)
+    total = out.sum()
+    out = out.sort_values("revenue", ascending=False)
+    out.loc[("Total",) * out.index.nlevels if out.index.nlevels > 1 else "Total"] = total
+    out["share_of_customers"] = out["customers"] / total["customers"]
+    out["share_of_revenue"] = out["revenue"] / total["revenue"]
+    out["revenue_per_customer"] = out["revenue"] / out["customers"]
+    if orders:
+        out["orders_per_customer"] = out["orders"] / out["customers"]
+        out = out.drop(columns="orders")
+    out["customers"] = out["customers"].astype("int64")
+    return out[
+        [
+            c
+            for c in (
+                "customers",
+                "share_of_customers",
+                "revenue",
+                "share_of_revenue",
+                "revenue_per_customer",
+                "orders_per_customer",
+            )
+            if c in out.columns
+        ]
+    ]
