@@ -92,18 +92,5 @@ def test_transformer_balance_points_at_theft_feeders(attacked):
     assert corr > 0.95
 
 
-def test_meter_example_runs(capsys):
-    import runpy
-    import sys
-    from pathlib import Path
-
-    example = Path(__file__).resolve().parents[2] / "examples" / "anomaly_meters.py"
-    old = sys.argv
-    sys.argv = [str(example)]
-    try:
-        with pytest.raises(SystemExit) as done:
-            runpy.run_path(str(example), run_name="__main__")
-    finally:
-        sys.argv = old
-    assert done.value.code == 0
-    assert "Unbilled energy" in capsys.readouterr().out
+def test_meter_example_runs(run_example):
+    assert "Unbilled energy" in run_example("anomaly_meters.py")

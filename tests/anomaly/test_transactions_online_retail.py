@@ -31,3 +31,7 @@ def test_the_two_enormous_orders_rank_at_the_top(shared_data):
     assert top["reasons"].str.contains("cancelled the same day").all()
     assert (out.loc[out["flag"], "reasons"].str.len() > 0).all()
     assert out["customer_id"].nunique() == tx["customer_id"].nunique()  # every customer's orders scored
+
+
+def test_online_retail_example_runs(shared_data, run_example):
+    assert "cancelled the same day" in run_example("anomaly_online_retail.py")

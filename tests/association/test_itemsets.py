@@ -39,6 +39,7 @@ def brute_force(baskets: list[list], min_count: int, max_len: int | None = None)
 
 # --- published reference counts -------------------------------------------------------------
 
+
 def test_groceries_13492_itemsets(groceries):
     # arules: apriori(Groceries, parameter=list(support=0.001, target="frequent itemsets")) -> 13,492
     # (also pyfim fpgrowth(supp=-10)). 9,835 baskets, 169 items.
@@ -118,12 +119,15 @@ def test_closed_maximal_brute_force(baskets, min_count):
 
 # --- inputs --------------------------------------------------------------------------------
 
+
 def long_table() -> pd.DataFrame:
-    return pd.DataFrame({
-        "customer_id": [1, 1, 1, 2, 2, 3, 3, 3],
-        "order_id": ["o1", "o1", "o2", "o3", "o3", "o4", "o4", "o4"],
-        "item": ["a", "b", "c", "a", "b", "a", "c", "c"],
-    })
+    return pd.DataFrame(
+        {
+            "customer_id": [1, 1, 1, 2, 2, 3, 3, 3],
+            "order_id": ["o1", "o1", "o2", "o3", "o3", "o4", "o4", "o4"],
+            "item": ["a", "b", "c", "a", "b", "a", "c", "c"],
+        }
+    )
 
 
 def test_long_table_order_and_customer_units():
@@ -139,8 +143,9 @@ def test_long_table_order_and_customer_units():
 
 def test_column_names_and_hierarchy():
     tx = long_table().rename(columns={"order_id": "InvoiceNo", "item": "StockCode"})
-    got = frequent_itemsets(tx, min_count=3, order_id="InvoiceNo", item="StockCode",
-                            hierarchy={"a": "x", "b": "y", "c": "x"})
+    got = frequent_itemsets(
+        tx, min_count=3, order_id="InvoiceNo", item="StockCode", hierarchy={"a": "x", "b": "y", "c": "x"}
+    )
     assert as_dict(got) == {frozenset({"x"}): 4}
     with pytest.raises(DataError, match="hierarchy does not map"):
         frequent_itemsets(tx, min_count=1, order_id="InvoiceNo", item="StockCode", hierarchy={"a": "x"})
@@ -150,7 +155,8 @@ def test_polars_input_equals_pandas():
     pl = pytest.importorskip("polars")
     tx = long_table()
     assert as_dict(frequent_itemsets(pl.from_pandas(tx), min_count=2)) == as_dict(
-        frequent_itemsets(tx, min_count=2))
+        frequent_itemsets(tx, min_count=2)
+    )
 
 
 def test_min_count_definition():
@@ -162,6 +168,7 @@ def test_min_count_definition():
 
 
 # --- errors and limits ---------------------------------------------------------------------
+
 
 def test_bad_inputs_raise_clear_errors():
     tx = long_table()

@@ -25,8 +25,14 @@ def shop():
     taste = cust % 4
     item = np.where(rng.uniform(size=n) < 0.8, taste * 3 + rng.integers(0, 3, n), rng.integers(0, 12, n))
     date = pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 120, n), unit="D")
-    return pd.DataFrame({"customer_id": cust, "order_id": rng.integers(0, 600, n), "date": date,
-                         "item": [f"sku{i:02d}" for i in item]})
+    return pd.DataFrame(
+        {
+            "customer_id": cust,
+            "order_id": rng.integers(0, 600, n),
+            "date": date,
+            "item": [f"sku{i:02d}" for i in item],
+        }
+    )
 
 
 def brute_recs(rules: pd.DataFrame, tx: pd.DataFrame, top_n: int) -> dict:
@@ -34,8 +40,9 @@ def brute_recs(rules: pd.DataFrame, tx: pd.DataFrame, top_n: int) -> dict:
     out = {}
     for cust, items in owned.items():
         best = {}
-        for a, c, conf, lift in zip(rules["antecedent"], rules["consequent"], rules["confidence"],
-                                    rules["lift"]):
+        for a, c, conf, lift in zip(
+            rules["antecedent"], rules["consequent"], rules["confidence"], rules["lift"]
+        ):
             (b,) = tuple(c)
             if a <= items and b not in items:
                 best[b] = max(best.get(b, (-1, -1)), (conf, lift))
@@ -64,9 +71,12 @@ def test_explanations_and_fallback(shop):
     rules = association_rules(frequent_itemsets(shop, min_support=0.05, unit="customer"), 0.3)
     recs = recommend(rules, shop, top_n=4)
     first = recs[recs["source"] == "rule"].iloc[0]
-    expected = (f"{first['confidence']:.0%} of customers who bought {{"
-                + ", ".join(sorted(first["antecedent"])) + f"}} also bought {{{first['item']}}}, "
-                f"{first['lift']:.1f}x the base rate")
+    expected = (
+        f"{first['confidence']:.0%} of customers who bought {{"
+        + ", ".join(sorted(first["antecedent"]))
+        + f"}} also bought {{{first['item']}}}, "
+        f"{first['lift']:.1f}x the base rate"
+    )
     assert first["explanation"] == expected
     # every customer is served (popular items fill the rest) and ranks run 1..4
     assert recs["customer_id"].nunique() == shop["customer_id"].nunique()

@@ -46,28 +46,43 @@ def test_metrics_equal_mlxtend(groceries, groceries_itemsets):
     fi = frequent_itemsets(groceries, min_support=0.003)
     ref = mlx.association_rules(
         fi.rename(columns={"itemset": "itemsets"})[["support", "itemsets"]],
-        num_itemsets=9835, metric="confidence", min_threshold=0.2)
+        num_itemsets=9835,
+        metric="confidence",
+        min_threshold=0.2,
+    )
     ref = ref[ref["consequents"].map(len) == 1]
     got = association_rules(fi, min_confidence=0.2)
     merged = got.merge(ref, left_on=["antecedent", "consequent"], right_on=["antecedents", "consequents"])
     assert len(merged) == len(ref) > 500
     # crmmine keeps rules whose confidence is exactly 0.2 (counts n_ac / n_a = 1/5), which
     # mlxtend's floating-point confidence can put just below the threshold
-    extra = got[~got.set_index(["antecedent", "consequent"]).index.isin(merged.set_index(
-        ["antecedent", "consequent"]).index)]
+    extra = got[
+        ~got.set_index(["antecedent", "consequent"]).index.isin(
+            merged.set_index(["antecedent", "consequent"]).index
+        )
+    ]
     assert (extra["support_count"] * 5 == extra["antecedent_count"]).all()
     names = {"zhangs_metric": "zhangs_metric", "certainty": "certainty", "kulczynski": "kulczynski"}
     for metric in RULE_METRICS:
-        np.testing.assert_allclose(merged[metric + "_x" if metric + "_x" in merged else metric],
-                                   merged[names.get(metric, metric) + "_y"
-                                          if metric + "_y" in merged else names.get(metric, metric)],
-                                   rtol=1e-10, err_msg=metric)
+        np.testing.assert_allclose(
+            merged[metric + "_x" if metric + "_x" in merged else metric],
+            merged[
+                names.get(metric, metric) + "_y" if metric + "_y" in merged else names.get(metric, metric)
+            ],
+            rtol=1e-10,
+            err_msg=metric,
+        )
     # any consequent size: also the same rule set as mlxtend
     all_rules = association_rules(fi, min_confidence=0.2, consequent_len=None)
-    ref_all = mlx.association_rules(fi.rename(columns={"itemset": "itemsets"})[["support", "itemsets"]],
-                                    num_itemsets=9835, metric="confidence", min_threshold=0.2 - 1e-9)
+    ref_all = mlx.association_rules(
+        fi.rename(columns={"itemset": "itemsets"})[["support", "itemsets"]],
+        num_itemsets=9835,
+        metric="confidence",
+        min_threshold=0.2 - 1e-9,
+    )
     assert set(zip(all_rules["antecedent"], all_rules["consequent"])) == set(
-        zip(ref_all["antecedents"], ref_all["consequents"]))
+        zip(ref_all["antecedents"], ref_all["consequents"])
+    )
 
 
 def test_mlxtend_itemset_frame_is_accepted(groceries_itemsets):
@@ -86,8 +101,14 @@ def test_fisher_matches_scipy():
     c = rng.integers(0, n + 1)
     k = rng.integers(np.maximum(0, a + c - n), np.minimum(a, c) + 1)
     got = np.array([fisher_pvalues([k[i]], [a[i]], [c[i]], int(n[i]))[0] for i in range(len(n))])
-    ref = np.array([stats.fisher_exact([[k[i], a[i] - k[i]], [c[i] - k[i], n[i] - a[i] - c[i] + k[i]]],
-                                       alternative="greater")[1] for i in range(len(n))])
+    ref = np.array(
+        [
+            stats.fisher_exact(
+                [[k[i], a[i] - k[i]], [c[i] - k[i], n[i] - a[i] - c[i] + k[i]]], alternative="greater"
+            )[1]
+            for i in range(len(n))
+        ]
+    )
     np.testing.assert_allclose(got, ref, rtol=1e-9, atol=1e-14)
 
 
@@ -106,8 +127,9 @@ def test_p_adjustments():
         holm[i] = min(running, 1.0)
     np.testing.assert_allclose(adjust_pvalues(p, "holm"), holm)
     # R: p.adjust(c(0.01, 0.02, 0.03, 0.04, 0.05), "holm") -> 0.05 0.08 0.09 0.09 0.09
-    np.testing.assert_allclose(adjust_pvalues(np.array([0.01, 0.02, 0.03, 0.04, 0.05]), "holm"),
-                               [0.05, 0.08, 0.09, 0.09, 0.09])
+    np.testing.assert_allclose(
+        adjust_pvalues(np.array([0.01, 0.02, 0.03, 0.04, 0.05]), "holm"), [0.05, 0.08, 0.09, 0.09, 0.09]
+    )
     with pytest.raises(ParameterError):
         adjust_pvalues(p, "sidak")
 
@@ -120,8 +142,9 @@ def test_rule_pvalues_columns(groceries_itemsets):
         assert 0 < len(rules) < len(raw)
     row = raw.iloc[-1]
     n_ac, n_a, n_c = int(row["support_count"]), int(row["antecedent_count"]), int(row["consequent_count"])
-    ref = stats.fisher_exact([[n_ac, n_a - n_ac], [n_c - n_ac, 9835 - n_a - n_c + n_ac]],
-                             alternative="greater")[1]
+    ref = stats.fisher_exact(
+        [[n_ac, n_a - n_ac], [n_c - n_ac, 9835 - n_a - n_c + n_ac]], alternative="greater"
+    )[1]
     assert row["p_value"] == pytest.approx(ref, rel=1e-9)
 
 
@@ -144,8 +167,11 @@ def brute_rules(baskets, min_count, min_conf):
 
 
 @settings(max_examples=40, deadline=None)
-@given(baskets=st.lists(st.lists(st.integers(0, 6), min_size=1, max_size=5), min_size=2, max_size=25),
-       min_count=st.integers(1, 3), min_conf=st.sampled_from([0.0, 0.3, 0.6]))
+@given(
+    baskets=st.lists(st.lists(st.integers(0, 6), min_size=1, max_size=5), min_size=2, max_size=25),
+    min_count=st.integers(1, 3),
+    min_conf=st.sampled_from([0.0, 0.3, 0.6]),
+)
 def test_rules_and_redundancy_brute_force(baskets, min_count, min_conf):
     ref = brute_rules(baskets, min_count, min_conf)
     fi = frequent_itemsets(baskets, min_count=min_count)
@@ -153,15 +179,22 @@ def test_rules_and_redundancy_brute_force(baskets, min_count, min_conf):
     assert dict(zip(zip(got["antecedent"], got["consequent"]), got["confidence"])) == pytest.approx(ref)
     # redundant (arules is.redundant): a rule with the same consequent and a proper-subset antecedent
     # has confidence >= this rule's
-    keep = {r for r, conf in ref.items()
-            if not any(o[1] == r[1] and o[0] < r[0] and oc >= conf - 1e-12 for o, oc in ref.items())}
+    keep = {
+        r
+        for r, conf in ref.items()
+        if not any(o[1] == r[1] and o[0] < r[0] and oc >= conf - 1e-12 for o, oc in ref.items())
+    }
     pruned = association_rules(fi, min_confidence=min_conf, prune_redundant=True)
     assert set(zip(pruned["antecedent"], pruned["consequent"])) == keep
 
 
 def test_item_restrictions(groceries_itemsets):
-    rules = association_rules(groceries_itemsets, min_confidence=0.5, consequent_items=["whole milk"],
-                              exclude_items=["other vegetables"])
+    rules = association_rules(
+        groceries_itemsets,
+        min_confidence=0.5,
+        consequent_items=["whole milk"],
+        exclude_items=["other vegetables"],
+    )
     assert len(rules) > 0
     assert (rules["consequent"] == frozenset({"whole milk"})).all()
     assert not rules["antecedent"].map(lambda s: "other vegetables" in s).any()

@@ -68,11 +68,15 @@ def test_sequential_rules_equal_brute_force(tx, window, min_count):
 
 
 def test_result_object_and_window_forms():
-    tx = pd.DataFrame({
-        "customer_id": [1, 1, 2, 2, 3, 3],
-        "date": pd.to_datetime(["2024-01-01", "2024-01-10", "2024-01-01", "2024-01-20",
-                                "2024-01-01", "2024-03-01"]),
-        "item": ["printer", "ink", "printer", "ink", "printer", "ink"]})
+    tx = pd.DataFrame(
+        {
+            "customer_id": [1, 1, 2, 2, 3, 3],
+            "date": pd.to_datetime(
+                ["2024-01-01", "2024-01-10", "2024-01-01", "2024-01-20", "2024-01-01", "2024-03-01"]
+            ),
+            "item": ["printer", "ink", "printer", "ink", "printer", "ink"],
+        }
+    )
     seq = sequential_rules(tx, within=30, min_count=1)
     assert isinstance(seq, SequentialRules)
     assert seq.rules["support_count"].tolist() == [2]

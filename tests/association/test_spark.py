@@ -20,10 +20,13 @@ def spark():
         pytest.skip("no Java runtime on PATH: PySpark cannot start")
     from pyspark.sql import SparkSession
 
-    session = (SparkSession.builder.master("local[1]").appName("crmmine-association-tests")
-               .config("spark.ui.enabled", "false")
-               .config("spark.sql.shuffle.partitions", "2")
-               .getOrCreate())
+    session = (
+        SparkSession.builder.master("local[1]")
+        .appName("crmmine-association-tests")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "2")
+        .getOrCreate()
+    )
     yield session
     session.stop()
 
@@ -32,8 +35,9 @@ def small_tx() -> pd.DataFrame:
     rng = np.random.default_rng(11)
     n = 600
     order = rng.integers(0, 150, n)
-    item = np.where(rng.uniform(size=n) < 0.6, (order % 5) * 2 + rng.integers(0, 2, n),
-                    rng.integers(0, 10, n))
+    item = np.where(
+        rng.uniform(size=n) < 0.6, (order % 5) * 2 + rng.integers(0, 2, n), rng.integers(0, 10, n)
+    )
     return pd.DataFrame({"order_id": order, "customer_id": order % 40, "item": [f"i{x}" for x in item]})
 
 
@@ -46,16 +50,21 @@ def test_spark_fpgrowth_equals_numba_engine(spark, unit):
     assert got.attrs["n_transactions"] == ref.attrs["n_transactions"]
     assert got.attrs["min_count"] == ref.attrs["min_count"]
     pd.testing.assert_frame_equal(
-        got.sort_values(["length", "support_count"]).reset_index(drop=True).assign(
-            itemset=lambda f: f["itemset"].map(lambda s: tuple(sorted(s)))).sort_values(
-            ["length", "support_count", "itemset"]).reset_index(drop=True),
-        ref.assign(itemset=lambda f: f["itemset"].map(lambda s: tuple(sorted(s)))).sort_values(
-            ["length", "support_count", "itemset"]).reset_index(drop=True))
+        got.sort_values(["length", "support_count"])
+        .reset_index(drop=True)
+        .assign(itemset=lambda f: f["itemset"].map(lambda s: tuple(sorted(s))))
+        .sort_values(["length", "support_count", "itemset"])
+        .reset_index(drop=True),
+        ref.assign(itemset=lambda f: f["itemset"].map(lambda s: tuple(sorted(s))))
+        .sort_values(["length", "support_count", "itemset"])
+        .reset_index(drop=True),
+    )
     # the Spark result feeds association_rules like the local one
     r_spark = association_rules(got, min_confidence=0.3)
     r_local = association_rules(ref, min_confidence=0.3)
     assert set(zip(r_spark["antecedent"], r_spark["consequent"])) == set(
-        zip(r_local["antecedent"], r_local["consequent"]))
+        zip(r_local["antecedent"], r_local["consequent"])
+    )
 
 
 def test_spark_closed_and_max_len(spark):
@@ -65,4 +74,5 @@ def test_spark_closed_and_max_len(spark):
         ref = frequent_itemsets(tx, min_support=0.03, kind=kind, max_len=2)
         got = frequent_itemsets(sdf, min_support=0.03, kind=kind, max_len=2)
         assert dict(zip(got["itemset"], got["support_count"])) == dict(
-            zip(ref["itemset"], ref["support_count"]))
+            zip(ref["itemset"], ref["support_count"])
+        )

@@ -92,18 +92,5 @@ def test_retention_budget_and_winback():
 
 
 @pytest.mark.parametrize("name", ["churn_telco.py", "churn_online_retail.py"])
-def test_examples_run(shared_data, name, capsys):
-    import runpy
-    import sys
-    from pathlib import Path
-
-    example = Path(__file__).resolve().parents[2] / "examples" / name
-    old = sys.argv
-    sys.argv = [str(example)]
-    try:
-        with pytest.raises(SystemExit) as done:
-            runpy.run_path(str(example), run_name="__main__")
-    finally:
-        sys.argv = old
-    assert done.value.code == 0
-    assert "AUC" in capsys.readouterr().out
+def test_examples_run(shared_data, name, run_example):
+    assert "AUC" in run_example(name)

@@ -9,15 +9,17 @@ from crmmine.datasets import ONLINE_RETAIL_COLUMNS
 
 @pytest.fixture
 def raw():
-    return pd.DataFrame({
-        "InvoiceNo": ["1", "1", "1", "C2", "3", "4", "5"],
-        "CustomerID": [7.0, 7.0, 7.0, 7.0, None, 8.0, 8.0],
-        "InvoiceDate": ["2011-01-01 10:00"] * 3 + ["2011-01-02 09:00", "2011-01-03 10:00",
-                                                    "2011-01-04 11:00", "2011-01-05 12:00"],
-        "StockCode": ["A", "B", "B", "A", "A", "C", "D"],
-        "Quantity": [2, 1, 1, -2, 1, 3, 1],
-        "UnitPrice": [1.5, 3.0, 3.0, 1.5, 1.0, 0.0, 4.0],
-    })
+    return pd.DataFrame(
+        {
+            "InvoiceNo": ["1", "1", "1", "C2", "3", "4", "5"],
+            "CustomerID": [7.0, 7.0, 7.0, 7.0, None, 8.0, 8.0],
+            "InvoiceDate": ["2011-01-01 10:00"] * 3
+            + ["2011-01-02 09:00", "2011-01-03 10:00", "2011-01-04 11:00", "2011-01-05 12:00"],
+            "StockCode": ["A", "B", "B", "A", "A", "C", "D"],
+            "Quantity": [2, 1, 1, -2, 1, 3, 1],
+            "UnitPrice": [1.5, 3.0, 3.0, 1.5, 1.0, 0.0, 4.0],
+        }
+    )
 
 
 def _clean(raw, **kw):
@@ -29,9 +31,13 @@ def test_drop_policy_logs_every_removed_row(raw):
     tx, log = _clean(raw)
     pd.testing.assert_frame_equal(raw, before)  # input untouched
     steps = {s["reason"]: s["rows"] for s in log.steps}
-    assert steps == {"missing customer id": 1, "exact duplicate rows": 1,
-                     "returns and cancellations": 1, "zero quantity": 0,
-                     "zero or negative unit price": 1}
+    assert steps == {
+        "missing customer id": 1,
+        "exact duplicate rows": 1,
+        "returns and cancellations": 1,
+        "zero quantity": 0,
+        "zero or negative unit price": 1,
+    }
     # every raw row is either in the output or counted in the log
     assert log.n_input == log.n_output + sum(steps.values())
     assert tx["amount"].tolist() == [3.0, 3.0, 4.0]

@@ -44,6 +44,7 @@ def test_missing_file_says_where_it_looked(tmp_path):
 def test_data_home_env(monkeypatch, tmp_path):
     (tmp_path / "donations").mkdir()
     pd.DataFrame({"frequency": [0], "recency": [0], "periods": [6], "weights": [1]}).to_csv(
-        tmp_path / "donations" / "donations.csv", index=False)
+        tmp_path / "donations" / "donations.csv", index=False
+    )
     monkeypatch.setenv("CRMMINE_DATA", str(tmp_path))
     assert len(cm.datasets.load_donations()) == 1

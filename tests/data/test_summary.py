@@ -13,13 +13,24 @@ import crmmine as cm
 
 @pytest.fixture
 def tx():
-    return pd.DataFrame({
-        "customer_id": ["x", "x", "x", "y", "z", "z"],
-        "order_id": [1, 2, 3, 4, 5, 6],
-        "date": pd.to_datetime(["2011-01-01 09:00", "2011-01-01 15:00", "2011-01-15",
-                                "2011-01-10", "2011-01-03", "2011-01-24"], format="mixed"),
-        "amount": [10.0, 5.0, 30.0, 7.0, 2.0, 4.0],
-    })
+    return pd.DataFrame(
+        {
+            "customer_id": ["x", "x", "x", "y", "z", "z"],
+            "order_id": [1, 2, 3, 4, 5, 6],
+            "date": pd.to_datetime(
+                [
+                    "2011-01-01 09:00",
+                    "2011-01-01 15:00",
+                    "2011-01-15",
+                    "2011-01-10",
+                    "2011-01-03",
+                    "2011-01-24",
+                ],
+                format="mixed",
+            ),
+            "amount": [10.0, 5.0, 30.0, 7.0, 2.0, 4.0],
+        }
+    )
 
 
 def test_orders_versus_days(tx):
@@ -83,8 +94,7 @@ def test_cdnow_calibration_equals_published_summary(shared_data):
     # as shipped with lifetimes (cdnow_customers_summary.csv): recency and T in weeks,
     # rounded to two decimals; repeat purchases counted on distinct days.
     tx = cm.datasets.load_cdnow()
-    cal, hold = cm.calibration_holdout(tx, "1997-09-30", "1998-06-30", time_unit="W",
-                                       count="days")
+    cal, hold = cm.calibration_holdout(tx, "1997-09-30", "1998-06-30", time_unit="W", count="days")
     ref = cm.datasets.load_cdnow("summary")
     assert len(cal) == 2_357
     assert (cal.index.to_numpy() == ref.index.to_numpy()).all()
@@ -106,8 +116,7 @@ def test_calibration_holdout_counts(tx):
 
 
 ids = st.sampled_from(["a", "b", "c", "d", "e", "f"])
-rows = st.tuples(ids, st.integers(0, 365), st.floats(0, 1e4, allow_nan=False),
-                 st.integers(0, 30))
+rows = st.tuples(ids, st.integers(0, 365), st.floats(0, 1e4, allow_nan=False), st.integers(0, 30))
 
 
 @settings(max_examples=60, deadline=None)

@@ -17,11 +17,14 @@ def spark():
         pytest.skip("no Java runtime on PATH: PySpark cannot start")
     from pyspark.sql import SparkSession
 
-    session = (SparkSession.builder.master("local[1]").appName("crmmine-tests")
-               .config("spark.ui.enabled", "false")
-               .config("spark.sql.shuffle.partitions", "2")
-               .config("spark.sql.session.timeZone", "UTC")
-               .getOrCreate())
+    session = (
+        SparkSession.builder.master("local[1]")
+        .appName("crmmine-tests")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.sql.session.timeZone", "UTC")
+        .getOrCreate()
+    )
     assert pyspark.__version__
     yield session
     session.stop()

@@ -10,12 +10,14 @@ from crmmine.errors import DataError, ParameterError, SchemaError
 
 @pytest.fixture
 def tx():
-    return pd.DataFrame({
-        "customer_id": [1, 1, 2, 3],
-        "order_id": ["a", "b", "c", "d"],
-        "date": ["2011-01-01", "2011-01-09", "2011-02-01", "2011-03-01"],
-        "amount": [10.0, 12.5, 3.0, 8.0],
-    })
+    return pd.DataFrame(
+        {
+            "customer_id": [1, 1, 2, 3],
+            "order_id": ["a", "b", "c", "d"],
+            "date": ["2011-01-01", "2011-01-09", "2011-02-01", "2011-03-01"],
+            "amount": [10.0, 12.5, 3.0, 8.0],
+        }
+    )
 
 
 def test_valid_table_is_returned_parsed_and_input_untouched(tx):

@@ -23,8 +23,7 @@ def _small_raw():
 def test_report_has_quality_summary_and_escapes_data():
     raw = _small_raw()
     raw.loc[raw.index[0], "Description"] = "<script>alert('x')</script>"
-    rep = build_report(raw, columns=cm.datasets.ONLINE_RETAIL_COLUMNS, unit_price="UnitPrice",
-                       sections=[])
+    rep = build_report(raw, columns=cm.datasets.ONLINE_RETAIL_COLUMNS, unit_price="UnitPrice", sections=[])
     assert rep.sections[0].title == "Data quality"
     assert rep.sections[1].title == "Customer summary"
     assert rep.n_figures >= 2
@@ -41,8 +40,9 @@ def test_failing_section_is_shown_not_hidden(monkeypatch):
 
     monkeypatch.setattr(build_mod, "SECTIONS", (("Broken", "x:y"),))
     monkeypatch.setattr(build_mod, "_load_section", lambda target: broken)
-    rep = build_mod.build_report(_small_raw(), columns=cm.datasets.ONLINE_RETAIL_COLUMNS,
-                                 unit_price="UnitPrice")
+    rep = build_mod.build_report(
+        _small_raw(), columns=cm.datasets.ONLINE_RETAIL_COLUMNS, unit_price="UnitPrice"
+    )
     assert "Broken" in rep.errors
     assert "boom &lt;b&gt;" in rep.html
 
@@ -69,8 +69,7 @@ def full_report(tmp_path_factory):
     """The demo: the report of the embedded sample through the console script."""
     out = tmp_path_factory.mktemp("demo") / "report.html"
     exe = Path(sys.executable).with_name("crmmine")
-    proc = subprocess.run([str(exe), "report", "-o", str(out)], capture_output=True, text=True,
-                          timeout=600)
+    proc = subprocess.run([str(exe), "report", "-o", str(out)], capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
     return out
 
@@ -86,20 +85,38 @@ def test_report_renders_in_headless_chromium(full_report, tmp_path):
     if browser is None:
         pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
     shot = tmp_path / "shot.png"
-    base = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-            "--no-first-run", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}"]
+    base = [
+        browser,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path / 'profile'}",
+    ]
     url = full_report.resolve().as_uri()
-    dom = subprocess.run([*base, "--enable-logging=stderr", "--v=0", "--dump-dom", url],
-                         capture_output=True, text=True, timeout=180)
+    dom = subprocess.run(
+        [*base, "--enable-logging=stderr", "--v=0", "--dump-dom", url],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert dom.returncode == 0, dom.stderr[-2000:]
     # the page's script ran (it marks the body) and built the table of contents
     assert 'data-ready="yes"' in dom.stdout
-    assert "<a href=\"#s0\">" in dom.stdout
+    assert '<a href="#s0">' in dom.stdout
     # no uncaught script error in the console log
     assert "Uncaught" not in dom.stderr
-    subprocess.run([*base, f"--screenshot={shot}", "--window-size=1200,2000", url],
-                   capture_output=True, text=True, timeout=180, check=True)
+    subprocess.run(
+        [*base, f"--screenshot={shot}", "--window-size=1200,2000", url],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=True,
+    )
     from PIL import Image
 
     img = Image.open(shot).convert("L")

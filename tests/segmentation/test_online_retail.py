@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import runpy
-import sys
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -52,15 +48,6 @@ def test_online_retail_rank_scores_equal_groups(full_summary):
     assert segments.index.equals(full_summary.index) and segments.notna().all()
 
 
-def test_segmentation_example_runs(shared_data, capsys):
-    example = Path(__file__).resolve().parents[2] / "examples" / "segment_online_retail.py"
-    old = sys.argv
-    sys.argv = [str(example)]
-    try:
-        with pytest.raises(SystemExit) as done:
-            runpy.run_path(str(example), run_name="__main__")
-    finally:
-        sys.argv = old
-    assert done.value.code == 0
-    out = capsys.readouterr().out
+def test_segmentation_example_runs(shared_data, run_example):
+    out = run_example("segment_online_retail.py")
     assert "ABC tiers" in out and "Gini" in out and "top 20% of customers hold" in out

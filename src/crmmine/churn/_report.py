@@ -48,15 +48,23 @@ def report_section(ctx: ReportContext) -> Section:
     span = (as_of - tx["date"].min().normalize()).days
     horizon = min(HORIZON_DAYS, span // 3)  # short logs: a third of the span for the label window
     if horizon < 7:
-        return Section("Churn and retention", paragraph(
-            f"The log covers {span} days: too short to define churn (at least 21 days are needed, "
-            f"so that a 7-day label window follows two weeks of history)."))
+        return Section(
+            "Churn and retention",
+            paragraph(
+                f"The log covers {span} days: too short to define churn (at least 21 days are needed, "
+                f"so that a 7-day label window follows two weeks of history)."
+            ),
+        )
     cutoff = as_of - pd.Timedelta(days=horizon)
     labels = churn_labels(tx, cutoff, f"{horizon}D", allow_incomplete=True)
     if labels.nunique() < 2 or labels.value_counts().min() < 10:
-        return Section("Churn and retention", paragraph(
-            f"Churn over the {horizon} days after {cutoff:%Y-%m-%d}: {len(labels):,} customers known, "
-            f"{int(labels.sum()):,} churned; too few of one class to fit a model."))
+        return Section(
+            "Churn and retention",
+            paragraph(
+                f"Churn over the {horizon} days after {cutoff:%Y-%m-%d}: {len(labels):,} customers known, "
+                f"{int(labels.sum()):,} churned; too few of one class to fit a model."
+            ),
+        )
     train = churn_features(tx, cutoff).join(labels, how="inner")
     X, y = train.drop(columns="churn"), train["churn"]
     model = ChurnModel("logistic", random_state=ctx.random_state)

@@ -82,12 +82,20 @@ def maximum_profit(
     *European Journal of Operational Research* 218(1), 211-229.
     """
     y, p = _check(y_true, scores)
+    fraction, profit = _profit_curve(y, p, clv, incentive, contact_cost, gamma)
+    best = int(np.argmax(profit))
+    return float(profit[best]), float(fraction[best])
+
+
+def _profit_curve(
+    y: np.ndarray, p: np.ndarray, clv: float, incentive: float, contact_cost: float, gamma: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Share of customers targeted and profit per customer at every cut-off (Verbeke et al. 2012)."""
     fpr, tpr = _roc_points(y, p)
     pi1 = y.mean()
     delta, phi = incentive / clv, contact_cost / clv
     profit = clv * ((gamma * (1 - delta) - phi) * pi1 * tpr - (delta + phi) * (1 - pi1) * fpr)
-    best = int(np.argmax(profit))
-    return float(profit[best]), float(pi1 * tpr[best] + (1 - pi1) * fpr[best])
+    return pi1 * tpr + (1 - pi1) * fpr, profit
 
 
 def empc(
@@ -212,14 +220,11 @@ class ChurnEvaluation:
             ax.set_xlabel("false positive rate")
             ax.set_ylabel("true positive rate")
         elif kind == "profit":
-            fpr, tpr = _roc_points(self.y_true, self.scores)
-            pi1 = self.y_true.mean()
             c = self.measures
-            profit = c["clv"] * (
-                (0.3 * (1 - c["incentive"] / c["clv"]) - c["contact_cost"] / c["clv"]) * pi1 * tpr
-                - (c["incentive"] + c["contact_cost"]) / c["clv"] * (1 - pi1) * fpr
+            fraction, profit = _profit_curve(
+                self.y_true, self.scores, c["clv"], c["incentive"], c["contact_cost"], 0.3
             )
-            ax.plot(pi1 * tpr + (1 - pi1) * fpr, profit)
+            ax.plot(fraction, profit)
             ax.set_xlabel("share of customers targeted")
             ax.set_ylabel("profit per customer (gamma = 0.3)")
         else:

@@ -43,6 +43,22 @@ def _hessian_from_gradient(grad, theta: np.ndarray, rel_step: float = 1e-6) -> n
     return 0.5 * (hess + hess.T)
 
 
+def _read_weights(
+    summary: pd.DataFrame, weights: str | np.ndarray | None, keep: np.ndarray | None = None
+) -> np.ndarray | None:
+    """Row weights from a column name or an array: finite, non-negative, one per summary row."""
+    if weights is None:
+        return None
+    w = (
+        summary[weights].to_numpy(dtype="float64")
+        if isinstance(weights, str)
+        else np.asarray(weights, dtype="float64")
+    )
+    if w.shape[0] != len(summary) or (~np.isfinite(w) | (w < 0)).any():
+        raise ParameterError("weights must be finite, non-negative and one per summary row")
+    return w if keep is None else w[keep]
+
+
 class BTYDModel:
     """Common machinery: input checks, compression, fitting, standard errors, summary.
 
@@ -303,15 +319,7 @@ class TransactionModel(BTYDModel):
         self
         """
         cols = self._read_inputs(summary, {"frequency": frequency, "recency": recency, "T": T})
-        w = None
-        if weights is not None:
-            w = (
-                summary[weights].to_numpy(dtype="float64")
-                if isinstance(weights, str)
-                else np.asarray(weights, dtype="float64")
-            )
-            if w.shape[0] != len(summary) or (~np.isfinite(w) | (w < 0)).any():
-                raise ParameterError("weights must be finite, non-negative and one per summary row")
+        w = _read_weights(summary, weights)
         data = compress_rows(cols, w)
         return self._fit_compressed(data, summary.attrs.get("time_unit"))
 

@@ -6,8 +6,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import betaln, gammaln
 
-from crmmine.errors import ParameterError
-from crmmine.value._base import BTYDModel
+from crmmine.value._base import BTYDModel, _read_weights
 from crmmine.value._fitting import CompressedData, compress_rows
 
 __all__ = ["BGBB"]
@@ -113,15 +112,7 @@ class BGBB(BTYDModel):
         self
         """
         cols = self._read(summary, frequency, recency, n_periods)
-        w = None
-        if weights is not None:
-            w = (
-                summary[weights].to_numpy(dtype="float64")
-                if isinstance(weights, str)
-                else np.asarray(weights, dtype="float64")
-            )
-            if w.shape[0] != len(summary) or (w < 0).any():
-                raise ParameterError("weights must be non-negative and one per row")
+        w = _read_weights(summary, weights)
         self._columns_used = (frequency, recency, n_periods)
         return self._fit_compressed(compress_rows(cols, w), summary.attrs.get("time_unit"))
 

@@ -9,7 +9,7 @@ import pandas as pd
 from scipy.special import gammaln
 
 from crmmine.errors import ParameterError
-from crmmine.value._base import BTYDModel
+from crmmine.value._base import BTYDModel, _read_weights
 from crmmine.value._fitting import CompressedData, compress_rows
 
 __all__ = ["GammaGamma"]
@@ -129,14 +129,7 @@ class GammaGamma(BTYDModel):
                 "the model needs positive transaction values: drop returns first, or pass "
                 "nonpositive='exclude' to fit without these customers",
             )
-        w = None
-        if weights is not None:
-            w = (
-                summary[weights].to_numpy(dtype="float64")
-                if isinstance(weights, str)
-                else np.asarray(weights, dtype="float64")
-            )
-            w = w[keep]
+        w = _read_weights(summary, weights, keep)
         self.n_excluded_ = int((~keep).sum())
         data = compress_rows({k: v[keep] for k, v in cols.items()}, w)
         return self._fit_compressed(data, summary.attrs.get("time_unit"))
