@@ -27,29 +27,38 @@ def main() -> None:
     except DatasetNotFoundError as err:
         sys.exit(f"Online Retail data not available: {err}")
     names = tx.drop_duplicates("item").set_index("item")["Description"].str.strip().to_dict()
-    print(f"{len(tx):,} order lines, {tx['order_id'].nunique():,} orders, "
-          f"{tx['customer_id'].nunique():,} customers, {tx['item'].nunique():,} items")
+    print(
+        f"{len(tx):,} order lines, {tx['order_id'].nunique():,} orders, "
+        f"{tx['customer_id'].nunique():,} customers, {tx['item'].nunique():,} items"
+    )
 
     start = time.perf_counter()
     itemsets = frequent_itemsets(tx, min_support=0.01)  # per order: basket analysis
     rules = association_rules(itemsets, min_confidence=0.5, prune_redundant=True)
-    print(f"\n{len(itemsets):,} frequent itemsets (support >= 1% of orders), {len(rules):,} "
-          f"non-redundant rules (confidence >= 50%) in {time.perf_counter() - start:.2f} s")
+    print(
+        f"\n{len(itemsets):,} frequent itemsets (support >= 1% of orders), {len(rules):,} "
+        f"non-redundant rules (confidence >= 50%) in {time.perf_counter() - start:.2f} s"
+    )
     for _, r in rules.head(5).iterrows():
         lhs = " + ".join(names.get(x, x) for x in sorted(r["antecedent"]))
         rhs = " + ".join(names.get(x, x) for x in sorted(r["consequent"]))
-        print(f"  {lhs}  =>  {rhs}: confidence {r['confidence']:.2f}, lift {r['lift']:.1f}, "
-              f"Holm p {r['p_adjusted']:.1e}")
+        print(
+            f"  {lhs}  =>  {rhs}: confidence {r['confidence']:.2f}, lift {r['lift']:.1f}, "
+            f"Holm p {r['p_adjusted']:.1e}"
+        )
 
     # customers who bought A also bought B, and the next best offer per customer
-    by_customer = association_rules(frequent_itemsets(tx, min_support=0.03, unit="customer"),
-                                    min_confidence=0.5)
+    by_customer = association_rules(
+        frequent_itemsets(tx, min_support=0.03, unit="customer"), min_confidence=0.5
+    )
     offers = recommend(by_customer, tx, top_n=3)
     example = offers.loc[offers["source"] == "rule", "customer_id"].iloc[0]
-    print(f"\n{len(by_customer):,} customer-level rules; offers for "
-          f"{offers['customer_id'].nunique():,} customers "
-          f"({(offers['source'] == 'rule').mean():.0%} of offers explained by a rule). Customer "
-          f"{example}:")
+    print(
+        f"\n{len(by_customer):,} customer-level rules; offers for "
+        f"{offers['customer_id'].nunique():,} customers "
+        f"({(offers['source'] == 'rule').mean():.0%} of offers explained by a rule). Customer "
+        f"{example}:"
+    )
     for _, o in offers[offers["customer_id"] == example].iterrows():
         print(f"  #{o['rank']} {names.get(o['item'], o['item'])}: {o['explanation']}")
 
