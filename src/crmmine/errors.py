@@ -12,10 +12,16 @@ import difflib
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from sklearn.exceptions import NotFittedError as _SklearnNotFittedError
+
 __all__ = [
+    "BoundaryFitWarning",
     "CRMMineError",
+    "CRMMineWarning",
     "ConvergenceError",
     "DataError",
+    "DataWarning",
+    "NotFittedError",
     "ParameterError",
     "SchemaError",
     "bad_rows_error",
@@ -44,6 +50,34 @@ class ParameterError(CRMMineError, ValueError, TypeError):
 
 class ConvergenceError(CRMMineError, RuntimeError):
     """A model fit did not converge; the message says what was tried."""
+
+
+class NotFittedError(CRMMineError, _SklearnNotFittedError):
+    """A model was used before ``fit``; also scikit-learn's ``NotFittedError``.
+
+    Examples
+    --------
+    >>> from sklearn.exceptions import NotFittedError as SkNotFitted
+    >>> issubclass(NotFittedError, SkNotFitted) and issubclass(NotFittedError, CRMMineError)
+    True
+    """
+
+
+class CRMMineWarning(UserWarning):
+    """Base class of crmmine's warnings: something changes how a number should be read."""
+
+
+class DataWarning(CRMMineWarning):
+    """Input data was repaired or interpreted under a documented policy (and logged)."""
+
+
+class BoundaryFitWarning(CRMMineWarning):
+    """A model fit ended at the boundary of its parameter space.
+
+    The message says which parameter collapsed, what the model reduces to and what that
+    means for its predictions; the fitted model also lists it in ``warnings_`` and
+    ``summary()``.
+    """
 
 
 def _format_examples(examples: Any, max_rows: int = 5) -> str:

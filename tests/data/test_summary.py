@@ -71,7 +71,7 @@ def test_bad_input(tx):
         cm.customer_summary(tx.assign(amount=[1.0, None, 1, 1, 1, 1]))
     with pytest.raises(cm.ParameterError, match="count must be"):
         cm.customer_summary(tx, count="lines")
-    with pytest.raises(cm.ParameterError, match="unknown time_unit"):
+    with pytest.raises(cm.ParameterError, match="unknown time unit"):
         cm.customer_summary(tx, time_unit="fortnight")
 
 

@@ -81,7 +81,7 @@ class CleaningLog:
         return f"CleaningLog({self.summary()})"
 
     def _repr_html_(self) -> str:
-        from crmmine.report._html import table_html
+        from crmmine._html import table_html
 
         return table_html(self.to_frame())
 

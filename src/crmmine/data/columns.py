@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
+from crmmine._units import time_unit_days
 from crmmine.errors import ParameterError, missing_columns_error
 
 __all__ = ["DEFAULT_COLUMNS", "Columns", "resolve_columns", "require_columns", "time_unit_days"]
@@ -109,52 +110,3 @@ def require_columns(available: Iterable[Any], needed: Iterable[str], *, role: st
     missing = [c for c in needed if c not in available]
     if missing:
         raise missing_columns_error(missing, available, role=role)
-
-
-_UNIT_DAYS = {
-    "H": 1.0 / 24.0,
-    "D": 1.0,
-    "W": 7.0,
-    "M": 365.25 / 12.0,
-    "Q": 365.25 / 4.0,
-    "Y": 365.25,
-}
-
-
-def time_unit_days(time_unit: str | float) -> float:
-    """Length of a time unit in days.
-
-    ``"D"`` is a day, ``"W"`` seven days, ``"M"`` an average Gregorian month
-    (365.25 / 12 = 30.4375 days), ``"Q"`` a quarter, ``"Y"`` 365.25 days,
-    ``"H"`` an hour. A string such as ``"14D"`` or ``"2W"`` multiplies a unit;
-    a number is taken as days.
-
-    Examples
-    --------
-    >>> time_unit_days("W")
-    7.0
-    >>> time_unit_days("14D")
-    14.0
-    >>> time_unit_days("M")
-    30.4375
-    """
-    if isinstance(time_unit, (int, float)) and not isinstance(time_unit, bool):
-        if time_unit <= 0:
-            raise ParameterError(f"time_unit must be positive, got {time_unit}.")
-        return float(time_unit)
-    if not isinstance(time_unit, str) or not time_unit:
-        raise ParameterError(f"time_unit must be a string such as 'D' or 'W', got {time_unit!r}.")
-    text = time_unit.strip().upper()
-    digits = ""
-    while text and (text[0].isdigit() or text[0] == "."):
-        digits += text[0]
-        text = text[1:]
-    if text not in _UNIT_DAYS:
-        raise ParameterError(
-            f"unknown time_unit {time_unit!r}; use one of {list(_UNIT_DAYS)} optionally "
-            f"prefixed by a count such as '14D', or a number of days."
-        )
-    mult = float(digits) if digits else 1.0
-    if mult <= 0:
-        raise ParameterError(f"time_unit must be positive, got {time_unit!r}.")
-    return mult * _UNIT_DAYS[text]

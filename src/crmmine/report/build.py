@@ -22,11 +22,11 @@ __all__ = ["SECTIONS", "Report", "build_report", "write_report"]
 
 #: Module sections in report order: (title, "module:function").
 SECTIONS: tuple[tuple[str, str], ...] = (
-    ("Segmentation", "crmmine.segmentation._report:report_section"),
-    ("Customer lifetime value", "crmmine.value._report:report_section"),
-    ("Cross-selling", "crmmine.association._report:report_section"),
-    ("Fraud and anomalies", "crmmine.anomaly._report:report_section"),
-    ("Churn and retention", "crmmine.churn._report:report_section"),
+    ("Segmentation", "crmmine.report.sections.segmentation:report_section"),
+    ("Customer lifetime value", "crmmine.report.sections.value:report_section"),
+    ("Cross-selling", "crmmine.report.sections.association:report_section"),
+    ("Fraud and anomalies", "crmmine.report.sections.anomaly:report_section"),
+    ("Churn and retention", "crmmine.report.sections.churn:report_section"),
 )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import crmmine as cm
 from crmmine.report._html import ReportContext
-from crmmine.value._report import report_section
+from crmmine.report.sections.value import report_section
 
 
 def test_value_section_has_figures_and_caches_clv():

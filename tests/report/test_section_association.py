@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import crmmine as cm
-from crmmine.association._report import report_section
 from crmmine.report._html import ReportContext, Section
+from crmmine.report.sections.association import report_section
 
 
 def test_report_section_has_rules_figure_and_offers():
