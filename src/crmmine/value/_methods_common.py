@@ -105,8 +105,9 @@ def check_numeric_column(
     """
     raw = frame[column]
     if raw.dtype == bool or pd.api.types.is_datetime64_any_dtype(raw):
-        raise bad_rows_error(column, f"{raw.dtype} values where {what} must be numbers",
-                             raw.head(), len(raw), fix)
+        raise bad_rows_error(
+            column, f"{raw.dtype} values where {what} must be numbers", raw.head(), len(raw), fix
+        )
     values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype="float64")
     bad = ~np.isfinite(values)
     if minimum is not None:

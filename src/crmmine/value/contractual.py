@@ -73,19 +73,27 @@ def _check_survivors(survivors: Any) -> np.ndarray:
         )
     bad = ~np.isfinite(arr) | (arr < 0)
     if bad.any():
-        raise bad_rows_error("survivors", "missing, non-numeric or negative counts",
-                             pd.Series(arr[bad], index=np.flatnonzero(bad)), int(bad.sum()),
-                             "pass the number of customers still active at the start of each period")
+        raise bad_rows_error(
+            "survivors",
+            "missing, non-numeric or negative counts",
+            pd.Series(arr[bad], index=np.flatnonzero(bad)),
+            int(bad.sum()),
+            "pass the number of customers still active at the start of each period",
+        )
     rising = np.flatnonzero(np.diff(arr) > 0) + 1
     if rising.size:
         raise bad_rows_error(
-            "survivors", "counts larger than the period before (a cohort can only shrink)",
-            pd.Series(arr[rising], index=rising), int(rising.size),
+            "survivors",
+            "counts larger than the period before (a cohort can only shrink)",
+            pd.Series(arr[rising], index=rising),
+            int(rising.size),
             "survivor counts follow one cohort of customers acquired together; new customers "
             "belong to another cohort (fit on a subscription table for several cohorts)",
         )
     if arr[0] <= 0:
-        raise DataError("survivors[0] (the cohort size) must be positive. Fix: start with the customers acquired.")
+        raise DataError(
+            "survivors[0] (the cohort size) must be positive. Fix: start with the customers acquired."
+        )
     return arr
 
 
@@ -143,28 +151,48 @@ def subscription_lifetimes(
     frame = require_frame(table, list(roles.values()), what="subscription table")
     ids = frame[roles["customer_id"]]
     if ids.isna().any():
-        raise bad_rows_error(roles["customer_id"], "missing customer ids", frame[ids.isna()],
-                             int(ids.isna().sum()), "every subscription needs a customer id")
+        raise bad_rows_error(
+            roles["customer_id"],
+            "missing customer ids",
+            frame[ids.isna()],
+            int(ids.isna().sum()),
+            "every subscription needs a customer id",
+        )
     if ids.duplicated().any():
         dup = ids.duplicated(keep=False)
         raise bad_rows_error(
-            roles["customer_id"], "customers with several subscriptions", frame[dup], int(dup.sum()),
+            roles["customer_id"],
+            "customers with several subscriptions",
+            frame[dup],
+            int(dup.sum()),
             "the sBG model follows one subscription per customer: keep each customer's first "
             "(or current) subscription, or give each subscription its own id",
         )
     starts = _dates(frame, roles["start"], allow_missing=False)
     ends = _dates(frame, roles["end"], allow_missing=True)
-    horizon = as_timestamp(as_of, "as_of") if as_of is not None else max(
-        starts.max(), ends.max() if ends.notna().any() else starts.max()
+    horizon = (
+        as_timestamp(as_of, "as_of")
+        if as_of is not None
+        else max(starts.max(), ends.max() if ends.notna().any() else starts.max())
     )
     late = starts > horizon
     if late.any():
-        raise bad_rows_error(roles["start"], f"starts after as_of ({horizon.date()})", frame[late],
-                             int(late.sum()), "pass a later as_of or drop subscriptions not yet started")
+        raise bad_rows_error(
+            roles["start"],
+            f"starts after as_of ({horizon.date()})",
+            frame[late],
+            int(late.sum()),
+            "pass a later as_of or drop subscriptions not yet started",
+        )
     backwards = ends.notna() & (ends < starts)
     if backwards.any():
-        raise bad_rows_error(roles["end"], "ends before the start", frame[backwards], int(backwards.sum()),
-                             "swap or correct the dates")
+        raise bad_rows_error(
+            roles["end"],
+            "ends before the start",
+            frame[backwards],
+            int(backwards.sum()),
+            "swap or correct the dates",
+        )
     days = period_days(period)
     churned = (ends.notna() & (ends <= horizon)).to_numpy()
     ended_days = ((ends - starts).dt.total_seconds() / 86400.0).to_numpy()
@@ -197,8 +225,10 @@ def _dates(frame: pd.DataFrame, column: str, *, allow_missing: bool) -> pd.Serie
         bad |= raw.isna()
     if bad.any():
         raise bad_rows_error(
-            column, "missing or unparseable dates" if not allow_missing else "unparseable dates",
-            frame.loc[bad, [column]], int(bad.sum()),
+            column,
+            "missing or unparseable dates" if not allow_missing else "unparseable dates",
+            frame.loc[bad, [column]],
+            int(bad.sum()),
             "give dates as YYYY-MM-DD (a missing end means the subscription is still active)",
         )
     return pd.Series(parsed.to_numpy(), index=frame.index)
@@ -283,8 +313,9 @@ class ShiftedBetaGeometric(CRMMineEstimator):
     }
     _fitted_attributes: ClassVar[tuple[str, ...]] = ("params_",)
 
-    def __init__(self, period: str | float = "M", tol: float = 1e-10, max_iter: int = 1000,
-                 warm_start: Any = None) -> None:
+    def __init__(
+        self, period: str | float = "M", tol: float = 1e-10, max_iter: int = 1000, warm_start: Any = None
+    ) -> None:
         self.period = period
         self.tol = tol
         self.max_iter = max_iter
@@ -328,8 +359,15 @@ class ShiftedBetaGeometric(CRMMineEstimator):
         self._validate_params()
         period_days(self.period)
         if _is_table(X):
-            life = subscription_lifetimes(X, period=self.period, as_of=as_of, columns=columns,
-                                          customer_id=customer_id, start=start, end=end)
+            life = subscription_lifetimes(
+                X,
+                period=self.period,
+                as_of=as_of,
+                columns=columns,
+                customer_id=customer_id,
+                start=start,
+                end=end,
+            )
             lost, censored = _counts_from_lifetimes(life)
         else:
             if any(v is not None for v in (as_of, columns, customer_id, start, end)):
@@ -391,11 +429,22 @@ class ShiftedBetaGeometric(CRMMineEstimator):
         runs = []
         with np.errstate(all="ignore"):
             for x0 in starts:
-                res = optimize.minimize(nll, x0, jac=grad, method="L-BFGS-B",
-                                        bounds=[(-25.0, 25.0)] * 2,
-                                        options={"ftol": self.tol, "gtol": 1e-9, "maxiter": self.max_iter})
-                runs.append({"start": np.exp(x0).round(4).tolist(), "fun": float(res.fun),
-                             "success": bool(res.success), "iterations": int(res.nit)})
+                res = optimize.minimize(
+                    nll,
+                    x0,
+                    jac=grad,
+                    method="L-BFGS-B",
+                    bounds=[(-25.0, 25.0)] * 2,
+                    options={"ftol": self.tol, "gtol": 1e-9, "maxiter": self.max_iter},
+                )
+                runs.append(
+                    {
+                        "start": np.exp(x0).round(4).tolist(),
+                        "fun": float(res.fun),
+                        "success": bool(res.success),
+                        "iterations": int(res.nit),
+                    }
+                )
                 if np.isfinite(res.fun) and (best is None or res.fun < best.fun - 1e-12):
                     best = res
         if best is None:  # pragma: no cover - the objective is finite everywhere in the box
@@ -405,9 +454,10 @@ class ShiftedBetaGeometric(CRMMineEstimator):
         a, b = np.exp(best.x)
         self.params_ = pd.Series([a, b], index=["alpha", "beta"], name="coef")
         self.log_likelihood_ = -float(best.fun) * n
-        self.n_obs_ = int(round(n))
-        self.observed_ = pd.DataFrame({"lost": lost, "censored": censored},
-                                      index=pd.RangeIndex(lost.shape[0], name="period"))
+        self.n_obs_ = round(n)
+        self.observed_ = pd.DataFrame(
+            {"lost": lost, "censored": censored}, index=pd.RangeIndex(lost.shape[0], name="period")
+        )
         self.convergence_ = {"runs": runs, "iterations": int(best.nit)}
         hess = _numeric_hessian(lambda x: nll(x) * n, best.x)
         with np.errstate(all="ignore"):
@@ -430,7 +480,8 @@ class ShiftedBetaGeometric(CRMMineEstimator):
                 f"collapsed). The model has reduced to a geometric lifetime with constant "
                 f"retention {b / (a + b):.4f}; retention will not rise with tenure and "
                 f"standard errors are meaningless.",
-                BoundaryFitWarning, stacklevel=4,
+                BoundaryFitWarning,
+                stacklevel=4,
             )
         elif a < _SMALL or b < _SMALL:
             which = "alpha" if a < _SMALL else "beta"
@@ -438,7 +489,8 @@ class ShiftedBetaGeometric(CRMMineEstimator):
                 f"sBG fit at the boundary: {which}={min(a, b):.3g} is close to 0, so the churn "
                 f"probabilities pile up at {'0 (never churn)' if which == 'alpha' else '1 (churn at once)'}"
                 f" for part of the base; projections far beyond the data are unreliable.",
-                BoundaryFitWarning, stacklevel=4,
+                BoundaryFitWarning,
+                stacklevel=4,
             )
 
     @classmethod
@@ -525,9 +577,17 @@ class ShiftedBetaGeometric(CRMMineEstimator):
         d = discount_per(annual_discount_rate, self.period)
         return float(_hyp_sum(b, a + b, 1.0 / (1.0 + d)))
 
-    def derl(self, X: Any, *, annual_discount_rate: float, as_of: Any = None,
-             columns: Mapping[str, str] | None = None, customer_id: str | None = None,
-             start: str | None = None, end: str | None = None) -> Any:
+    def derl(
+        self,
+        X: Any,
+        *,
+        annual_discount_rate: float,
+        as_of: Any = None,
+        columns: Mapping[str, str] | None = None,
+        customer_id: str | None = None,
+        start: str | None = None,
+        end: str | None = None,
+    ) -> Any:
         """Discounted expected residual lifetime (Fader & Hardie 2010, eq. 6).
 
         Parameters
@@ -554,8 +614,15 @@ class ShiftedBetaGeometric(CRMMineEstimator):
         a, b = self._ab()
         d = discount_per(annual_discount_rate, self.period)
         if _is_table(X):
-            life = subscription_lifetimes(X, period=self.period, as_of=as_of, columns=columns,
-                                          customer_id=customer_id, start=start, end=end)
+            life = subscription_lifetimes(
+                X,
+                period=self.period,
+                as_of=as_of,
+                columns=columns,
+                customer_id=customer_id,
+                start=start,
+                end=end,
+            )
             n = life["periods"].to_numpy(dtype="float64") + 1.0
             values = _derl(a, b, n, d)
             values = np.where(life["churned"].to_numpy(), 0.0, values)
@@ -569,12 +636,14 @@ class ShiftedBetaGeometric(CRMMineEstimator):
         theta = self.params_
         se = getattr(self, "standard_errors_", pd.Series(np.nan, index=theta.index))
         z = stats.norm.ppf(0.975)
-        out = pd.DataFrame({
-            "coef": theta,
-            "se_log": se,
-            "lower 95%": np.exp(np.log(theta) - z * se),
-            "upper 95%": np.exp(np.log(theta) + z * se),
-        })
+        out = pd.DataFrame(
+            {
+                "coef": theta,
+                "se_log": se,
+                "lower 95%": np.exp(np.log(theta) - z * se),
+                "upper 95%": np.exp(np.log(theta) + z * se),
+            }
+        )
         out["log_likelihood"] = getattr(self, "log_likelihood_", np.nan)
         out["warning"] = "; ".join(getattr(self, "warnings_", [])) or ""
         return out
@@ -618,8 +687,13 @@ def _hyp_sum(b: float | np.ndarray, c: float | np.ndarray, x: float) -> np.ndarr
     if np.any(bad):  # pragma: no cover - scipy is accurate here; the series is the fallback
         k = np.arange(0, 20000)[:, None]
         bb, cc = np.broadcast_arrays(np.asarray(b, float), np.asarray(c, float))
-        terms = np.exp(special.gammaln(bb + k) - special.gammaln(bb) - special.gammaln(cc + k)
-                       + special.gammaln(cc) + k * np.log(x))
+        terms = np.exp(
+            special.gammaln(bb + k)
+            - special.gammaln(bb)
+            - special.gammaln(cc + k)
+            + special.gammaln(cc)
+            + k * np.log(x)
+        )
         value = np.where(bad, terms.sum(axis=0), value)
     return value
 
@@ -627,8 +701,10 @@ def _hyp_sum(b: float | np.ndarray, c: float | np.ndarray, x: float) -> np.ndarr
 def _derl(a: float, b: float, n: np.ndarray, d: float) -> np.ndarray:
     """DERL per entry of ``n``, the hypergeometric function evaluated once per distinct ``n``."""
     distinct, inverse = np.unique(np.asarray(n, dtype="float64"), return_inverse=True)
-    values = (b + distinct - 1.0) / (a + b + distinct - 1.0) * _hyp_sum(
-        b + distinct, a + b + distinct, 1.0 / (1.0 + d)
+    values = (
+        (b + distinct - 1.0)
+        / (a + b + distinct - 1.0)
+        * _hyp_sum(b + distinct, a + b + distinct, 1.0 / (1.0 + d))
     )
     return values[inverse].reshape(np.shape(n))
 
@@ -656,4 +732,3 @@ def _numeric_hessian(f: Any, x: np.ndarray, step: float = 1e-4) -> np.ndarray:
                 val = (f(x + ei + ej) - f(x + ei - ej) - f(x - ei + ej) + f(x - ei - ej)) / (4 * step * step)
                 hess[i, j] = hess[j, i] = val
     return hess
-

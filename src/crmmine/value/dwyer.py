@@ -63,25 +63,32 @@ __all__ = ["DwyerMigration", "DwyerRetention", "migration_clv", "period_grid", "
 _TX_ROLES = {"customer_id": "customer_id", "date": "date", "amount": "amount"}
 
 
-def _sequence(value: Any, length: int, name: str, *, low: float | None = None,
-              high: float | None = None) -> np.ndarray:
+def _sequence(
+    value: Any, length: int, name: str, *, low: float | None = None, high: float | None = None
+) -> np.ndarray:
     arr = np.asarray(value, dtype="float64")
     if arr.ndim == 0:
         arr = np.full(length, float(arr))
     if arr.ndim != 1 or arr.shape[0] != length:
-        raise ParameterError(f"{name} must be a number or a sequence of {length} values, got shape {arr.shape}.")
-    if not np.all(np.isfinite(arr)) or (low is not None and np.any(arr < low)) or (
-        high is not None and np.any(arr > high)
+        raise ParameterError(
+            f"{name} must be a number or a sequence of {length} values, got shape {arr.shape}."
+        )
+    if (
+        not np.all(np.isfinite(arr))
+        or (low is not None and np.any(arr < low))
+        or (high is not None and np.any(arr > high))
     ):
         raise ParameterError(f"{name} must be finite and within [{low}, {high}], got {value!r}.")
     return arr
 
 
-@validate_params({
-    "horizon": [None, Interval(Integral, 0, None)],
-    "annual_discount_rate": [Interval(Real, -1, None, closed="neither")],
-    "cost_timing": [Interval(Real, 0, 1, closed="both")],
-})
+@validate_params(
+    {
+        "horizon": [None, Interval(Integral, 0, None)],
+        "annual_discount_rate": [Interval(Real, -1, None, closed="neither")],
+        "cost_timing": [Interval(Real, 0, 1, closed="both")],
+    }
+)
 def retention_clv(
     margin: float | Any,
     retention: float | Any,
@@ -147,10 +154,12 @@ def retention_clv(
     return income - spend
 
 
-@validate_params({
-    "horizon": [None, Interval(Integral, 1, None)],
-    "annual_discount_rate": [Interval(Real, -1, None, closed="neither")],
-})
+@validate_params(
+    {
+        "horizon": [None, Interval(Integral, 1, None)],
+        "annual_discount_rate": [Interval(Real, -1, None, closed="neither")],
+    }
+)
 def migration_clv(
     purchase_probabilities: Any,
     margin: float,
@@ -194,7 +203,8 @@ def migration_clv(
     p = np.asarray(purchase_probabilities, dtype="float64").ravel()
     if p.size == 0 or not np.all(np.isfinite(p)) or np.any(p < 0) or np.any(p > 1):
         raise ParameterError(
-            f"purchase_probabilities must be one or more probabilities in [0, 1], got {purchase_probabilities!r}."
+            "purchase_probabilities must be one or more probabilities in [0, 1], "
+            f"got {purchase_probabilities!r}."
         )
     d = discount_per(annual_discount_rate, period)
     k = p.size
@@ -218,8 +228,10 @@ def migration_clv(
             step = disc * P @ step
     labels = [f"R{i + 1}" for i in range(k)]
     out = pd.Series(values[:k], index=labels, name="value")
-    out["just bought"] = margin + disc * values[0] if horizon is None else margin + disc * (
-        values[0] - _last_term(P, rewards, disc, int(horizon))
+    out["just bought"] = (
+        margin + disc * values[0]
+        if horizon is None
+        else margin + disc * (values[0] - _last_term(P, rewards, disc, int(horizon)))
     )
     out.index.name = "recency"
     return out
@@ -258,14 +270,25 @@ def period_grid(
     cid, dcol, acol = roles["customer_id"], roles["date"], roles["amount"]
     if frame[cid].isna().any():
         bad = frame[cid].isna()
-        raise bad_rows_error(cid, "missing customer ids", frame[bad], int(bad.sum()),
-                             "drop or fill them (clean_transactions)")
+        raise bad_rows_error(
+            cid, "missing customer ids", frame[bad], int(bad.sum()), "drop or fill them (clean_transactions)"
+        )
     if not pd.api.types.is_datetime64_any_dtype(frame[dcol]) or frame[dcol].isna().any():
         bad = frame[dcol].isna() if pd.api.types.is_datetime64_any_dtype(frame[dcol]) else frame[dcol].notna()
-        raise bad_rows_error(dcol, "missing or non-datetime dates", frame[bad], int(bad.sum()),
-                             "parse and clean the dates first (crmmine.clean_transactions)")
-    amounts = check_numeric_column(frame, acol, what="amounts", minimum=0.0,
-                                   fix="drop returns and bad amounts first (clean_transactions(returns='drop'))")
+        raise bad_rows_error(
+            dcol,
+            "missing or non-datetime dates",
+            frame[bad],
+            int(bad.sum()),
+            "parse and clean the dates first (crmmine.clean_transactions)",
+        )
+    amounts = check_numeric_column(
+        frame,
+        acol,
+        what="amounts",
+        minimum=0.0,
+        fix="drop returns and bad amounts first (clean_transactions(returns='drop'))",
+    )
     if len(frame) == 0:
         raise DataError("transactions are empty. Fix: pass a log with at least one purchase.")
     day = frame[dcol].dt.normalize()
@@ -353,8 +376,15 @@ class DwyerRetention(CRMMineEstimator):
     }
     _fitted_attributes: ClassVar[tuple[str, ...]] = ("values_",)
 
-    def __init__(self, period: str | float = "Y", horizon: int = 5, annual_discount_rate: float = 0.1,
-                 margin: float = 1.0, cost: float = 0.0, cost_timing: float = 0.5) -> None:
+    def __init__(
+        self,
+        period: str | float = "Y",
+        horizon: int = 5,
+        annual_discount_rate: float = 0.1,
+        margin: float = 1.0,
+        cost: float = 0.0,
+        cost_timing: float = 0.5,
+    ) -> None:
         self.period = period
         self.horizon = horizon
         self.annual_discount_rate = annual_discount_rate
@@ -362,13 +392,29 @@ class DwyerRetention(CRMMineEstimator):
         self.cost = cost
         self.cost_timing = cost_timing
 
-    def fit(self, tx: Any, y: None = None, *, as_of: Any = None, columns: Mapping[str, str] | None = None,
-            customer_id: str | None = None, date: str | None = None, amount: str | None = None) -> DwyerRetention:
+    def fit(
+        self,
+        tx: Any,
+        y: None = None,
+        *,
+        as_of: Any = None,
+        columns: Mapping[str, str] | None = None,
+        customer_id: str | None = None,
+        date: str | None = None,
+        amount: str | None = None,
+    ) -> DwyerRetention:
         """Estimate retention and margin by age from a transaction log and value every customer."""
         self._validate_params()
-        customers, bought, spend, ref = period_grid(tx, period=self.period, as_of=as_of, columns=columns,
-                                                    customer_id=customer_id, date=date, amount=amount)
-        n_cust, n_per = bought.shape
+        customers, bought, spend, ref = period_grid(
+            tx,
+            period=self.period,
+            as_of=as_of,
+            columns=columns,
+            customer_id=customer_id,
+            date=date,
+            amount=amount,
+        )
+        _n_cust, n_per = bought.shape
         first = np.argmax(bought, axis=1)
         cols = np.arange(n_per)
         age = cols[None, :] - first[:, None]  # age of the customer in each period (negative before)
@@ -388,7 +434,7 @@ class DwyerRetention(CRMMineEstimator):
             retention = np.where(prev_active > 0, active_by_age / np.maximum(prev_active, 1e-300), np.nan)
             gc = np.where(active_by_age > 0, self.margin * spend_by_age / active_by_age, np.nan)
         last = int(np.max(np.flatnonzero(exposed > 0))) if exposed.any() else 0
-        ret = retention[1: last + 1]
+        ret = retention[1 : last + 1]
         if ret.size == 0 or np.all(np.isnan(ret)):
             raise DataError(
                 f"DwyerRetention: the data span a single {self.period!r} period, so no retention can be "
@@ -398,11 +444,15 @@ class DwyerRetention(CRMMineEstimator):
         gcs = pd.Series(gc[: last + 1], index=pd.RangeIndex(0, last + 1, name="age"), name="margin").ffill()
         cohort_codes = first
         cohort_table = pd.DataFrame(
-            np.zeros((n_per, n_per)), index=pd.RangeIndex(n_per, name="cohort"),
+            np.zeros((n_per, n_per)),
+            index=pd.RangeIndex(n_per, name="cohort"),
             columns=pd.RangeIndex(n_per, name="age"),
         )
-        np.add.at(cohort_table.values, (np.broadcast_to(cohort_codes[:, None], age.shape)[observed], flat_age),
-                  streak[observed].astype(float))
+        np.add.at(
+            cohort_table.values,
+            (np.broadcast_to(cohort_codes[:, None], age.shape)[observed], flat_age),
+            streak[observed].astype(float),
+        )
         self.cohorts_ = cohort_table.loc[:, (cohort_table.sum(axis=0) > 0)].astype("int64")
         self.retention_ = ret
         self.margin_by_age_ = gcs
@@ -415,8 +465,9 @@ class DwyerRetention(CRMMineEstimator):
             {"cohort": cohort_codes, "age": current_age, "retained": retained, "value": value},
             index=customers,
         )
-        self.value_by_age_ = pd.Series(age_values, index=pd.RangeIndex(len(age_values), name="age"),
-                                       name="value")
+        self.value_by_age_ = pd.Series(
+            age_values, index=pd.RangeIndex(len(age_values), name="age"), name="value"
+        )
         return self
 
     def _value_by_age(self, last: int) -> np.ndarray:
@@ -429,19 +480,23 @@ class DwyerRetention(CRMMineEstimator):
         g = np.concatenate([g, np.full(max(len(ages) - len(g), 0), g[-1])])[: len(ages)]
         out = np.zeros(last + 1)
         for a in range(last + 1):  # a loop over ages (few), vectorised over the horizon
-            cond = np.cumprod(r[a + 1: a + h + 1])  # S(a + i) / S(a)
+            cond = np.cumprod(r[a + 1 : a + h + 1])  # S(a + i) / S(a)
             prev = np.concatenate([[1.0], cond[:-1]])
             i = np.arange(1, h + 1)
-            out[a] = float(np.sum(g[a + 1: a + h + 1] * cond / (1 + d) ** i)
-                           - np.sum(self.cost * prev / (1 + d) ** (i - 1 + self.cost_timing)))
+            out[a] = float(
+                np.sum(g[a + 1 : a + h + 1] * cond / (1 + d) ** i)
+                - np.sum(self.cost * prev / (1 + d) ** (i - 1 + self.cost_timing))
+            )
         return out
 
     def predict(self, X: Any = None) -> pd.DataFrame:
         """Per customer of the fitted log: ``cohort``, ``age``, ``retained`` and ``value``."""
         self._check_fitted()
         if X is not None:
-            raise ParameterError("DwyerRetention.predict values the customers it was fitted on; call fit(tx) "
-                                 "on the new log instead.")
+            raise ParameterError(
+                "DwyerRetention.predict values the customers it was fitted on; call fit(tx) "
+                "on the new log instead."
+            )
         return self.values_.copy()
 
 
@@ -499,8 +554,15 @@ class DwyerMigration(CRMMineEstimator):
     }
     _fitted_attributes: ClassVar[tuple[str, ...]] = ("values_",)
 
-    def __init__(self, period: str | float = "Q", lost_after: int = 4, horizon: int | None = None,
-                 annual_discount_rate: float = 0.1, margin: float = 1.0, cost: float = 0.0) -> None:
+    def __init__(
+        self,
+        period: str | float = "Q",
+        lost_after: int = 4,
+        horizon: int | None = None,
+        annual_discount_rate: float = 0.1,
+        margin: float = 1.0,
+        cost: float = 0.0,
+    ) -> None:
         self.period = period
         self.lost_after = lost_after
         self.horizon = horizon
@@ -508,16 +570,34 @@ class DwyerMigration(CRMMineEstimator):
         self.margin = margin
         self.cost = cost
 
-    def fit(self, tx: Any, y: None = None, *, as_of: Any = None, columns: Mapping[str, str] | None = None,
-            customer_id: str | None = None, date: str | None = None, amount: str | None = None) -> DwyerMigration:
+    def fit(
+        self,
+        tx: Any,
+        y: None = None,
+        *,
+        as_of: Any = None,
+        columns: Mapping[str, str] | None = None,
+        customer_id: str | None = None,
+        date: str | None = None,
+        amount: str | None = None,
+    ) -> DwyerMigration:
         """Estimate purchase probabilities by recency and value every customer."""
         self._validate_params()
-        customers, bought, spend, ref = period_grid(tx, period=self.period, as_of=as_of, columns=columns,
-                                                    customer_id=customer_id, date=date, amount=amount)
+        customers, bought, spend, ref = period_grid(
+            tx,
+            period=self.period,
+            as_of=as_of,
+            columns=columns,
+            customer_id=customer_id,
+            date=date,
+            amount=amount,
+        )
         n_cust, n_per = bought.shape
         if n_per < 2:
-            raise DataError(f"DwyerMigration needs at least two {self.period!r} periods of history. "
-                            "Fix: use a shorter period or a longer history.")
+            raise DataError(
+                f"DwyerMigration needs at least two {self.period!r} periods of history. "
+                "Fix: use a shorter period or a longer history."
+            )
         cols = np.arange(n_per)
         last_buy = np.maximum.accumulate(np.where(bought, cols[None, :], -1), axis=1)
         # recency at the start of period t is t - (last purchase period before t)
@@ -533,17 +613,27 @@ class DwyerMigration(CRMMineEstimator):
         self.notes_ = []
         if (at_risk == 0).any():
             unseen = [labels[i] for i in np.flatnonzero(at_risk == 0)]
-            self.notes_.append(f"recency states {unseen} were never observed; their purchase probability is 0. "
-                               "Fix: a shorter period or fewer states (lost_after).")
+            self.notes_.append(
+                f"recency states {unseen} were never observed; their purchase probability is 0. "
+                "Fix: a shorter period or fewer states (lost_after)."
+            )
         self.purchase_probabilities_ = pd.DataFrame(
             {"at_risk": at_risk, "purchases": purchases, "p": p}, index=pd.Index(labels, name="recency")
         )
         gc = self.margin * float(spend[bought].mean())
         self.margin_per_purchase_ = gc
-        self.state_values_ = migration_clv(p, gc, cost=self.cost, horizon=self.horizon,
-                                           annual_discount_rate=self.annual_discount_rate, period=self.period)
+        self.state_values_ = migration_clv(
+            p,
+            gc,
+            cost=self.cost,
+            horizon=self.horizon,
+            annual_discount_rate=self.annual_discount_rate,
+            period=self.period,
+        )
         now = n_per - last_buy[:, -1]  # recency at the start of the next period
-        state = np.where(now <= k, np.array(labels + ["lost"], dtype=object)[np.minimum(now, k + 1) - 1], "lost")
+        state = np.where(
+            now <= k, np.array([*labels, "lost"], dtype=object)[np.minimum(now, k + 1) - 1], "lost"
+        )
         values = np.where(now <= k, self.state_values_.to_numpy()[np.minimum(now, k) - 1], 0.0)
         self.as_of_ = ref
         self.values_ = pd.DataFrame({"recency": state, "value": values}, index=customers)
@@ -553,6 +643,8 @@ class DwyerMigration(CRMMineEstimator):
         """Per customer of the fitted log: ``recency`` state and ``value``."""
         self._check_fitted()
         if X is not None:
-            raise ParameterError("DwyerMigration.predict values the customers it was fitted on; call fit(tx) "
-                                 "on the new log instead.")
+            raise ParameterError(
+                "DwyerMigration.predict values the customers it was fitted on; call fit(tx) "
+                "on the new log instead."
+            )
         return self.values_.copy()

@@ -49,8 +49,9 @@ _EVENT_ROLES = {"customer_id": "customer_id", "date": "date", "event": "event"}
 _SCHEDULE_ROLES = {"customer_id": "customer_id", "time": "time", "event": "event", "count": "count"}
 
 
-def _per_customer(value: Any, index: pd.Index, name: str, *, low: float | None = None,
-                  high: float | None = None) -> np.ndarray:
+def _per_customer(
+    value: Any, index: pd.Index, name: str, *, low: float | None = None, high: float | None = None
+) -> np.ndarray:
     """A scalar, or a Series aligned on ``index``, as floats with range checks."""
     if isinstance(value, Real) and not isinstance(value, bool):
         arr = np.full(len(index), float(value))
@@ -63,9 +64,13 @@ def _per_customer(value: Any, index: pd.Index, name: str, *, low: float | None =
         bad |= arr > high
     if bad.any():
         rng = f" in [{low}, {high}]" if high is not None else ""
-        raise bad_rows_error(name, f"missing or out-of-range values (must be finite{rng})",
-                             pd.Series(arr[bad], index=index[bad]), int(bad.sum()),
-                             f"give every customer a valid {name}")
+        raise bad_rows_error(
+            name,
+            f"missing or out-of-range values (must be finite{rng})",
+            pd.Series(arr[bad], index=index[bad]),
+            int(bad.sum()),
+            f"give every customer a valid {name}",
+        )
     return arr
 
 
@@ -85,12 +90,14 @@ def _values(values: Mapping[str, Any], events: list[str], index: pd.Index) -> di
     return {e: _per_customer(values[e], index, f"values[{e!r}]") for e in events}
 
 
-@validate_params({
-    "horizon": ["duration"],
-    "annual_discount_rate": [Interval(Real, -1, None, closed="neither")],
-    "step": [Interval(Real, 0, None, closed="neither")],
-    "time_unit": [str, Interval(Real, 0, None, closed="neither")],
-})
+@validate_params(
+    {
+        "horizon": ["duration"],
+        "annual_discount_rate": [Interval(Real, -1, None, closed="neither")],
+        "step": [Interval(Real, 0, None, closed="neither")],
+        "time_unit": [str, Interval(Real, 0, None, closed="neither")],
+    }
+)
 def event_value(
     rates: pd.DataFrame,
     values: Mapping[str, Any],
@@ -138,12 +145,21 @@ def event_value(
     [50.0]
     """
     if not isinstance(rates, pd.DataFrame) or rates.shape[1] == 0:
-        raise ParameterError("rates must be a DataFrame indexed by customer id with one column per event type.")
+        raise ParameterError(
+            "rates must be a DataFrame indexed by customer id with one column per event type."
+        )
     unique_index(rates.index, what="rates")
     events = [str(c) for c in rates.columns]
-    lam = {e: check_numeric_column(rates, c, what="event rates", minimum=0.0,
-                                   fix="rates are expected events per time unit: non-negative numbers")
-           for e, c in zip(events, rates.columns, strict=True)}
+    lam = {
+        e: check_numeric_column(
+            rates,
+            c,
+            what="event rates",
+            minimum=0.0,
+            fix="rates are expected events per time unit: non-negative numbers",
+        )
+        for e, c in zip(events, rates.columns, strict=True)
+    }
     val = _values(values, events, rates.index)
     p = _per_customer(p_alive, rates.index, "p_alive", low=0.0, high=1.0)
     rho = _per_customer(retention, rates.index, "retention", low=0.0, high=1.0)
@@ -160,10 +176,12 @@ def event_value(
     return out
 
 
-@validate_params({
-    "annual_discount_rate": [Interval(Real, -1, None, closed="neither")],
-    "time_unit": [str, Interval(Real, 0, None, closed="neither")],
-})
+@validate_params(
+    {
+        "annual_discount_rate": [Interval(Real, -1, None, closed="neither")],
+        "time_unit": [str, Interval(Real, 0, None, closed="neither")],
+    }
+)
 def event_schedule_value(
     schedule: Any,
     values: Mapping[str, Any],
@@ -204,18 +222,36 @@ def event_schedule_value(
     ...                      annual_discount_rate=0.1)["value"].round(2).tolist()
     [190.91, -10.0]
     """
-    roles = resolve_roles(columns, _SCHEDULE_ROLES, customer_id=customer_id, time=time, event=event, count=count)
+    roles = resolve_roles(
+        columns, _SCHEDULE_ROLES, customer_id=customer_id, time=time, event=event, count=count
+    )
     frame = require_frame(schedule, list(roles.values()), what="event schedule")
     if len(frame) == 0:
         raise DataError("the event schedule is empty. Fix: pass at least one forecast event.")
     ids = frame[roles["customer_id"]]
     if ids.isna().any():
-        raise bad_rows_error(roles["customer_id"], "missing customer ids", frame[ids.isna()],
-                             int(ids.isna().sum()), "every forecast event needs a customer id")
-    when = check_numeric_column(frame, roles["time"], what="event times", minimum=0.0, strictly=True,
-                                fix="times are how far ahead the events happen, in time_unit (> 0)")
-    n = check_numeric_column(frame, roles["count"], what="expected event counts", minimum=0.0,
-                             fix="counts are expected numbers of events (>= 0)")
+        raise bad_rows_error(
+            roles["customer_id"],
+            "missing customer ids",
+            frame[ids.isna()],
+            int(ids.isna().sum()),
+            "every forecast event needs a customer id",
+        )
+    when = check_numeric_column(
+        frame,
+        roles["time"],
+        what="event times",
+        minimum=0.0,
+        strictly=True,
+        fix="times are how far ahead the events happen, in time_unit (> 0)",
+    )
+    n = check_numeric_column(
+        frame,
+        roles["count"],
+        what="expected event counts",
+        minimum=0.0,
+        fix="counts are expected numbers of events (>= 0)",
+    )
     kinds = frame[roles["event"]].astype(str)
     index = pd.Index(pd.unique(ids), name=roles["customer_id"])
     events = sorted(pd.unique(kinds).tolist())
@@ -266,8 +302,13 @@ def event_rates(
     cid, dcol, ecol = roles["customer_id"], roles["date"], roles["event"]
     if not pd.api.types.is_datetime64_any_dtype(frame[dcol]) or frame[dcol].isna().any():
         bad = frame[dcol].isna() if pd.api.types.is_datetime64_any_dtype(frame[dcol]) else frame[dcol].notna()
-        raise bad_rows_error(dcol, "missing or non-datetime dates", frame[bad], int(bad.sum()),
-                             "parse the dates (pd.to_datetime) and drop rows without one")
+        raise bad_rows_error(
+            dcol,
+            "missing or non-datetime dates",
+            frame[bad],
+            int(bad.sum()),
+            "parse the dates (pd.to_datetime) and drop rows without one",
+        )
     if frame[cid].isna().any():
         bad = frame[cid].isna()
         raise bad_rows_error(cid, "missing customer ids", frame[bad], int(bad.sum()), "drop or fill them")
