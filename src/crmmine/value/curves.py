@@ -8,7 +8,8 @@ by weighted least squares with a geometric curve
 
     v_c(k) = a_c q_c^(k - 1)
 
-(``q_c < 1`` is value decaying as customers lapse, ``q_c > 1`` value growing). Cohorts with
+(``q_c < 1`` is value decaying as customers lapse; ``q_c`` is capped at 1, a flat curve,
+because a rising curve extrapolated would grow without end). Cohorts with
 fewer than ``min_periods`` ages use the curve fitted on all cohorts pooled. Each customer's
 own curve keeps her cohort's shape ``q_c`` and fits her level on her own past periods,
 ``a_i = sum_k y_ik q_c^(k-1) / sum_k q_c^(2(k-1))`` (her cohort's level while she has no
@@ -48,10 +49,11 @@ from crmmine.value.dwyer import period_grid
 
 __all__ = ["CurveValidation", "ValueCurves", "curve_holdout_validation"]
 
-#: The period-to-period ratio q is kept in [1/1000, 2]: a cohort whose fitted value would more
-#: than double every period (a late seasonal spike read as growth) is held at the bound and
-#: flagged ``at_bound`` in ``cohort_curves_``.
-_MIN_RATIO, _MAX_RATIO = 1e-3, 2.0
+#: The period-to-period ratio q is kept in [1/1000, 1]: the value per acquired customer of a
+#: cohort cannot grow for ever (its customers lapse), and a curve that rises over the data
+#: (often a seasonal peak late in the history) would explode when extrapolated. A cohort held
+#: at the bound is flagged ``at_bound`` in ``cohort_curves_`` and its curve is flat.
+_MIN_RATIO, _MAX_RATIO = 1e-3, 1.0
 
 
 def _fit_geometric(ages: np.ndarray, means: np.ndarray, weights: np.ndarray) -> tuple[float, float]:
@@ -210,6 +212,7 @@ class ValueCurves(CRMMineEstimator):
                     "level": levels[c],
                     "ratio": ratios[c],
                     "pooled": pooled,
+                    "at_bound": bool(np.isclose(ratios[c], _MAX_RATIO) or np.isclose(ratios[c], _MIN_RATIO)),
                 }
             )
         self.pooled_curve_ = {"level": pa, "ratio": pq}
