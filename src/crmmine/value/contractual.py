@@ -109,10 +109,12 @@ def subscription_lifetimes(
 ) -> pd.DataFrame:
     """Periods paid for by each subscriber, and whether she has churned, from start/end dates.
 
-    A subscription that started on ``start`` and ended on ``end`` covered
-    ``ceil((end - start) / period)`` periods (at least one) and churned. One without an end
-    (missing ``end``, or an end after ``as_of``) is active: it has completed
-    ``floor((as_of - start) / period)`` renewals, the number of periods it has survived.
+    A subscription that started on ``start`` and ended on ``end`` (its last covered day) paid
+    for the periods from ``start`` to the day after ``end``, a part period counting as one
+    (at least one) and churned. One without an end (missing ``end``, or an end after
+    ``as_of``) is active: it has completed as many renewals as whole periods from ``start``
+    to ``as_of``. Months, quarters and years are counted on the calendar; other periods
+    in days.
 
     Parameters
     ----------
@@ -193,13 +195,12 @@ def subscription_lifetimes(
             int(backwards.sum()),
             "swap or correct the dates",
         )
-    days = period_days(period)
+    period_days(period)
     churned = (ends.notna() & (ends <= horizon)).to_numpy()
-    ended_days = ((ends - starts).dt.total_seconds() / 86400.0).to_numpy()
-    alive_days = ((horizon - starts).dt.total_seconds() / 86400.0).to_numpy()
-    with np.errstate(invalid="ignore"):
-        paid = np.maximum(np.ceil(np.round(ended_days / days, 9)), 1.0)
-        renewals = np.floor(np.round(alive_days / days, 9))
+    day_after_end = (ends.fillna(horizon) + pd.Timedelta(days=1)).dt.normalize()
+    paid_whole, paid_rest = _whole_periods(starts, day_after_end, period)
+    paid = np.maximum(paid_whole + paid_rest, 1)
+    renewals, _ = _whole_periods(starts, pd.Series(horizon, index=starts.index), period)
     periods = np.where(churned, paid, renewals).astype("int64")
     out = pd.DataFrame(
         {"periods": periods, "churned": churned, "start": starts.to_numpy()},
@@ -207,6 +208,31 @@ def subscription_lifetimes(
     )
     out.attrs.update({"period": period, "as_of": horizon})
     return out
+
+
+def _whole_periods(first: pd.Series, last: pd.Series, period: str | float) -> tuple[np.ndarray, np.ndarray]:
+    """Whole periods from ``first`` to ``last`` and whether a part period is left.
+
+    Months, quarters and years (``"M"``, ``"3M"``, ``"Q"``, ``"Y"``) are counted on the calendar
+    (Jan 31 + one month is the last day of February); other periods in days.
+    """
+    text = period.strip().upper() if isinstance(period, str) else ""
+    unit = text.lstrip("0123456789.")
+    prefix = text[: len(text) - len(unit)]
+    if unit in ("M", "Q", "Y") and (prefix == "" or prefix.isdigit()):
+        count = int(prefix or 1) * {"M": 1, "Q": 3, "Y": 12}[unit]
+        if count > 0:
+            a = first.dt.normalize()
+            b = last.dt.normalize()
+            y1, m1, d1 = a.dt.year.to_numpy(), a.dt.month.to_numpy(), a.dt.day.to_numpy()
+            y2, m2, d2 = b.dt.year.to_numpy(), b.dt.month.to_numpy(), b.dt.day.to_numpy()
+            anchor = np.minimum(d1, b.dt.days_in_month.to_numpy())
+            months = (y2 - y1) * 12 + (m2 - m1) - (d2 < anchor)
+            rest = (d2 != anchor) | (months % int(count) != 0)
+            return (months // int(count)).astype("int64"), rest.astype("int64")
+    days = (last - first).dt.total_seconds().to_numpy() / 86400.0 / period_days(period)
+    whole = np.floor(np.round(days, 9))
+    return whole.astype("int64"), (np.round(days - whole, 9) > 0).astype("int64")
 
 
 def _dates(frame: pd.DataFrame, column: str, *, allow_missing: bool) -> pd.Series:
