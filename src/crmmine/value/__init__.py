@@ -51,14 +51,18 @@ from crmmine.value.contractual import (
 )
 from crmmine.value.dwyer import DwyerMigration, DwyerRetention, migration_clv, retention_clv
 from crmmine.value.economics import max_acquisition_cost, new_customer_clv, retention_budget
+from crmmine.value.curves import CurveValidation, ValueCurves, curve_holdout_validation
 from crmmine.value.events import event_rates, event_schedule_value, event_value
 
 __all__ += [
     "CLVComponents",
+    "CurveValidation",
     "DwyerMigration",
     "DwyerRetention",
     "ShiftedBetaGeometric",
+    "ValueCurves",
     "clv_components",
+    "curve_holdout_validation",
     "event_rates",
     "event_schedule_value",
     "event_value",
