@@ -49,9 +49,9 @@ from crmmine.value.contractual import (
     subscription_lifetimes,
     survivors_from_subscriptions,
 )
+from crmmine.value.curves import CurveValidation, ValueCurves, curve_holdout_validation
 from crmmine.value.dwyer import DwyerMigration, DwyerRetention, migration_clv, retention_clv
 from crmmine.value.economics import max_acquisition_cost, new_customer_clv, retention_budget
-from crmmine.value.curves import CurveValidation, ValueCurves, curve_holdout_validation
 from crmmine.value.events import event_rates, event_schedule_value, event_value
 
 __all__ += [
