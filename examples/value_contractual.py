@@ -52,9 +52,8 @@ def main() -> int:
             f"  DEL {model.discounted_expected_lifetime(0.10):.3f}; DERL at renewals 1, 2, 5, 10: "
             + ", ".join(f"{v:.3f}" for v in derl)
         )
-        print(
-            f"  a new subscriber paying 100 a year is worth {new_customer_clv(model, margin=100.0, annual_discount_rate=0.10):,.2f}"
-        )
+        worth = new_customer_clv(model, margin=100.0, annual_discount_rate=0.10)
+        print(f"  a new subscriber paying 100 a year is worth {worth:,.2f}")
 
     subs = synthetic_subscriptions(100_000, alpha=0.9, beta=2.5)
     model = ShiftedBetaGeometric(period="M").fit(subs, as_of="2023-12-31")
