@@ -132,3 +132,47 @@ def test_online_retail_sample_every_customer_accounted_for():
     assert (t[["historical", "current", "potential"]] >= 0).all().all()
     # every customer's history is compounded margin: at least 30% of what she spent
     assert (t["historical"] >= 0.3 * summary["monetary"] - 1e-9).all()
+
+
+def test_current_value_on_distinct_rows_equals_clv_per_customer():
+    # Customers sharing (frequency, recency, T) are valued once and spread back: the result must be
+    # clv() customer by customer, with a Gamma-Gamma spend that differs between them.
+    from crmmine.value import GammaGamma
+
+    rng = np.random.default_rng(0)
+    n = 400
+    freq = rng.integers(0, 4, n)
+    rec = np.where(freq > 0, rng.integers(1, 20, n), 0).astype(float)
+    summary = pd.DataFrame(
+        {
+            "frequency": freq,
+            "recency": rec,
+            "T": 20.0,
+            "monetary_mean": rng.uniform(5, 50, n),
+            "repeat_monetary_mean": np.where(freq > 0, rng.uniform(5, 50, n), 0.0),
+        },
+        index=pd.Index(np.arange(n) * 7, name="customer_id"),
+    )
+    summary.attrs["time_unit"] = "W"
+    tx = pd.DataFrame(
+        {
+            "customer_id": summary.index,
+            "date": pd.Timestamp("2020-06-01"),
+            "amount": summary["monetary_mean"].to_numpy(),
+        }
+    )
+    bg = BGNBD.from_params(**CDNOW)
+    gg = GammaGamma.from_params(p=6.25, q=3.74, gamma=15.44)
+    parts = clv_components(
+        tx,
+        summary,
+        bg,
+        gg,
+        horizon=26,
+        annual_discount_rate=0.1,
+        margin=0.4,
+        segment=pd.Series("all", index=summary.index),
+    )
+    ref = clv(bg, gg, summary, horizon=26, annual_discount_rate=0.1, margin=0.4)
+    assert np.allclose(parts.to_frame()["current"], ref["clv"], rtol=1e-12)
+    assert np.allclose(parts.to_frame()["p_alive"], ref["p_alive"], rtol=1e-12)

@@ -376,8 +376,6 @@ def clv_components(
     1                  60.0    29.5        0.0
     2                  25.0    29.5        4.2
     """
-    from crmmine.value.clv import clv
-
     if not isinstance(summary, pd.DataFrame):
         raise ParameterError(
             f"summary must be a pandas DataFrame (customer_summary output), got {type(summary).__name__}."
@@ -422,14 +420,8 @@ def clv_components(
         hist, summary.index, name="historical value (customers in tx)", target="the summary"
     )
 
-    current_table = clv(
-        transaction_model,
-        spend_model,
-        summary,
-        horizon=_horizon_units(horizon, summary, transaction_model, time_unit),
-        annual_discount_rate=annual_discount_rate,
-        time_unit=time_unit,
-        margin=margin,
+    current_table = _current_value(
+        transaction_model, spend_model, summary, horizon, annual_discount_rate, time_unit, margin
     )
     discounted = current_table["discounted_purchases"].to_numpy(dtype="float64")
 
@@ -474,6 +466,56 @@ def clv_components(
         "min_peers": min_peers,
     }
     return CLVComponents(table=table, settings=settings, notes=notes)
+
+
+def _current_value(
+    tm: Any, sm: Any, summary: pd.DataFrame, horizon: Any, rate: float, time_unit: Any, margin: float
+) -> pd.DataFrame:
+    """:func:`crmmine.value.clv` computed once per distinct (frequency, recency, T), then spread.
+
+    Discounted expected purchases depend on those three columns only, so the BTYD model runs on
+    the distinct rows (a million customers are a few hundred thousand rows) and each customer's
+    current value is ``margin x her expected spend x her discounted purchases``, clv's formula.
+    """
+    from crmmine.value.clv import clv
+
+    keys = ["frequency", "recency", "T"]
+    from crmmine.errors import missing_columns_error
+
+    missing = [k for k in keys if k not in summary.columns]
+    if missing:
+        raise missing_columns_error(missing, summary.columns, role="customer summary")
+    for k in keys:
+        check_numeric_column(
+            summary, k, what="BTYD inputs", minimum=0.0, fix="build the summary with crmmine.customer_summary"
+        )
+    codes = summary.groupby(keys, sort=False).ngroup().to_numpy()
+    first = pd.Series(np.arange(len(summary))).groupby(codes).first().to_numpy()
+    distinct = summary.iloc[first][keys].copy()
+    distinct.attrs = dict(summary.attrs)
+    table = clv(
+        tm,
+        None,
+        distinct,
+        horizon=_horizon_units(horizon, summary, tm, time_unit),
+        annual_discount_rate=rate,
+        time_unit=time_unit,
+        margin=1.0,
+    )
+    if sm is None:
+        spend = np.ones(len(summary))
+    elif isinstance(sm, Real) and not isinstance(sm, bool):
+        spend = np.full(len(summary), float(sm))
+    else:
+        spend = sm.expected_spend(summary).to_numpy(dtype="float64")
+    out = pd.DataFrame(index=summary.index)
+    if "p_alive" in table:
+        out["p_alive"] = table["p_alive"].to_numpy()[codes]
+    out["discounted_purchases"] = table["discounted_purchases"].to_numpy()[codes]
+    out["expected_spend"] = spend
+    out["clv"] = margin * spend * out["discounted_purchases"].to_numpy()
+    out.attrs.update(table.attrs)
+    return out
 
 
 def _horizon_units(horizon: Any, summary: pd.DataFrame, model: Any, time_unit: Any) -> float:

@@ -31,6 +31,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 from scipy import optimize, special, stats
+from threadpoolctl import threadpool_limits
 
 from crmmine._estimator import CRMMineEstimator
 from crmmine._params import Interval
@@ -453,8 +454,10 @@ class ShiftedBetaGeometric(CRMMineEstimator):
             starts = [np.log(warm), *starts[:1]]
         best = None
         runs = []
-        with np.errstate(all="ignore"):
+        with np.errstate(all="ignore"), threadpool_limits(limits=1):
             for x0 in starts:
+                if len(runs) >= 2 and abs(runs[-1]["fun"] - runs[-2]["fun"]) < 1e-10:
+                    break  # two starts agree: the optimum is found, skip the rest
                 res = optimize.minimize(
                     nll,
                     x0,
