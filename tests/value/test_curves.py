@@ -70,3 +70,16 @@ def test_holdout_validation_on_the_sample():
         pred["btyd"], model.expected_purchases(cal, hold["duration"].iloc[0]) * spend.expected_spend(cal)
     )
     assert (pred[["cohort_curve", "customer_curve"]] >= 0).all().all()
+
+
+def test_estimator_contract():
+    from sklearn.base import clone
+
+    from crmmine.errors import NotFittedError, ParameterError
+
+    model = ValueCurves(period="Q", horizon=4)
+    assert clone(model).get_params() == model.get_params()
+    with pytest.raises(NotFittedError):
+        model.predict()
+    with pytest.raises(ParameterError, match="min_periods"):
+        ValueCurves(min_periods=1).fit(_geometric_log()[0])

@@ -151,3 +151,20 @@ def test_bad_parameters():
         retention_clv(100, 1.0, horizon=None)
     with pytest.raises(ParameterError, match="purchase_probabilities"):
         migration_clv([0.2, 1.2], 10.0)
+
+
+@pytest.mark.parametrize("cls", [DwyerRetention, DwyerMigration])
+def test_estimator_contract(cls):
+    from sklearn.base import clone
+
+    from crmmine.errors import NotFittedError
+
+    model = cls(period="M")
+    assert clone(model).get_params() == model.get_params()
+    assert repr(model).startswith(f"{cls.__name__}(")
+    with pytest.raises(NotFittedError):
+        model.predict()
+    with pytest.raises(ParameterError, match="annual_discount_rate"):
+        cls(annual_discount_rate=-2).fit(
+            pd.DataFrame({"customer_id": [1], "date": [pd.Timestamp("2020-01-01")], "amount": [1.0]})
+        )
