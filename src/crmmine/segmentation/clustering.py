@@ -416,6 +416,17 @@ def cluster_customers(
         X = standardized(X)
     n = X.shape[0]
     candidates = check_candidates(n_clusters, n_clusters_range, n)
+    if n and bool((X.std(axis=0) == 0).all()):
+        raise DataError(
+            f"the features {list(features)} are the same for every customer, so they hardly vary and "
+            "there is nothing to cluster. Fix: choose features that differ between customers."
+        )
+    if n <= 200_000:  # more clusters than distinct customers cannot be fitted
+        distinct = np.unique(X, axis=0).shape[0]
+        if all(c > distinct for c in candidates):
+            raise DataError(f"only {distinct} distinct customers (feature rows), fewer than every candidate "
+                            f"number of clusters {candidates}. Fix: lower n_clusters.")
+        candidates = [c for c in candidates if c <= distinct]
     order_col = "monetary" if "monetary" in features else features[-1]
     order_value = summary[order_col].to_numpy(dtype="float64")
     all_seeds = seeds(random_state, n_seeds)
