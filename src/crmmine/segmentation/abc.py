@@ -116,6 +116,9 @@ def abc_tiers(
         raise ParameterError(f"need {len(cuts) + 1} distinct labels for {len(cuts)} cuts, got {labels}")
     v = _value_column(summary, value)
     positive = np.clip(v, 0.0, None)
+    top = positive.max(initial=0.0)
+    if top > 0:  # shares do not change with the unit; scaling keeps huge amounts from overflowing
+        positive = positive / top
     total = positive.sum()
     start, end, _ = tie_blocks(v)
     # share held by customers strictly above each distinct value, and by those at or above it
@@ -230,7 +233,8 @@ class Concentration(Result):
 
     def lorenz(self) -> pd.DataFrame:
         """Lorenz curve: cumulative share of customers (smallest first) vs share of value."""
-        cum = np.concatenate([[0.0], np.cumsum(self.values)]) / self.total
+        scaled = self.values / self.values[-1]
+        cum = np.concatenate([[0.0], np.cumsum(scaled)]) / scaled.sum()
         return pd.DataFrame({"customers_share": np.arange(self.n + 1) / self.n, "value_share": cum})
 
     def to_frame(self) -> pd.DataFrame:
@@ -244,7 +248,8 @@ class Concentration(Result):
                 f"parameter 'fraction' of top_share() must be a number in (0, 1], got {fraction!r}."
             )
         k = max(round(fraction * self.n), 1)
-        return float(self.values[::-1][:k].sum() / self.total)
+        scaled = self.values / self.values[-1]
+        return float(scaled[::-1][:k].sum() / scaled.sum())
 
     def summary(self) -> pd.DataFrame:
         """Gini, top-20% and top-1% shares, customers and total as a one-column table."""
@@ -328,12 +333,16 @@ def concentration(values: Any) -> Concentration:
             int(bad.sum()),
             "concentration needs non-negative amounts: use gross spend or clip returns",
         )
-    if v.size == 0 or v.sum() <= 0:
+    if v.size == 0 or not (v > 0).any():
         raise DataError(
             f"column {name!r}: concentration needs at least one customer and a positive total. "
             "Fix: pass spend with at least one positive value."
         )
     s = np.sort(v)
     n = s.size
-    gini = float((2.0 * np.arange(1, n + 1) - n - 1).dot(s) / (n * s.sum()))
-    return Concentration(values=s, gini=gini, n=n, total=float(s.sum()))
+    unit = s[-1]  # the Gini and the shares do not depend on the unit: scale to avoid overflow
+    scaled = s / unit
+    gini = float((2.0 * np.arange(1, n + 1) - n - 1).dot(scaled) / (n * scaled.sum()))
+    with np.errstate(over="ignore"):  # a total beyond the float range is reported as inf
+        total = float(s.sum())
+    return Concentration(values=s, gini=gini, n=n, total=total)
