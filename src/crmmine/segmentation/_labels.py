@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from crmmine._i18n import check_locale, register, translate
@@ -101,21 +102,26 @@ register(ZH)
 
 
 def localized_categorical(
-    values: Sequence[str] | pd.Series,
+    values: Sequence[str] | pd.Series | np.ndarray,
     categories: Sequence[str],
     *,
     index: pd.Index,
     name: str,
     locale: str = "en",
+    codes: bool = False,
 ) -> pd.Series:
     """An ordered categorical Series of English codes, shown in ``locale``.
 
-    The category order is ``categories`` in every locale, so ``.cat.codes`` are stable.
+    The category order is ``categories`` in every locale, so ``.cat.codes`` are stable. With
+    ``codes=True``, ``values`` are integer positions in ``categories`` (fast path).
     """
     check_locale(locale)
     cats = list(dict.fromkeys(categories))
-    out = pd.Series(pd.Categorical(values, categories=cats, ordered=True), index=index, name=name)
-    return localize(out, locale)
+    if codes:
+        cat = pd.Categorical.from_codes(np.asarray(values, dtype=np.int64), categories=cats, ordered=True)
+    else:
+        cat = pd.Categorical(values, categories=cats, ordered=True)
+    return localize(pd.Series(cat, index=index, name=name), locale)
 
 
 def localize(series: pd.Series, locale: str = "en") -> pd.Series:

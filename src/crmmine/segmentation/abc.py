@@ -27,13 +27,22 @@ def _value_column(summary: pd.DataFrame, value: str) -> np.ndarray:
 
 
 def tie_blocks(v: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """For values ranked largest first: each customer's block start, block end (0-based positions,
-    tied customers form one block) and the inverse map to distinct values (largest first)."""
-    _, inverse, counts = np.unique(-v, return_inverse=True, return_counts=True)
-    end = np.cumsum(counts)
-    start = end - counts
-    inverse = inverse.reshape(-1)
-    return start[inverse], end[inverse] - 1, inverse
+    """For values ranked largest first: each customer's block start and block end (0-based
+    positions; tied customers form one block) and the order (a stable sort, largest first)."""
+    n = v.shape[0]
+    order = np.argsort(-v, kind="stable")
+    sv = v[order]
+    new_block = np.empty(n, dtype=bool)
+    new_block[:1] = True
+    np.not_equal(sv[1:], sv[:-1], out=new_block[1:])
+    starts = np.flatnonzero(new_block)
+    block = np.cumsum(new_block) - 1
+    ends = np.append(starts[1:], n) - 1
+    start = np.empty(n, dtype=np.int64)
+    end = np.empty(n, dtype=np.int64)
+    start[order] = starts[block]
+    end[order] = ends[block]
+    return start, end, order
 
 
 def grade_by_shares(v: np.ndarray, shares: np.ndarray, ties: str) -> np.ndarray:
@@ -120,9 +129,8 @@ def abc_tiers(
     if top > 0:  # shares do not change with the unit; scaling keeps huge amounts from overflowing
         positive = positive / top
     total = positive.sum()
-    start, end, _ = tie_blocks(v)
+    start, end, order = tie_blocks(v)
     # share held by customers strictly above each distinct value, and by those at or above it
-    order = np.argsort(-v, kind="stable")
     cum_sorted = np.cumsum(positive[order])
     held_through = cum_sorted[end] / total if total > 0 else np.zeros_like(v)
     held_before = (cum_sorted[start] - positive) / total if total > 0 else np.zeros_like(v)
@@ -138,9 +146,7 @@ def abc_tiers(
         },
         index=summary.index,
     )
-    out["tier"] = localized_categorical(
-        np.asarray(labels, dtype=object)[tier], labels, index=out.index, name="tier", locale=locale
-    )
+    out["tier"] = localized_categorical(tier, labels, index=out.index, name="tier", locale=locale, codes=True)
     out.attrs.update({"value": value, "cuts": cuts})
     return out
 
@@ -205,9 +211,7 @@ def count_tiers(
     full = np.append(shares_arr, 1.0 - shares_arr.sum())
     tier = grade_by_shares(v, full, ties)
     out = pd.DataFrame({"value": v}, index=summary.index)
-    out["tier"] = localized_categorical(
-        np.asarray(labels, dtype=object)[tier], labels, index=out.index, name="tier", locale=locale
-    )
+    out["tier"] = localized_categorical(tier, labels, index=out.index, name="tier", locale=locale, codes=True)
     out.attrs.update({"value": value, "shares": tuple(float(x) for x in shares_arr)})
     return out
 

@@ -424,8 +424,10 @@ def cluster_customers(
     if n <= 200_000:  # more clusters than distinct customers cannot be fitted
         distinct = np.unique(X, axis=0).shape[0]
         if all(c > distinct for c in candidates):
-            raise DataError(f"only {distinct} distinct customers (feature rows), fewer than every candidate "
-                            f"number of clusters {candidates}. Fix: lower n_clusters.")
+            raise DataError(
+                f"only {distinct} distinct customers (feature rows), fewer than every candidate "
+                f"number of clusters {candidates}. Fix: lower n_clusters."
+            )
         candidates = [c for c in candidates if c <= distinct]
     order_col = "monetary" if "monetary" in features else features[-1]
     order_value = summary[order_col].to_numpy(dtype="float64")

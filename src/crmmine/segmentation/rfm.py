@@ -201,9 +201,20 @@ class RFMScorer(CRMMineEstimator):
 
     def _frame(self, index: pd.Index, scores: dict[str, np.ndarray]) -> pd.DataFrame:
         out = pd.DataFrame({d: scores[d] for d in _DIMENSIONS}, index=index)
-        r, f, m = (out[d].astype(str) for d in _DIMENSIONS)
-        out["rfm_code"] = r + f + m if self.bins < 10 else r + "-" + f + "-" + m
-        out["rfm_score"] = out["R"] + out["F"] + out["M"]
+        b = int(self.bins)
+        sep = "" if b < 10 else "-"
+        # the code of each of the bins**3 combinations, looked up by the scores
+        lut = np.array(
+            [
+                f"{r}{sep}{f}{sep}{m}"
+                for r in range(1, b + 1)
+                for f in range(1, b + 1)
+                for m in range(1, b + 1)
+            ],
+            dtype=object,
+        )
+        out["rfm_code"] = lut[(scores["R"] - 1) * b * b + (scores["F"] - 1) * b + scores["M"] - 1]
+        out["rfm_score"] = scores["R"] + scores["F"] + scores["M"]
         # informational only (immutable scalars and tuples, so concat, merge and slicing keep working)
         out.attrs.update(
             {"method": self.method, "bins": int(self.bins), "notes": _notes(_sizes(scores, self.bins))}

@@ -172,12 +172,29 @@ class SegmentTable(Result):
         unreachable = [str(n) for i, n in enumerate(names) if not (first == i).any()]
         return SegmentTableReport(overlaps=overlaps, gaps=gaps, unreachable=unreachable)
 
+    def categories(self) -> list[str]:
+        """Segment names in rule order, then the default (duplicates once)."""
+        return list(dict.fromkeys([r["name"] for r in self.rules] + [self.default]))
+
+    def assign_codes(self, R: np.ndarray, F: np.ndarray, M: np.ndarray) -> np.ndarray:
+        """Position in :meth:`categories` of each customer's segment (first matching rule).
+
+        The rules are evaluated once on the ``bins**3`` grid of score combinations; customers
+        are then looked up by their scores.
+        """
+        b = self.bins
+        grid = np.array(list(itertools.product(range(1, b + 1), repeat=3)), dtype=np.int64)
+        hits = self.match_matrix(grid[:, 0], grid[:, 1], grid[:, 2])
+        first = np.where(hits.any(axis=1), hits.argmax(axis=1), len(self.rules))
+        cats = self.categories()
+        names = [r["name"] for r in self.rules] + [self.default]
+        lut = np.array([cats.index(names[i]) for i in first], dtype=np.int64)
+        cell = (np.asarray(R, dtype=np.int64) - 1) * b * b + (np.asarray(F, dtype=np.int64) - 1) * b
+        return lut[cell + np.asarray(M, dtype=np.int64) - 1]
+
     def assign(self, R: np.ndarray, F: np.ndarray, M: np.ndarray) -> np.ndarray:
         """Segment name per customer (first matching rule, else ``default``)."""
-        hits = self.match_matrix(np.asarray(R), np.asarray(F), np.asarray(M))
-        names = np.array([r["name"] for r in self.rules] + [self.default], dtype=object)
-        first = np.where(hits.any(axis=1), hits.argmax(axis=1), len(self.rules))
-        return names[first]
+        return np.asarray(self.categories(), dtype=object)[self.assign_codes(R, F, M)]
 
     def _repr_items(self) -> dict:
         r = self.report
@@ -347,8 +364,14 @@ def rfm_segments(
         )
     arrays = []
     for d in _DIMS:
-        raw = pd.to_numeric(scores[d], errors="coerce")
-        bad = raw.isna() | (raw != raw.round()) | (raw < 1)
+        col = scores[d]
+        if pd.api.types.is_integer_dtype(col) and not isinstance(col.dtype, pd.CategoricalDtype):
+            values = col.to_numpy(dtype=np.int64, na_value=0)
+            bad = (values < 1) | col.isna().to_numpy()
+        else:
+            raw = pd.to_numeric(col, errors="coerce")
+            bad = (raw.isna() | (raw != raw.round()) | (raw < 1)).to_numpy()
+            values = raw.fillna(1).to_numpy(dtype=np.float64).astype(np.int64)
         if bad.any():
             raise bad_rows_error(
                 d,
@@ -358,7 +381,7 @@ def rfm_segments(
                 "pass the output of rfm_scores (whole scores 1..bins).",
                 error=DataError,
             )
-        arrays.append(raw.to_numpy(dtype=np.int64))
+        arrays.append(values)
     R, F, M = arrays
     top = int(max(R.max(initial=1), F.max(initial=1), M.max(initial=1)))
     if top > table.bins:
@@ -366,9 +389,13 @@ def rfm_segments(
             f"scores go up to {top} but the segment table is written for 1..{table.bins}; "
             f"score with bins={table.bins}"
         )
-    categories = [r["name"] for r in table.rules] + [table.default]
     out = localized_categorical(
-        table.assign(R, F, M), categories, index=scores.index, name="segment", locale=locale
+        table.assign_codes(R, F, M),
+        table.categories(),
+        index=scores.index,
+        name="segment",
+        locale=locale,
+        codes=True,
     )
     out.attrs["preset"] = name
     return out
