@@ -157,6 +157,19 @@ def tier_summary(tiers: pd.DataFrame, tier: str = "tier", value: str = "value") 
     Works on the output of :func:`abc_tiers` and :func:`count_tiers` (and on any table with a
     tier and a value column); computed from the rows given, so it stays right after slicing.
 
+    Parameters
+    ----------
+    tiers : pandas.DataFrame
+        One row per customer.
+    tier, value : str
+        The tier column and the value column.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per tier (empty tiers included): ``customers``, ``value``, ``share_of_customers``,
+        ``share_of_value``.
+
     Examples
     --------
     >>> import pandas as pd
@@ -190,6 +203,23 @@ def count_tiers(
     Customers with equal values are always in one tier: with ``ties="down"`` a tied block that
     straddles a boundary goes to the lower tier (the top tiers hold at most their share), with
     ``"up"`` to the higher one (they hold at least their share).
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        One row per customer.
+    value : str, default "monetary"
+    shares : tuple of float, default (0.20, 0.30)
+        Shares of customers in every tier but the last (positive, sum below 1).
+    labels : tuple of str
+        One more label than shares, best tier first.
+    ties : {"down", "up"}, default "down"
+    locale : {"en", "zh"}
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed like ``summary``: ``value`` and ``tier`` (ordered categorical).
 
     Examples
     --------

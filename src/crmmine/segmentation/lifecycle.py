@@ -565,6 +565,11 @@ def stage_actions(preset: str = "texts5", locale: str = "en") -> pd.DataFrame:
     (welcome and first cross-sell for new customers, a retention offer for declining ones).
     Edit the table (``.loc["growth", "action"] = ...``) and pass it to :func:`assign_actions`.
 
+    Parameters
+    ----------
+    preset : {"texts5", "crmmine"}, default "texts5"
+    locale : {"en", "zh"}
+
     Returns
     -------
     pandas.DataFrame

@@ -116,6 +116,12 @@ def gower_distances(
     (the range over all rows; a constant column contributes 0) and of 0 (same category) or 1
     (different) for categories. Equal weights, no missing values (they raise).
 
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+    numeric, categorical : sequence of str
+        The numeric and the categorical columns.
+
     Returns
     -------
     numpy.ndarray

@@ -172,7 +172,20 @@ class RFMScorer(CRMMineEstimator):
         return summary, out
 
     def fit(self, summary: pd.DataFrame, y: None = None) -> RFMScorer:
-        """Learn the score boundaries from ``summary`` (one row per customer)."""
+        """Learn the score boundaries from ``summary`` (one row per customer).
+
+        Parameters
+        ----------
+        summary : pandas.DataFrame
+            One row per customer with the R, F and M columns.
+        y : None
+            Ignored (scikit-learn's signature).
+
+        Returns
+        -------
+        RFMScorer
+            The fitted scorer.
+        """
         self._validate_params()
         summary, values = self._values(summary)
         if len(summary) == 0:
@@ -224,6 +237,11 @@ class RFMScorer(CRMMineEstimator):
     def transform(self, summary: pd.DataFrame) -> pd.DataFrame:
         """Score customers on the fitted boundaries.
 
+        Parameters
+        ----------
+        summary : pandas.DataFrame
+            One row per customer with the R, F and M columns.
+
         Returns
         -------
         pandas.DataFrame
@@ -274,6 +292,16 @@ def rfm_group_sizes(scores: pd.DataFrame) -> pd.DataFrame:
     """Customers per score (rows) and dimension (``R``, ``F``, ``M``) of an RFM score table.
 
     Computed from the rows given, so it is right after slicing or concatenation.
+
+    Parameters
+    ----------
+    scores : pandas.DataFrame
+        Output of :func:`rfm_scores` (columns ``R``, ``F``, ``M``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows 1..bins (``score``), columns ``R``, ``F``, ``M``.
 
     Examples
     --------
