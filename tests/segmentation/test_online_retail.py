@@ -66,3 +66,17 @@ def test_online_retail_rank_scores_tie_rule(full_summary):
 def test_segmentation_example_runs(shared_data, run_example):
     out = run_example("segment_online_retail.py")
     assert "ABC tiers" in out and "Gini" in out and "top 20% of customers hold" in out
+
+
+def test_cdnow_one_order_customers_share_one_f_score(shared_data):
+    # issue 10: under method="rank" CDNOW's one-order customers got F = 1, 2 or 3 by customer id
+    tx = cm.datasets.load_cdnow(master=True, path=shared_data / "cdnow" / "CDNOW_master.txt")
+    summary = cm.customer_summary(tx, time_unit="W")
+    assert len(summary) == 23570
+    one = summary["orders"] == 1
+    assert 0.4 < one.mean() < 0.6  # about half bought once (each line counts as an order here)
+    scores = rfm_scores(summary)
+    assert set(scores.loc[one, "F"]) == {1}
+    sizes = rfm_group_sizes(scores)
+    assert sizes.loc[2, "F"] == 0  # the block covers more than two fifths: F = 2 is empty
+    pd.testing.assert_frame_equal(cm.segmentation.RFMScorer().fit(summary).transform(summary), scores)
