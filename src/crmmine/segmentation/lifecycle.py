@@ -155,15 +155,14 @@ def _visits(tx: Any, columns: Mapping[str, str] | None, customer_id: str | None,
             "clean the log first with clean_transactions(..., bad_dates='drop').",
         )
     days = raw.to_numpy().astype("datetime64[D]")
-    kinds = {type(v) for v in ids.head(10_000).tolist()}
-    if len({k for k in kinds if k is not type(None)} - {int, np.int64}) > 1 or (
-        {str} <= kinds and len(kinds) > 1
-    ):
+    if ids.dtype == object and pd.api.types.infer_dtype(ids, skipna=True) in ("mixed", "mixed-integer"):
+        kind = ids.map(lambda v: type(v).__name__)
+        minority = kind != kind.mode().iloc[0]
         raise bad_rows_error(
             cid,
-            "ids of mixed types (e.g. 1 and '1')",
-            frame.head(5),
-            len(frame),
+            f"ids of mixed types ({', '.join(sorted(kind.unique()))}; e.g. 1 and '1')",
+            frame[minority.to_numpy()],
+            int(minority.sum()),
             "convert the id column to one type, e.g. tx[col].astype(str).",
         )
     pairs = pd.DataFrame({"c": ids.to_numpy(), "d": days}).drop_duplicates()
