@@ -87,3 +87,14 @@ def test_every_customer_gets_one_segment(rows, method, preset):
     seg = rfm_segments(rfm_scores(s, method=method), preset)
     assert seg.index.equals(s.index) and seg.notna().all()
     assert np.isin(seg.astype(str), list(seg.cat.categories)).all()
+
+
+def test_table_plot_labels_every_cell():
+    import matplotlib
+
+    ax = PRESETS["rf_grid"]().plot()
+    texts = [t.get_text() for t in ax.texts]
+    assert len(texts) == 25 and "Champions" in texts and not any(t.endswith("*") for t in texts)
+    putler = PRESETS["putler"]().plot()
+    assert any(t.get_text().endswith("*") for t in putler.texts)  # putler's names depend on M
+    matplotlib.pyplot.close("all")

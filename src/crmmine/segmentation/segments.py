@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -195,6 +196,38 @@ class SegmentTable(Result):
     def assign(self, R: np.ndarray, F: np.ndarray, M: np.ndarray) -> np.ndarray:
         """Segment name per customer (first matching rule, else ``default``)."""
         return np.asarray(self.categories(), dtype=object)[self.assign_codes(R, F, M)]
+
+    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
+        """The R x F map of the table: each cell coloured and labelled by the segment most of its
+        M scores get (a cell whose name depends on M is marked with "*"); returns the Axes."""
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots(figsize=(7, 6))
+        b = self.bins
+        grid = np.array(list(itertools.product(range(1, b + 1), repeat=3)), dtype=np.int64)
+        codes = self.assign_codes(grid[:, 0], grid[:, 1], grid[:, 2]).reshape(b, b, b)  # R, F, M
+        cats = self.categories()
+        major = np.zeros((b, b), dtype=np.int64)
+        for r in range(b):
+            for f in range(b):
+                values, counts = np.unique(codes[r, f], return_counts=True)
+                major[f, r] = values[np.argmax(counts)]
+                name = cats[major[f, r]] + ("*" if values.size > 1 else "")
+                ax.text(r + 1, f + 1, name, ha="center", va="center", fontsize=7, wrap=True)
+        ax.imshow(
+            major,
+            origin="lower",
+            cmap=kwargs.pop("cmap", "tab20"),
+            alpha=0.6,
+            extent=(0.5, b + 0.5, 0.5, b + 0.5),
+            vmin=0,
+            vmax=max(len(cats) - 1, 1),
+        )
+        ax.set_xlabel("R score (recent = high)")
+        ax.set_ylabel("F score")
+        ax.set_title("Segment table on the R x F grid (* = depends on M)")
+        return ax
 
     def _repr_items(self) -> dict:
         r = self.report
