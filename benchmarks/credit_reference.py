@@ -78,8 +78,8 @@ def main() -> None:
         else:
             breaks[v] = [x.split("%,%") for x in br]
     keep = [v for v, iv in sc_iv.items() if iv >= 0.02]
-    train_woe = sc.woebin_ply(train[keep + ["bad"]], bins, print_step=0)
-    test_woe = sc.woebin_ply(test[keep + ["bad"]], bins, print_step=0)
+    train_woe = sc.woebin_ply(train[[*keep, "bad"]], bins, print_step=0)
+    test_woe = sc.woebin_ply(test[[*keep, "bad"]], bins, print_step=0)
     cols = [f"{v}_woe" for v in keep]
     lr = LogisticRegression().fit(train_woe[cols], train_woe["bad"])
     p_sc = lr.predict_proba(test_woe[cols])[:, 1]

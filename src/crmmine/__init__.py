@@ -8,7 +8,8 @@ The main verbs are importable from the top::
 
 Subpackages: :mod:`crmmine.data`, :mod:`crmmine.segmentation`,
 :mod:`crmmine.value`, :mod:`crmmine.association`, :mod:`crmmine.anomaly`,
-:mod:`crmmine.churn`, :mod:`crmmine.credit`, :mod:`crmmine.survey`, :mod:`crmmine.report`, and :mod:`crmmine.datasets`.
+:mod:`crmmine.churn`, :mod:`crmmine.credit`, :mod:`crmmine.survey`,
+:mod:`crmmine.report`, and :mod:`crmmine.datasets`.
 """
 
 from crmmine import datasets

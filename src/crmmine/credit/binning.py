@@ -26,6 +26,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from numbers import Integral, Real
 from typing import Any, ClassVar
 
@@ -138,8 +139,7 @@ def _woe_iv(good: np.ndarray, bad: np.ndarray) -> tuple[np.ndarray, np.ndarray, 
 
 def _numeric_labels(splits: np.ndarray) -> list[str]:
     edges = np.concatenate([[-np.inf], splits, [np.inf]])
-    return [f"[{lo:g}, {hi:g})" if np.isfinite(lo) else f"(-inf, {hi:g})" for lo, hi in zip(edges[:-1],
-                                                                                       edges[1:])]
+    return [f"[{lo:g}, {hi:g})" if np.isfinite(lo) else f"(-inf, {hi:g})" for lo, hi in pairwise(edges)]
 
 
 class WOEBinning(CRMMineEstimator, TransformerMixin):
@@ -374,7 +374,7 @@ class WOEBinning(CRMMineEstimator, TransformerMixin):
             n_jobs=self.n_jobs,
         )
         with threadpool_limits(limits=max(1, self.n_jobs or 1)), warnings.catch_warnings():
-            warnings.simplefilter("ignore", category=FutureWarning)
+            warnings.filterwarnings("ignore", module="optbinning")  # pandas deprecations inside it
             process.fit(frame, target)
         out: dict[str, Any] = {}
         for v in variables:
@@ -418,7 +418,7 @@ class WOEBinning(CRMMineEstimator, TransformerMixin):
     def _make_bins(self, name: str, kind: str, splits: Any) -> _Bins:
         special = self._special_for(name)
         if kind == "numerical":
-            labels = _numeric_labels(splits) + ["Special", "Missing"]
+            labels = [*_numeric_labels(splits), "Special", "Missing"]
             return _Bins(name, kind, splits, None, special, labels, *(np.zeros(0),) * 4)
         labels = [", ".join(map(str, g)) for g in splits] + ["Special", "Missing"]
         return _Bins(name, kind, None, splits, special, labels, *(np.zeros(0),) * 4)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from numbers import Integral
 from typing import Any
 
@@ -163,7 +164,7 @@ def population_stability(expected: Any, actual: Any, *, bins: int | Sequence[flo
         cats = pd.Index(pd.unique(pd.concat([e.dropna(), a.dropna()]).astype(str)))
         ec = e.dropna().astype(str).value_counts().reindex(cats, fill_value=0).to_numpy()
         ac = a.dropna().astype(str).value_counts().reindex(cats, fill_value=0).to_numpy()
-        labels = cats.tolist() + ["Missing"]
+        labels = [*cats.tolist(), "Missing"]
         return _psi_from_counts(labels, np.r_[ec, e.isna().sum()], np.r_[ac, a.isna().sum()])
     ev = e.to_numpy(dtype="float64", na_value=np.nan)
     av = a.to_numpy(dtype="float64", na_value=np.nan)
@@ -183,7 +184,7 @@ def population_stability(expected: Any, actual: Any, *, bins: int | Sequence[flo
         if np.any(np.diff(inner) <= 0):
             raise ParameterError("bins edges must be strictly increasing.")
     edges = np.r_[-np.inf, inner, np.inf]
-    labels = [f"[{lo:g}, {hi:g})" for lo, hi in zip(edges[:-1], edges[1:])] + ["Missing"]
+    labels = [f"[{lo:g}, {hi:g})" for lo, hi in pairwise(edges)] + ["Missing"]
     n = len(edges) - 1
 
     def counts(values: np.ndarray) -> np.ndarray:
