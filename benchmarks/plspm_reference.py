@@ -1,14 +1,30 @@
-"""Python plspm 0.5.7 on mobi (pandas 2.2 environment): full ECSI and the seminr test model."""
-import json, sys, pandas as pd, plspm.config as c
+"""Python plspm 0.5.7 on mobi: the full ECSI model and seminr's 4-construct test model.
+
+Run once in the pandas 2.2 environment of benchmarks/credit_reference.py (plspm 0.5.7 fails on
+pandas 3); the output is vendored as tests/survey/data/plspm_python_reference.json::
+
+    /tmp/credit-ref/bin/pip install plspm==0.5.7
+    /tmp/credit-ref/bin/python benchmarks/plspm_reference.py tests/survey/data/mobi.csv \
+        > tests/survey/data/plspm_python_reference.json
+
+plspm is not a crmmine dependency.
+"""
+import json
+import sys
+
+import pandas as pd
+import plspm.config as c
+from plspm.mode import Mode
 from plspm.plspm import Plspm
 from plspm.scheme import Scheme
-from plspm.mode import Mode
+
 mobi = pd.read_csv(sys.argv[1])
 def run(blocks, paths, scheme):
     lvs = list(blocks)
     sm = pd.DataFrame(0, index=lvs, columns=lvs)
     for t, fs in paths.items():
-        for f in fs: sm.loc[t, f] = 1
+        for f in fs:
+            sm.loc[t, f] = 1
     cfg = c.Config(sm, default_scale=None)
     for lv, cols in blocks.items():
         cfg.add_lv(lv, Mode.A, *[c.MV(x) for x in cols])

@@ -12,7 +12,8 @@ SMALL_BLOCKS = {k: ECSI_BLOCKS[k] for k in ("Image", "Expectation", "Value", "Sa
 SMALL_PATHS = {"Satisfaction": ["Image", "Expectation", "Value"]}
 
 
-@pytest.mark.parametrize(("scheme", "key"), [("path", "paths_path_weighting"), ("factorial", "paths_factorial")])
+@pytest.mark.parametrize(("scheme", "key"),
+                         [("path", "paths_path_weighting"), ("factorial", "paths_factorial")])
 def test_paths_match_seminr(mobi, seminr, scheme, key):
     # seminr fixtures (tests/fixtures/V_3_6_0/*_coefficients.csv): agreement to 1e-6, far inside 0.01
     model = PLSPathModel(SMALL_BLOCKS, SMALL_PATHS, scheme=scheme).fit(mobi)
