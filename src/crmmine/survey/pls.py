@@ -15,6 +15,7 @@ on the seminr test model, gives path coefficients 0.018 away from seminr's; see
 
 from __future__ import annotations
 
+import difflib
 import warnings
 from collections.abc import Mapping, Sequence
 from numbers import Integral, Real
@@ -34,7 +35,6 @@ from crmmine.errors import (
     ParameterError,
     SchemaError,
     bad_rows_error,
-    missing_columns_error,
 )
 from crmmine.survey._pls import PLSFit, pls_fit, standardize
 from crmmine.survey.quality import block_reliability, fornell_larcker, htmt
@@ -280,8 +280,14 @@ class PLSPathModel(CRMMineEstimator):
         cols = [c for b in blocks.values() for c in b]
         missing_cols = [c for c in cols if c not in X.columns]
         if missing_cols:
-            lv = next(lv for lv, b in blocks.items() if missing_cols[0] in b)
-            raise missing_columns_error(missing_cols, X.columns, role=f"the survey (block {lv!r})")
+            first = missing_cols[0]
+            lv = next(lv for lv, b in blocks.items() if first in b)
+            close = difflib.get_close_matches(first, [str(c) for c in X.columns], n=1, cutoff=0.6)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise SchemaError(
+                f"the survey is missing indicator column(s) {missing_cols}; {first!r} of block {lv!r} is "
+                f"not a column{hint}. Fix: correct the name in blocks= or rename the survey's column."
+            )
         if X.columns.has_duplicates:
             dup = X.columns[X.columns.duplicated()].unique().tolist()
             raise SchemaError(f"the survey has duplicated column names {dup}. Fix: rename them.")
