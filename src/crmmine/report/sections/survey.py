@@ -10,7 +10,8 @@ from crmmine.survey import PLSPathModel, importance_performance, satisfaction_lo
 __all__ = ["survey_section"]
 
 
-def survey_section(model: PLSPathModel, *, satisfaction: str = "Satisfaction", loyalty: str | None = "Loyalty",
+def survey_section(model: PLSPathModel, *, satisfaction: str = "Satisfaction",
+                   loyalty: str | None = "Loyalty",
                    title: str = "Customer satisfaction") -> Section:
     """Build the "Customer satisfaction" section from a fitted satisfaction model.
 
@@ -42,7 +43,8 @@ def survey_section(model: PLSPathModel, *, satisfaction: str = "Satisfaction", l
         f"PLS path model on {n:,} respondents ({len(model.latent_)} latent variables, scheme "
         f"{model.scheme!r}). {satisfaction} index {model.index_[satisfaction]:.1f} on 0-100, R-squared "
         f"{model.r_squared_.get(satisfaction, float('nan')):.2f}. The strongest driver of {satisfaction} "
-        f"is {ipa.table.index[0]} (total effect {ipa.table['importance'].iloc[0]:.2f} index points per point)."
+        f"is {ipa.table.index[0]} (total effect {ipa.table['importance'].iloc[0]:.2f} index points "
+        "per point)."
     )
     html = paragraph(text)
     for note in model.warnings_:
@@ -54,7 +56,8 @@ def survey_section(model: PLSPathModel, *, satisfaction: str = "Satisfaction", l
         quadrants.plot(ax=axes[1])
         trap = quadrants.summary().loc["mercenary"]
         html += paragraph(
-            f"Satisfaction trap: {int(trap['respondents']):,} respondents ({trap['share']:.1%}) are satisfied "
+            f"Satisfaction trap: {int(trap['respondents']):,} respondents ({trap['share']:.1%}) "
+            "are satisfied "
             f"({satisfaction} index at least {quadrants.satisfied:g}) but not loyal ({loyalty} below "
             f"{quadrants.loyal:g})."
         )
