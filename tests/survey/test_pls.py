@@ -86,7 +86,7 @@ def test_paths_recover_the_generator_within_sampling_error():
     # Near-perfect measurement (loading 0.98, 5 continuous indicators): PLS's attenuation is far
     # below the sampling error, so the true paths lie inside the 99% bootstrap intervals.
     s = make_survey(3000, levels=None, loading=0.98, n_indicators=5, random_state=0)
-    model = PLSPathModel(s.blocks, s.paths, n_bootstrap=200, confidence=0.99, random_state=0).fit(s.data)
+    model = PLSPathModel(s.blocks, s.paths, n_bootstrap=100, confidence=0.99, random_state=0).fit(s.data)
     cmp = model.paths_.merge(s.true_paths, on=["source", "target"], suffixes=("", "_true"))
     assert ((cmp["lower"] <= cmp["coefficient_true"]) & (cmp["coefficient_true"] <= cmp["upper"])).all()
 
