@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from numbers import Integral, Real
 from typing import Any
@@ -20,7 +21,7 @@ from crmmine.association.frequent import (
     min_count_for,
 )
 from crmmine.data.columns import Columns
-from crmmine.errors import DataError
+from crmmine.errors import DataError, DataWarning
 
 __all__ = [
     "LargeOutputWarning",
@@ -116,6 +117,19 @@ def _mine_with_missing(baskets: Baskets, min_support: float, threshold: int, max
     return enc, observed[keep]
 
 
+def _warn_if_identical(baskets: Baskets) -> None:
+    """Warn when every basket holds the same items: supports are 1 and every lift is 1."""
+    sizes = baskets.sizes()
+    if baskets.missing is not None or len(sizes) == 0 or (sizes != sizes[0]).any():
+        return
+    if len(sizes) > 1 and (baskets.indices.reshape(len(sizes), -1) != baskets.indices[:sizes[0]]).any():
+        return
+    what = "there is one basket" if len(sizes) == 1 else f"all {len(sizes):,} baskets hold the same items"
+    warnings.warn(f"{what}: every itemset has support 1 and every rule confidence 1 and lift 1, so "
+                  "nothing can be learned about which items go together. Fix: mine more varied baskets "
+                  "(e.g. unit='order' instead of 'customer', or a longer period).", DataWarning, stacklevel=4)
+
+
 @validate_params({
     "min_support": [Interval(Real, 0, 1, closed="right")],
     "min_count": [Interval(Integral, 1, None), None],
@@ -183,6 +197,12 @@ def frequent_itemsets(
         ``support_count``, ``support`` (fraction), ``length`` and
         ``all_confidence``, sorted by length then decreasing count.
 
+    Warns
+    -----
+    DataWarning
+        When every basket holds the same items (one basket included): the
+        supports are right, but every rule has lift 1.
+
     Notes
     -----
     A one-hot frame with missing values (NaN) is mined as mlxtend does with
@@ -225,6 +245,7 @@ def frequent_itemsets(
     if n == 0:
         raise DataError("no baskets to mine: the input has no rows. Fix: pass at least one basket.")
     threshold = int(min_count) if min_count is not None else min_count_for(min_support, n)
+    _warn_if_identical(baskets)
     if baskets.missing is not None:
         support = min_support if min_count is None else min_count / n
         enc, observed = _mine_with_missing(baskets, support, threshold, max_len, max_itemsets)
