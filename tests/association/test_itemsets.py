@@ -97,6 +97,7 @@ def test_supports_equal_mlxtend_fpgrowth(groceries):
 baskets_strategy = st.lists(st.lists(st.integers(0, 7), min_size=0, max_size=6), min_size=1, max_size=30)
 
 
+@pytest.mark.filterwarnings("ignore::crmmine.errors.DataWarning")  # identical baskets: the documented warning
 @settings(max_examples=60, deadline=None)
 @given(baskets=baskets_strategy, min_count=st.integers(1, 4), max_len=st.one_of(st.none(), st.integers(1, 3)))
 def test_supports_equal_brute_force(baskets, min_count, max_len):
@@ -107,6 +108,7 @@ def test_supports_equal_brute_force(baskets, min_count, max_len):
     assert as_dict(got) == ref
 
 
+@pytest.mark.filterwarnings("ignore::crmmine.errors.DataWarning")  # identical baskets: the documented warning
 @settings(max_examples=40, deadline=None)
 @given(baskets=baskets_strategy, min_count=st.integers(1, 3))
 def test_closed_maximal_brute_force(baskets, min_count):

@@ -171,6 +171,7 @@ def brute_rules(baskets, min_count, min_conf):
     return rules
 
 
+@pytest.mark.filterwarnings("ignore::crmmine.errors.DataWarning")  # identical baskets: the documented warning
 @settings(max_examples=40, deadline=None)
 @given(
     baskets=st.lists(st.lists(st.integers(0, 6), min_size=1, max_size=5), min_size=2, max_size=25),
