@@ -13,6 +13,7 @@ to offer.
 """
 
 from crmmine.association.baskets import Baskets, make_baskets
+from crmmine.association.catalog import online_retail_category, product_catalog
 from crmmine.association.frequent import (
     FrequentItemsets,
     LargeOutputWarning,
@@ -29,6 +30,13 @@ from crmmine.association.recommend import (
 from crmmine.association.rules import AssociationRules, association_rules
 from crmmine.association.sequences import SequentialRules, sequential_rules
 from crmmine.association.significance import adjust_pvalues, fisher_pvalues
+from crmmine.association.upsell import (
+    UpsellEvaluation,
+    UpsellModel,
+    evaluate_upsell,
+    upsell_features,
+    upsell_labels,
+)
 
 __all__ = [
     "RULE_METRICS",
