@@ -415,7 +415,7 @@ def association_rules(
         if not empty_antecedent:
             keep &= alen > 0
         base = (n_c / n) if cells is None else n_c / c_obs
-        best_sub = _best_general_confidence(blocks, np.concatenate(parts["key"]), conf, alen, keys)
+        best_sub = _best_general_confidence(blocks, np.concatenate(parts["key"]), conf, keys, keep)
         improvement = conf - np.maximum(best_sub, base)
         improvement[alen == 0] = np.nan
         if prune_redundant:
@@ -451,17 +451,25 @@ def association_rules(
                    **{m: metrics[m] for m in RULE_METRICS},
                    "p_value": np.exp(log_p), "log_p": log_p,
                    "p_adjusted": np.exp(adjust_log_pvalues(log_p, p_adjust))}
-    ante_sets, cons_sets = _rule_sets(blocks, sel, enc.labels)
-    frame = pd.DataFrame({"antecedent": pd.Series(ante_sets, dtype=object),
-                          "consequent": pd.Series(cons_sets, dtype=object), **columns})
+    columns = {k: np.asarray(v) for k, v in columns.items()}
+    mask = np.ones(len(sel), bool)
     if max_p is not None:
-        frame = frame[frame["p_adjusted"] <= float(max_p)]
+        mask &= columns["p_adjusted"] <= float(max_p)
     if metric is not None:
-        frame = frame[frame[metric].to_numpy(float) >= float(min_threshold) - 1e-12]  # type: ignore[arg-type]
-    key = frame[sort_by].to_numpy(float)
-    order = np.lexsort((-np.nan_to_num(frame["confidence"].to_numpy(float), nan=-np.inf),
-                        -np.nan_to_num(key, nan=-np.inf)))
-    frame = frame.iloc[order].reset_index(drop=True)
+        mask &= columns[metric].astype(float) >= float(min_threshold) - 1e-12  # type: ignore[arg-type]
+    rows = np.flatnonzero(mask)
+    key = columns[sort_by][rows].astype(float)
+    conf_key = columns["confidence"][rows].astype(float)
+    order = np.lexsort((-np.nan_to_num(conf_key, nan=-np.inf), -np.nan_to_num(key, nan=-np.inf)))
+    # frozensets of the kept rules only, then everything in the sorted order (one copy of each column)
+    ante_list, cons_list = _rule_sets(blocks, sel[rows], enc.labels)
+    ante_arr = np.empty(len(rows), dtype=object)
+    cons_arr = np.empty(len(rows), dtype=object)
+    ante_arr[:] = ante_list
+    cons_arr[:] = cons_list
+    take = rows[order]
+    frame = pd.DataFrame({"antecedent": ante_arr[order], "consequent": cons_arr[order],
+                          **{k: v[take] for k, v in columns.items()}})
     return AssociationRules(table=frame, n_transactions=n, unit=basket_unit, p_adjust=p_adjust)
 
 
@@ -527,24 +535,34 @@ def _rule_sets(blocks: list[dict[str, Any]], sel: np.ndarray, labels: np.ndarray
 
 
 def _best_general_confidence(blocks: list[dict[str, Any]], rule_key: np.ndarray, conf: np.ndarray,
-                             alen: np.ndarray, keys: np.ndarray) -> np.ndarray:
+                             keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     """Best confidence of a rule with the same consequent and a non-empty proper-subset antecedent
-    (-inf when there is none); the empty antecedent is added by the caller."""
+    (-inf when there is none), for the ``wanted`` rules; the empty antecedent is added by the caller.
+
+    Every proper subset of a wanted rule's antecedent is looked up directly (its key is the rule's
+    key XOR the keys of the items left out), so rules that are filtered out cost nothing.
+    """
     order = np.argsort(rule_key, kind="stable")
     sorted_keys = rule_key[order]
     best = np.full(len(conf), -np.inf)
     offsets = np.cumsum([0] + [len(b["items"]) for b in blocks])
-    for b_i in np.argsort([b["alen"] for b in blocks], kind="stable"):
-        blk = blocks[b_i]
-        if blk["alen"] < 2:
+    for b_i, blk in enumerate(blocks):
+        alen = len(blk["ante_pos"])
+        if alen < 2:
             continue
         a, z = offsets[b_i], offsets[b_i + 1]
-        for p in blk["ante_pos"]:
-            sub_key = rule_key[a:z] ^ keys[blk["items"][:, p]]
-            pos = np.minimum(np.searchsorted(sorted_keys, sub_key), len(sorted_keys) - 1)
-            found = sorted_keys[pos] == sub_key
-            idx = order[pos[found]]
-            cand = np.maximum(conf[idx], best[idx])
-            target = np.flatnonzero(found) + a
-            best[target] = np.maximum(best[target], cand)
+        local = np.flatnonzero(wanted[a:z])
+        if len(local) == 0:
+            continue
+        base_key = rule_key[a:z][local]
+        items = blk["items"][local]
+        acc = np.full(len(local), -np.inf)
+        for size in range(1, alen):
+            for kept in itertools.combinations(blk["ante_pos"], size):
+                dropped = [p for p in blk["ante_pos"] if p not in kept]
+                sub_key = base_key ^ np.bitwise_xor.reduce(keys[items[:, dropped]], axis=1)
+                pos = np.minimum(np.searchsorted(sorted_keys, sub_key), len(sorted_keys) - 1)
+                found = sorted_keys[pos] == sub_key
+                acc[found] = np.maximum(acc[found], conf[order[pos[found]]])
+        best[a + local] = acc
     return best
