@@ -67,10 +67,12 @@ def test_catalog_margins_ties_and_missing_categories():
     assert cat["tier"].tolist() == [1, 1, 2, 2] and (cat["n_tiers"] == 2).all()
     assert cat["value"].tolist() == pytest.approx([0.25, 0.25, 0.5, 2.25])
     assert cat.attrs["items_without_category"] == 1 and "x" not in cat.index
-    per_unit = product_catalog(lines, {"a": "k", "b": "k"}, margin={"a": 0.4, "b": 0.1})
-    assert per_unit["value"].tolist() == [0.4, 0.1]
+    per_item = product_catalog(lines, {"a": "k", "b": "k", "d": "k"}, margin={"a": 0.4, "b": 0.1, "d": 0.5})
+    assert per_item["value"].tolist() == pytest.approx([0.4, 0.1, 4.5])  # margin share x price
     with pytest.raises(ParameterError, match="items without a margin"):
         product_catalog(lines, {"a": "k", "b": "k"}, margin={"a": 0.4})
+    with pytest.raises(ParameterError, match=r"margins outside \[0, 1\].*Fix"):
+        product_catalog(lines, {"a": "k", "b": "k"}, margin={"a": 0.4, "b": 3.0})
 
 
 def test_online_retail_categories_from_descriptions():

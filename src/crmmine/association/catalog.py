@@ -161,9 +161,10 @@ def product_catalog(
         among the category's items (ties share a tier; a category with fewer
         distinct prices has fewer tiers).
     margin : float, mapping or Series, optional
-        Per-unit value used to rank offers: a margin rate in (0, 1] (value =
-        rate * price), or a mapping item -> per-unit margin. By default the
-        value is the price (a constant margin rate ranks offers the same way).
+        The profit share of the price (docs/conventions.md: a fraction in
+        [0, 1]), for all items or per item (a mapping item -> margin); the
+        value per unit is ``margin * price``. By default the value is the price
+        (a constant margin ranks offers the same way).
     min_lines : int, default 1
         Items sold in fewer order lines are left out (their price is unsure).
     columns, item, quantity, amount, unit_price
@@ -252,16 +253,23 @@ def product_catalog(
         catalog["value"] = catalog["price"]
     elif isinstance(margin, Real) and not isinstance(margin, bool):
         if not 0 < float(margin) <= 1:
-            raise ParameterError(f"parameter 'margin' as a rate must be in (0, 1], got {margin!r}.")
+            raise ParameterError(f"parameter 'margin' must be a fraction in (0, 1], got {margin!r}.")
         catalog["value"] = catalog["price"] * float(margin)
     else:
-        per_unit = margin if isinstance(margin, pd.Series) else pd.Series(dict(margin), dtype=float)
-        catalog["value"] = per_unit.reindex(catalog.index).to_numpy(float)
-        lacking = catalog["value"].isna()
+        rates = margin if isinstance(margin, pd.Series) else pd.Series(dict(margin), dtype=float)
+        rate = rates.reindex(catalog.index).astype(float)
+        lacking = rate.isna()
         if lacking.any():
             raise bad_rows_error("margin", "items without a margin", pd.Series(catalog.index[lacking]),
                                  int(lacking.sum()), "give a margin for every item of the catalog",
                                  error=ParameterError)
+        outside = ~rate.between(0, 1)
+        if outside.any():
+            raise bad_rows_error("margin", "margins outside [0, 1] (a margin is a share of the price)",
+                                 rate[outside], int(outside.sum()),
+                                 "give each margin as a fraction of the price, e.g. 0.35",
+                                 error=ParameterError)
+        catalog["value"] = catalog["price"] * rate.to_numpy()
     catalog.index.name = cols.item
     catalog = catalog[["category", "price", "lines", "tier", "n_tiers", "value"]]
     catalog.attrs["items_without_category"] = int(no_category.sum())
