@@ -71,7 +71,7 @@ def test_catalog_margins_ties_and_missing_categories():
     assert per_item["value"].tolist() == pytest.approx([0.4, 0.1, 4.5])  # margin share x price
     with pytest.raises(ParameterError, match="items without a margin"):
         product_catalog(lines, {"a": "k", "b": "k"}, margin={"a": 0.4})
-    with pytest.raises(ParameterError, match=r"margins outside \[0, 1\].*Fix"):
+    with pytest.raises(ParameterError, match=r"(?s)margins outside \[0, 1\].*Fix"):
         product_catalog(lines, {"a": "k", "b": "k"}, margin={"a": 0.4, "b": 3.0})
 
 
