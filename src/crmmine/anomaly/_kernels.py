@@ -5,7 +5,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-__all__ = ["daily_features", "longest_runs", "running_median_rows"]
+__all__ = ["daily_features", "longest_run_starts", "longest_runs", "running_median_rows"]
 
 
 @numba.njit(cache=True)
@@ -25,6 +25,25 @@ def longest_runs(mask: np.ndarray) -> np.ndarray:
                 cur = 0
         out[i] = best
     return out
+
+
+@numba.njit(cache=True)
+def longest_run_starts(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Start column and length of the longest run of True per row (start -1 when there is none)."""
+    n, T = mask.shape
+    start = np.full(n, -1, np.int64)
+    length = np.zeros(n, np.int64)
+    for i in range(n):
+        cur = 0
+        for t in range(T):
+            if mask[i, t]:
+                cur += 1
+                if cur > length[i]:
+                    length[i] = cur
+                    start[i] = t - cur + 1
+            else:
+                cur = 0
+    return start, length
 
 
 @numba.njit(cache=True)

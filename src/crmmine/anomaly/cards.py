@@ -97,9 +97,7 @@ def _window_seconds(window: str) -> int:
         ) from None
 
 
-def _resolve(
-    columns, overrides: dict, roles: dict, frame: pd.DataFrame, what: str
-) -> dict[str, str | None]:
+def _resolve(columns, overrides: dict, roles: dict, frame: pd.DataFrame, what: str) -> dict[str, str | None]:
     """Resolve roles; optional roles whose default column is absent become None."""
     named = {k for k, v in overrides.items() if v is not None}
     if columns is not None and isinstance(columns, Mapping):

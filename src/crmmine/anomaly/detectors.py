@@ -154,7 +154,9 @@ def outlier_scores(
     Every feature is first turned into a robust z-score (within ``peer`` groups when given) and
     then folded to its suspicious ``direction``: under ``"high"`` only values above the median
     count (small values become ordinary), under ``"low"`` only values below, under ``"both"`` both
-    sides. The methods then score the folded features: ``"robust_z"`` (largest directional z),
+    sides. The methods then score the folded features (LOF, which needs distinct points, scores
+    the unfolded ones and is then scaled by the share of the row's largest deviation that lies in
+    the suspicious direction): ``"robust_z"`` (largest directional z),
     ``"iforest"`` (isolation forest, Liu, Ting & Zhou 2008; score = minus scikit-learn's
     ``score_samples``), ``"lof"`` (local outlier factor, Breunig et al. 2000; score = minus
     ``negative_outlier_factor_``) and ``"ensemble"`` (mean of the percentile ranks of the three;
@@ -237,7 +239,8 @@ def outlier_scores(
     scores: dict[str, np.ndarray] = {}
     if method in ("robust_z", "ensemble"):
         scores["robust_z"] = folded.max(axis=1).to_numpy()
-    Z = _fold(robust_z(X), dirs).to_numpy()
+    raw = robust_z(X)
+    Z = _fold(raw, dirs).to_numpy()
     threads = 1 if n_jobs is None else n_jobs
     if method in ("iforest", "ensemble"):
         from sklearn.ensemble import IsolationForest
@@ -247,8 +250,13 @@ def outlier_scores(
     if method == "lof" or (method == "ensemble" and n <= max_lof_rows):
         from sklearn.neighbors import LocalOutlierFactor
 
-        lof = LocalOutlierFactor(n_neighbors=min(n_neighbors, n - 1), n_jobs=threads).fit(Z)
-        scores["lof"] = -lof.negative_outlier_factor_
+        # LOF needs distinct points, so it sees the unfolded z-scores; its score is then scaled by
+        # the share of the row's largest deviation that lies in the suspicious direction
+        R = raw.to_numpy()
+        lof = LocalOutlierFactor(n_neighbors=min(n_neighbors, n - 1), n_jobs=threads).fit(R)
+        largest = np.abs(R).max(axis=1)
+        gate = np.where(largest > 0, Z.max(axis=1) / np.where(largest > 0, largest, 1.0), 1.0)
+        scores["lof"] = -lof.negative_outlier_factor_ * gate
     if method == "ensemble":
         ranks = [pd.Series(v).rank(pct=True).to_numpy() for v in scores.values()]
         score = np.mean(ranks, axis=0)

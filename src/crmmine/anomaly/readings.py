@@ -106,7 +106,14 @@ class MeterMatrix(Result):
 
 
 def _warn(text: str) -> None:
-    warnings.warn(text, DataWarning, stacklevel=4)
+    """Emit a DataWarning attributed to the first caller outside crmmine."""
+    import sys
+
+    level, frame = 1, sys._getframe(1)
+    while frame is not None and frame.f_globals.get("__name__", "").startswith("crmmine."):
+        frame = frame.f_back
+        level += 1
+    warnings.warn(text, DataWarning, stacklevel=level)
 
 
 def _interpolate_rows(X: np.ndarray, missing: np.ndarray) -> None:

@@ -111,7 +111,7 @@ def meter_features(
     duplicates: str = "raise",
     missing: str = "interpolate",
     missing_feeder: str = "warn",
-    min_weeks: int = 8,
+    min_weeks: int | str = "auto",
     dip_weeks: int = 5,
     harmonics: int | str = "auto",
     zero_kwh: float = 0.0,
@@ -149,8 +149,9 @@ def meter_features(
         Column roles (``docs/conventions.md``).
     bad_kwh, duplicates, missing, missing_feeder : str
         Policies for bad rows (see :func:`~crmmine.anomaly.meter_matrix`).
-    min_weeks : int
-        Shortest segment before and after a change point, in weeks.
+    min_weeks : int or "auto"
+        Shortest segment before and after a change point, in weeks (``"auto"``: 8, or a third of
+        the weeks for periods under 24 weeks, at least 2).
     dip_weeks : int
         Longest dip (in weeks) that does not count as a lasting change.
     harmonics : int or "auto"
@@ -183,7 +184,7 @@ def meter_features(
     check_params(
         {"min_weeks": min_weeks, "dip_weeks": dip_weeks, "harmonics": harmonics, "zero_kwh": zero_kwh},
         {
-            "min_weeks": [Interval(Integral, 1, None)],
+            "min_weeks": [Interval(Integral, 1, None), Options({"auto"})],
             "dip_weeks": [Interval(Integral, 0, None)],
             "harmonics": [Interval(Integral, 0, 4), Options({"auto"})],
             "zero_kwh": [Interval(Real, 0, None)],
@@ -211,11 +212,18 @@ def _features_from_matrix(
     X = matrix.kwh
     n, T = X.shape
     W = T // 7
+    if min_weeks == "auto":
+        min_weeks = 8 if W >= 24 else max(2, W // 3)
+    if W < 5:
+        raise DataError(
+            f"meter readings cover {T} days ({W} whole weeks); theft features need at least 5 weeks. "
+            "Fix: supply a longer period of readings."
+        )
     if 2 * min_weeks + 1 > W:
         raise DataError(
             f"meter readings cover {T} days ({W} whole weeks); the change-point search needs at least "
             f"{2 * min_weeks + 1} weeks with min_weeks={min_weeks}. Fix: supply a longer period or "
-            f"lower min_weeks (e.g. min_weeks={max(W // 3, 1)})."
+            f"lower min_weeks (e.g. min_weeks={max(W // 3, 2)}, or 'auto')."
         )
     if n < 3:
         raise DataError(
@@ -334,8 +342,15 @@ def _reason_text(row: pd.Series, name: str, z: float) -> str:
         return f"same reading as the day before on {row['flat_share']:.0%} of days (z {z:.1f})"
     if name == "noise_change":
         r = row["noise_ratio"]
-        word = "rose" if r >= 1 else "fell"
-        return f"day-to-day variation {word} {max(r, 1 / max(r, 1e-9)):.1f}x from {when} (z {z:.1f})"
+        if r < 0.05:
+            change = "almost vanished"
+        elif r < 1:
+            change = f"fell to {r:.0%} of its level before"
+        elif r > 20:
+            change = "rose more than 20x"
+        else:
+            change = f"rose {r:.1f}x"
+        return f"day-to-day variation {change} from {when} (z {z:.1f})"
     value = row[name]
     return f"{name} {value:,.4g} (z {z:.1f})"
 
@@ -425,8 +440,8 @@ class TheftDetector(CRMMineEstimator):
     **Past inspection results** (``y`` in ``fit``: 1 = theft found, 0 = clean, indexed by meter,
     covering only the inspected meters) turn the detector semi-supervised: a logistic regression on
     the features and signals learns from the inspected meters which combinations of the signals mark theft in
-    this population, and the final score averages the percentile ranks of the unsupervised score
-    and of the classifier's probability (so neither can bury a meter the other finds).
+    this population, and the final score is a weighted mean of the percentile ranks of the
+    unsupervised score and of the classifier's probability (``label_weight``, default 0.3).
 
     Parameters
     ----------
@@ -439,6 +454,10 @@ class TheftDetector(CRMMineEstimator):
         Passed to :func:`meter_features`.
     min_labels : int
         Fewest inspected meters of each class needed to use the inspection results.
+    label_weight : float
+        Weight of the classifier's percentile rank in the final score (the unsupervised score has
+        the rest). Inspected meters are rarely a random sample (most were inspected because they
+        scored high), so the default keeps most weight on the unsupervised score.
     random_state : int, numpy Generator or None
         Seed of the classifier.
     n_jobs : int or None
@@ -479,11 +498,12 @@ class TheftDetector(CRMMineEstimator):
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         "direction": [Mapping, None],
         "scaled_copy": ["boolean"],
-        "min_weeks": [Interval(Integral, 1, None)],
+        "min_weeks": [Interval(Integral, 1, None), Options({"auto"})],
         "dip_weeks": [Interval(Integral, 0, None)],
         "harmonics": [Interval(Integral, 0, 4), Options({"auto"})],
         "zero_kwh": [Interval(Real, 0, None)],
         "min_labels": [Interval(Integral, 1, None)],
+        "label_weight": [Interval(Real, 0, 1)],
         "random_state": ["random_state"],
         "n_jobs": [Interval(Integral, -1, None), None],
     }
@@ -494,11 +514,12 @@ class TheftDetector(CRMMineEstimator):
         direction: Mapping[str, str | None] | None = None,
         *,
         scaled_copy: bool = True,
-        min_weeks: int = 8,
+        min_weeks: int | str = "auto",
         dip_weeks: int = 5,
         harmonics: int | str = "auto",
         zero_kwh: float = 0.0,
         min_labels: int = 5,
+        label_weight: float = 0.3,
         random_state: int | np.random.Generator | None = None,
         n_jobs: int | None = None,
     ) -> None:
@@ -509,6 +530,7 @@ class TheftDetector(CRMMineEstimator):
         self.harmonics = harmonics
         self.zero_kwh = zero_kwh
         self.min_labels = min_labels
+        self.label_weight = label_weight
         self.random_state = random_state
         self.n_jobs = n_jobs
 
@@ -725,9 +747,10 @@ class TheftDetector(CRMMineEstimator):
             threads = 1 if self.n_jobs is None else (self.n_jobs if self.n_jobs > 0 else None)
             with threadpool_limits(limits=threads):
                 proba = self.classifier_.predict_proba(self._design(feats, comp, base))[:, 1]
-            score = 0.5 * (
-                pd.Series(base).rank(pct=True).to_numpy() + pd.Series(proba).rank(pct=True).to_numpy()
-            )
+            w = self.label_weight
+            score = (1 - w) * pd.Series(base).rank(pct=True).to_numpy() + w * pd.Series(proba).rank(
+                pct=True
+            ).to_numpy()
             score = score + 1e-6 * base / (1 + np.abs(base).max())  # ties broken by the unsupervised score
             mode = f"semi-supervised ({self.n_labels_} inspection results)"
         out = feats.copy()

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from numbers import Real
+from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
 
 from crmmine._params import Interval, check_params
+from crmmine.anomaly._kernels import longest_run_starts
 from crmmine.anomaly.readings import as_matrix
 from crmmine.anomaly.theft import TheftScores, _peer_profiles, meter_features
 from crmmine.errors import DataError
@@ -23,6 +24,9 @@ def unbilled_energy(
     features: pd.DataFrame | None = None,
     tariff: float | None = None,
     z: float = 1.96,
+    zero_kwh: float = 0.0,
+    min_zero_days: int = 7,
+    baseline_days: int | None = None,
     columns: Mapping[str, str] | None = None,
     customer_id: str | None = None,
     date: str | None = None,
@@ -36,12 +40,15 @@ def unbilled_energy(
     """Estimate the energy each flagged meter did not bill since its theft started.
 
     * **Start**: the change day of :func:`~crmmine.anomaly.meter_features` (the lasting step with
-      the largest fall relative to the peers and the meter's own season).
-    * **Baseline**: the meter's level relative to its peers before the start (its energy over the
-      peers' profile energy) times the peers' median daily profile after it: what the meter would
-      have read had it kept its earlier share of its peers' consumption (weather and calendar come
-      from the peers; a seasonal pattern of the meter's own that differs from its peers' is not
-      modelled, so the estimate of a single meter can be off by that difference).
+      the largest fall relative to the peers and the meter's own season), or the first day of the
+      meter's longest run of zero readings when that run is at least ``min_zero_days`` long and
+      begins earlier (a meter that read nothing for weeks and then normally again).
+    * **Baseline**: the meter's level relative to its peers before the start (all days, or the last
+      ``baseline_days``; its energy over the peers' profile energy) times the peers' median daily
+      profile after it: what the meter would have read had it kept its earlier share of its peers'
+      consumption (weather and calendar come from the peers; a seasonal pattern of the meter's own
+      that differs from its peers' is not modelled, so the estimate of a single meter can be off by
+      that difference).
     * **Stolen kWh**: baseline minus reported, summed from the start. The interval uses the
       standard error of the pre-start level (variation of the relative series, counted in weeks
       since consecutive days are not independent).
@@ -59,6 +66,10 @@ def unbilled_energy(
         Price per kWh; adds ``amount``, ``amount_low``, ``amount_high``.
     z : float
         Normal quantile of the interval (1.96: 95%).
+    zero_kwh, min_zero_days : float, int
+        A reading at or below ``zero_kwh`` is a zero; runs of at least ``min_zero_days`` count.
+    baseline_days : int, optional
+        Take the meter's relative level from this many days before the start only (default: all).
     columns, customer_id, date, kwh, feeder, bad_kwh, duplicates, missing, missing_feeder
         Column roles and reading policies (see :func:`~crmmine.anomaly.meter_matrix`).
 
@@ -85,7 +96,13 @@ def unbilled_energy(
     """
     check_params(
         {"tariff": tariff, "z": z},
-        {"tariff": [Interval(Real, 0, None), None], "z": [Interval(Real, 0, None, closed="neither")]},
+        {
+            "tariff": [Interval(Real, 0, None), None],
+            "z": [Interval(Real, 0, None, closed="neither")],
+            "zero_kwh": [Interval(Real, 0, None)],
+            "min_zero_days": [Interval(Integral, 1, None)],
+            "baseline_days": [Interval(Integral, 7, None), None],
+        },
         caller="unbilled_energy()",
     )
     if isinstance(flagged, TheftScores):
@@ -129,10 +146,19 @@ def unbilled_energy(
     rows = meters.get_indexer(ids)
     x = X[rows].astype(np.float64)
     p = prof[codes[rows]] * med[rows, None]
-    start = pd.DatetimeIndex(features.loc[ids, "change_day"])
-    k = (start - days[0]).days.to_numpy()
+    change = pd.DatetimeIndex(features.loc[ids, "change_day"])
+    k = (change - days[0]).days.to_numpy()
+    # a long run of zero readings before the change day (attack h2: the meter reads nothing for
+    # weeks, then normally again) starts the theft earlier
+    zrun_start, zrun_len = longest_run_starts(x <= zero_kwh)
+    early = (zrun_len >= min_zero_days) & (zrun_start >= 0) & (zrun_start < k)
+    k = np.where(early, zrun_start, k)
+    start = days[k]
     t = np.arange(X.shape[1])[None, :]
-    before, after = t < k[:, None], t >= k[:, None]
+    before = t < k[:, None]
+    if baseline_days is not None:
+        before &= t >= (k - baseline_days)[:, None]
+    after = t >= k[:, None]
     with np.errstate(invalid="ignore", divide="ignore"):
         r = x / p
         level = np.where(before, x, 0.0).sum(axis=1) / np.where(before, p, 0.0).sum(axis=1)
