@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gc
 import sys
+import time
 
 import numpy as np
 import pandas as pd
@@ -41,9 +42,11 @@ def v0_only() -> None:
     del data
     gc.collect()
     before = peak_rss_mb()
+    cpu = time.process_time()
     t, score = timed(lambda: theft_scores_v0(readings))
+    cpu = time.process_time() - cpu
     m = inspection_metrics(truth["thief"].reindex(score.index), score, top_n=1000)
-    print(f"V0 {t:.2f} {m['auc']:.4f} {m['precision_at_n']:.4f} {before:.0f} {peak_rss_mb():.0f}")
+    print(f"V0 {t:.2f} {m['auc']:.4f} {m['precision_at_n']:.4f} {before:.0f} {peak_rss_mb():.0f} {cpu:.2f}")
 
 
 def main() -> None:
@@ -59,15 +62,17 @@ def main() -> None:
         f"generated {len(readings):,} readings ({N_METERS:,} meters x {N_DAYS:,} days) in {t_gen:.1f} s; "
         f"peak RSS so far {peak_rss_mb():,.0f} MB"
     )
+    cpu = time.process_time()
     t_feat, feats = timed(lambda: meter_features(readings))
     print(f"peak RSS after meter_features {peak_rss_mb():,.0f} MB")
     t_score, scored = timed(lambda: theft_scores(feats, top_n=1000))
+    cpu = time.process_time() - cpu
     table = scored.to_frame()
     m = inspection_metrics(truth["thief"].reindex(table.index), table["score"], top_n=1000)
     print(
         f"meter_features {t_feat:.1f} s + theft_scores {t_score:.1f} s = {t_feat + t_score:.1f} s "
         f"(previous release 15.1 s); AUC {m['auc']:.3f}, precision@1000 {m['precision_at_n']:.3f} "
-        "(all six attacks, 8% thieves)"
+        f"(all six attacks, 8% thieves); CPU time {cpu:.1f} s"
     )
     print(f"peak RSS after theft scoring {peak_rss_mb():,.0f} MB (previous release 6.1 GB; target 3 GB)")
     if "--compare-v0" in sys.argv:
@@ -80,12 +85,12 @@ def main() -> None:
             check=True,
         )
         line = [x for x in done.stdout.splitlines() if x.startswith("V0 ")][-1].split()
-        t0, auc0, p0, rss0 = float(line[1]), float(line[2]), float(line[3]), line[5]
+        t0, auc0, p0, rss0, cpu0 = float(line[1]), float(line[2]), float(line[3]), line[5], float(line[6])
         now = t_feat + t_score
         print(
             f"previous release on the same data, same machine, same moment (separate process): "
-            f"{t0:.1f} s, AUC {auc0:.3f}, precision@1000 {p0:.3f}, peak RSS {rss0} MB; "
-            f"time ratio now / before {now / t0:.2f}"
+            f"{t0:.1f} s (CPU {cpu0:.1f} s), AUC {auc0:.3f}, precision@1000 {p0:.3f}, peak RSS {rss0} MB; "
+            f"ratio now / before: wall time {now / t0:.2f}, CPU time {cpu / cpu0:.2f}"
         )
 
 

@@ -107,7 +107,7 @@ def _resolve(columns, overrides: dict, roles: dict, frame: pd.DataFrame, what: s
     for role, name in resolved.items():
         if name in frame.columns:
             out[role] = name
-        elif role in _REQUIRED or role in named or role in ("duration",):
+        elif role in _REQUIRED or role in named:
             raise missing_columns_error([name], frame.columns, role=what)
         else:
             out[role] = None

@@ -55,12 +55,8 @@ def _numeric(features, what: str = "features") -> pd.DataFrame:
     if features.columns.duplicated().any():
         dup = list(features.columns[features.columns.duplicated()].unique())
         raise SchemaError(f"{what} have duplicated column names {dup}. Fix: rename them.")
-    wrong = [
-        c
-        for c in features.columns
-        if not pd.api.types.is_numeric_dtype(features[c]) or pd.api.types.is_bool_dtype(features[c])
-    ]
-    wrong = [c for c in wrong if not pd.api.types.is_bool_dtype(features[c])]
+    # booleans are numbers here (True = 1); text, dates and categories are not
+    wrong = [c for c in features.columns if not pd.api.types.is_numeric_dtype(features[c])]
     if wrong:
         raise SchemaError(
             f"{what} columns {wrong} are not numeric (dtypes {[str(features[c].dtype) for c in wrong]}). "
