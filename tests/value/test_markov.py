@@ -20,7 +20,7 @@ def test_two_state_closed_form_by_hand():
     d = 1 / (1 + rate)
     v0 = m / (1 - d * p - d * d * (1 - p) * q / (1 - d * (1 - q)))
     v1 = d * q * v0 / (1 - d * (1 - q))
-    model = MarkovCLV(discount_rate=rate)
+    model = MarkovCLV(period="Y", annual_discount_rate=rate)
     got = model.values(np.array([[p, 1 - p], [q, 1 - q]]), np.array([m, 0.0]))
     assert np.allclose(got, [v0, v1])
 
@@ -35,8 +35,8 @@ def test_pfeifer_carraway_recency_chain_infinite_equals_long_finite_sum():
         P[i, i + 1] = 1 - pi
     P[4, 4] = 1.0
     rewards = np.array([40.0 - 4, -4, -4, -4, 0])
-    infinite = MarkovCLV(discount_rate=0.2).values(P, rewards)
-    finite = MarkovCLV(discount_rate=0.2, horizon=2000).values(P, rewards)
+    infinite = MarkovCLV(period="Y", annual_discount_rate=0.2).values(P, rewards)
+    finite = MarkovCLV(period="Y", annual_discount_rate=0.2, horizon=2000).values(P, rewards)
     assert np.allclose(infinite, finite)
     assert infinite[0] > infinite[1] > infinite[4] == 0
 
@@ -51,9 +51,11 @@ def test_transition_counts_match_a_plain_loop():
             "amount": rng.uniform(5, 50, n),
         }
     )
-    model = MarkovCLV(period="90D", n_states=4, discount_rate=0.05).fit(tx, as_of="2021-12-01")
+    model = MarkovCLV(period="90D", n_states=4, annual_discount_rate=0.05, empty_states="lapse")
+    model.fit(tx, as_of="2021-12-01")
     start = tx["date"].min().normalize()
-    n_periods = int((pd.Timestamp("2021-12-01") - start).days // 90)
+    # as_of is inclusive: the data of 2021-12-01 are history, so the grid ends the day after
+    n_periods = int((pd.Timestamp("2021-12-02") - start).days // 90)
     expected = np.zeros((4, 4))
     for _, g in tx.groupby("customer_id"):  # brute force, one customer at a time
         periods = set(((g["date"] - start).dt.days // 90).tolist())
@@ -74,5 +76,5 @@ def test_transition_counts_match_a_plain_loop():
 
 def test_undiscounted_infinite_value_is_refused():
     P = np.array([[0.5, 0.5], [0.5, 0.5]])
-    with pytest.raises(ParameterError, match="discount_rate"):
-        MarkovCLV(discount_rate=0.0).values(P, np.array([1.0, 0.0]))
+    with pytest.raises(ParameterError, match="annual_discount_rate"):
+        MarkovCLV(annual_discount_rate=0.0).values(P, np.array([1.0, 0.0]))

@@ -6,7 +6,7 @@ import matplotlib
 import numpy as np
 import pytest
 
-from crmmine.errors import ParameterError
+from crmmine.errors import DataError
 from crmmine.value import (
     BGNBD,
     ParetoNBD,
@@ -43,7 +43,8 @@ def test_holdout_table_on_cdnow(cdnow):
     assert res.by_frequency["customers"].sum() == len(cal)
     # the expected frequency histogram sums to the number of customers
     assert np.isclose(res.frequency_fit["BG/NBD"].sum(), len(cal))
-    assert "BG/NBD" in res.summary()
+    assert list(res.summary().index) == ["BG/NBD", "Pareto/NBD"]
+    assert "BG/NBD" in repr(res) and "<table" in res._repr_html_()
     assert isinstance(res.plot(), matplotlib.axes.Axes)
 
 
@@ -59,12 +60,15 @@ def test_expected_frequency_counts_match_pmf_sum(cdnow):
 def test_tracking_totals_are_consistent(cdnow):
     tx, cal, hold = cdnow
     m = BGNBD().fit(cal)
-    track = tracking(m, tx, calibration_end="1997-09-30", observation_end="1998-06-30", count="days")
+    result = tracking(m, tx, calibration_end="1997-09-30", observation_end="1998-06-30", count="days")
+    track = result.to_frame()
     last_cal = track[track["calibration"]].iloc[-1]
     assert last_cal["actual"] == cal["frequency"].sum()
     assert track["actual"].iloc[-1] == cal["frequency"].sum() + hold["purchases"].sum()
     assert track["expected"].is_monotonic_increasing
     assert isinstance(plot_tracking(track), matplotlib.axes.Axes)
+    assert isinstance(result.plot(), matplotlib.axes.Axes)
+    assert result.summary().loc["end of observation", "actual"] == track["actual"].iloc[-1]
 
 
 def test_frequency_recency_matrix_is_monotone():
@@ -77,5 +81,5 @@ def test_frequency_recency_matrix_is_monotone():
 
 def test_misaligned_holdout_is_refused(cdnow):
     _, cal, hold = cdnow
-    with pytest.raises(ParameterError, match="same customers"):
+    with pytest.raises(DataError, match="same ids"):
         holdout_validation(BGNBD.from_params(r=0.24, alpha=4.4, a=0.79, b=2.4), cal, hold.iloc[:-3])
