@@ -112,7 +112,8 @@ def alive_path(
     customers : iterable of ids, optional
         Customers to follow (default all; a large grid asks you to choose).
     as_of : date-like, optional
-        End of the path (default the last transaction date); later than the data shows the decay.
+        End of the path (default the last transaction date of the whole table); a later date
+        shows the decay after the data end.
     step : number or str, default 1
         Distance between time points: a number of the model's time units, or ``"1D"``.
     columns, customer_id, date : optional
@@ -161,6 +162,7 @@ def alive_path(
             "some transactions have a missing customer id or date. Fix: clean the log first "
             "with clean_transactions(...)."
         )
+    last_date = pd.to_datetime(days["date"]).max().normalize()  # as_of defaults to the data's last day
     if customers is not None:
         wanted = pd.Index(list(customers))
         missing = wanted.difference(pd.Index(days["customer_id"].unique()))
@@ -172,7 +174,7 @@ def alive_path(
     if days.empty:
         raise DataError("no transactions to follow. Fix: check the table and customers=.")
     dates = pd.to_datetime(days["date"])
-    end = pd.Timestamp(as_of).normalize() if as_of is not None else dates.max().normalize()
+    end = pd.Timestamp(as_of).normalize() if as_of is not None else last_date
     if (dates > end).any():
         raise DataError(f"transactions after as_of={end.date()}: pass a later as_of or filter the log.")
     epoch = dates.min().normalize()

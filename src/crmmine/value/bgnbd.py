@@ -272,14 +272,19 @@ def bgnbd_pmf(n, t, r, alpha, a, b):
     return first + second
 
 
-def bg_collapse_checks(model, r, alpha, a, b, data, reduces_to, survival):
+def bg_collapse_checks(model, r, alpha, a, b, data, reduces_to, survival, initial_toss=False):
     """Boundary findings shared by BG/NBD and MBG/NBD (drop-out collapse, homogeneity)."""
     from crmmine.value._base import HOMOGENEOUS_SHAPE, NO_DROPOUT
     from crmmine.value._boundary import dropout_collapsed, homogeneous
 
     findings = []
     t_max = _t_max(data)
-    p_drop = 1.0 - float(np.asarray(survival))
+    # P(a new customer has left by t_max) = 1 - E[exp(-lambda p t)] <= E[lambda] E[p] t (+ E[p] for the
+    # toss at time 0 of MBG/NBD): the bound stays reliable where 2F1 with huge parameters does not.
+    mean_p = a / (a + b)
+    bound = mean_p * (r / alpha) * t_max + (mean_p if initial_toss else 0.0)
+    exact = 1.0 - float(np.asarray(survival))
+    p_drop = min(bound, exact) if np.isfinite(exact) and 0.0 <= exact <= 1.0 else bound
     if p_drop < NO_DROPOUT:
         findings.append(
             (

@@ -14,7 +14,7 @@ from scipy.special import gammaln
 from crmmine._backend import collect_pandas, to_lazy
 from crmmine._params import Options
 from crmmine.data.columns import require_columns, resolve_columns
-from crmmine.errors import CRMMineWarning, DataError, ParameterError, bad_rows_error
+from crmmine.errors import CRMMineWarning, DataError, DataWarning, ParameterError, bad_rows_error
 from crmmine.value._base import HOMOGENEOUS_SHAPE, LOG_BOUND, BTYDModel, _read_weights
 from crmmine.value._boundary import homogeneous
 from crmmine.value._fitting import CompressedData, compress_rows
@@ -41,10 +41,12 @@ class GammaGamma(BTYDModel):
     q_constraint : bool, default False
         Search only ``q > 1``, where the population mean spend ``p gamma / (q - 1)`` (the
         prediction for customers without repeat purchases) is finite.
-    nonpositive : {"raise", "drop"}, default "raise"
-        Repeat customers whose spend is zero or negative (returns netted in): raise a
-        ``DataError`` listing them, or leave them out of the fit (counted in
-        ``n_excluded_nonpositive_``).
+    nonpositive : {"drop", "raise"}, default "drop"
+        Repeat customers whose spend is zero or negative (a zero-valued purchase, returns netted
+        in): leave them out of the fit with a ``DataWarning`` that names them (counted in
+        ``n_excluded_nonpositive_``; their expected spend is still predicted), or raise a
+        ``DataError`` listing them. The gamma distribution has no mass at zero, so such customers
+        cannot enter the likelihood.
 
     Attributes
     ----------
@@ -96,7 +98,7 @@ class GammaGamma(BTYDModel):
         max_iter: int = 2000,
         warm_start: Any = None,
         q_constraint: bool = False,
-        nonpositive: str = "raise",
+        nonpositive: str = "drop",
     ) -> None:
         super().__init__(
             penalizer=penalizer, n_starts=n_starts, tol=tol, max_iter=max_iter, warm_start=warm_start
@@ -154,16 +156,28 @@ class GammaGamma(BTYDModel):
         self.n_excluded_nonpositive_ = 0
         if not bad.any():
             return bad
+        n = int(bad.sum())
         if self.nonpositive == "drop":
-            self.n_excluded_nonpositive_ = int(bad.sum())
+            self.n_excluded_nonpositive_ = n
+            shown = "\n".join("    " + line for line in examples.head(5).to_string().splitlines())
+            warnings.warn(
+                f"column {column!r}: {n:,} customer{'s' if n > 1 else ''} with repeat purchases but zero or "
+                f"negative spend left out of the Gamma-Gamma fit (the gamma distribution has no mass at 0); "
+                f"their expected spend is still predicted. Examples:\n{shown}\nFix: drop returns and "
+                "zero-valued purchases first, or pass GammaGamma(nonpositive='raise') to make this an "
+                "error.",
+                DataWarning,
+                stacklevel=5,
+            )
             return bad
         raise bad_rows_error(
             column,
             "zero or negative spend for customers with repeat purchases",
             examples,
-            int(bad.sum()),
-            "the model needs positive transaction values: drop returns first, build the summary with "
-            "count='days', or pass GammaGamma(nonpositive='drop') to fit without these customers",
+            n,
+            "the model needs positive transaction values: drop returns and zero-valued purchases first, "
+            "build the summary with count='days', or pass GammaGamma(nonpositive='drop') to fit without "
+            "these customers",
         )
 
     def fit(
@@ -198,6 +212,11 @@ class GammaGamma(BTYDModel):
         DataError
             No customer has a repeat purchase, or (``nonpositive="raise"``) a repeat customer's
             spend is zero or negative.
+
+        Warns
+        -----
+        DataWarning
+            Repeat customers with zero or negative spend were left out (``nonpositive="drop"``).
         """
 
         def body() -> None:

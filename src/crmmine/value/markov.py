@@ -273,8 +273,9 @@ class MarkovCLV(CRMMineEstimator):
             "or pass empty_states='lapse' to treat them as lapsed for good"
         )
         if self.empty_states == "raise":
+            their = "their" if len(empty) > 1 else "its"
             raise DataError(
-                f"MarkovCLV: {what}, so their transition probabilities cannot be estimated. Fix: {fix}."
+                f"MarkovCLV: {what}, so {their} transition probabilities cannot be estimated. Fix: {fix}."
             )
         warnings.warn(
             f"MarkovCLV: {what}; under empty_states='lapse' they are treated as lapsed for good (they keep "

@@ -118,5 +118,13 @@ class MBGNBD(TransactionModel):
         # a new MBG/NBD customer survives the first toss with probability b/(a+b), then as BG/NBD with b + 1
         survival = b / (a + b) * survival_bg(r, alpha, a, b + 1.0, t_max)
         return bg_collapse_checks(
-            self._model_name, r, alpha, a, b, data, "the NBD model (no drop-out)", survival=survival
+            self._model_name,
+            r,
+            alpha,
+            a,
+            b,
+            data,
+            "the NBD model (no drop-out)",
+            survival=survival,
+            initial_toss=True,
         )
