@@ -38,6 +38,7 @@ from crmmine.errors import (
     DataError,
     DataWarning,
     ParameterError,
+    SchemaError,
     bad_rows_error,
 )
 from crmmine.value._fitting import CompressedData, compress_rows, numeric_hessian, optimise
@@ -67,6 +68,24 @@ def _column(summary: pd.DataFrame, name: str, role: str) -> np.ndarray:
             "build the summary with crmmine.customer_summary or fill/remove those rows",
         )
     return values
+
+
+def check_summary(summary: Any, needed: list[str], model: str) -> None:
+    """A pandas summary with each needed column present exactly once (else a clear error)."""
+    if not isinstance(summary, pd.DataFrame):
+        kind = f"{type(summary).__module__.split('.')[0]}.{type(summary).__name__}"
+        raise ParameterError(
+            f"{model} expects a pandas DataFrame summary (one row per customer, ids as the index), got "
+            f"{kind}. Fix: build it with crmmine.customer_summary, or convert the table with .to_pandas() "
+            "and set the customer id as the index."
+        )
+    require_columns(summary.columns, needed, role="customer summary")
+    duplicated = sorted({str(c) for c in summary.columns[summary.columns.duplicated()] if c in needed})
+    if duplicated:
+        raise SchemaError(
+            f"the customer summary has duplicated columns {duplicated}. Fix: keep one column of each name "
+            "(e.g. summary.loc[:, ~summary.columns.duplicated()])."
+        )
 
 
 def _hessian_from_gradient(grad, theta: np.ndarray, rel_step: float = 1e-6) -> np.ndarray:
@@ -124,7 +143,10 @@ def resolve_time_unit(param: Any, summary: pd.DataFrame, who: str) -> Any:
         except ParameterError:
             return None
         return recorded
-    time_unit_days(param)  # validates
+    try:
+        time_unit_days(param)
+    except ParameterError as exc:
+        raise ParameterError(f"{who}: time_unit={param!r} is not a time unit: {exc}") from None
     if recorded is not None:
         try:
             same = np.isclose(time_unit_days(recorded), time_unit_days(param), rtol=1e-12, atol=0)
@@ -208,12 +230,7 @@ class BTYDModel(CRMMineEstimator):
         return resolve_roles(columns, defaults, **roles)
 
     def _read_inputs(self, summary: pd.DataFrame, names: dict[str, str]) -> dict[str, np.ndarray]:
-        if not isinstance(summary, pd.DataFrame):
-            raise ParameterError(
-                f"{self._model_name} expects a pandas DataFrame summary, got "
-                f"{type(summary).__name__}; build one with crmmine.customer_summary."
-            )
-        require_columns(summary.columns, list(names.values()), role="customer summary")
+        check_summary(summary, list(names.values()), self._model_name)
         cols = {key: _column(summary, col, key) for key, col in names.items()}
         if "frequency" in cols:
             freq = cols["frequency"]
@@ -638,6 +655,8 @@ class TransactionModel(BTYDModel):
         return self._fit_recording(body)
 
     def _check_learnable(self, summary: pd.DataFrame, cols: dict, names: dict, w: np.ndarray | None) -> None:
+        if len(summary) == 0:
+            raise DataError(f"{self._model_name}: the summary is empty (0 rows). Fix: check the input.")
         used = np.ones(len(summary), dtype=bool) if w is None else w > 0
         if not used.any():
             raise DataError(f"{self._model_name}: every weight is 0; there are no customers to fit.")

@@ -207,6 +207,8 @@ class BGBB(BTYDModel):
             unit = resolve_time_unit(self.time_unit, summary, type(self).__name__)
             cols = self._read(summary, names)
             w = _read_weights(summary, weights)
+            if len(summary) == 0:
+                raise DataError("BG/BB: the summary is empty (0 rows). Fix: check the input.")
             used = np.ones(len(summary), dtype=bool) if w is None else w > 0
             if not used.any():
                 raise DataError("BG/BB: every weight is 0; there are no customers to fit.")

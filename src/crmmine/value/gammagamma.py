@@ -15,7 +15,7 @@ from crmmine._backend import collect_pandas, to_lazy
 from crmmine._params import Options
 from crmmine.data.columns import require_columns, resolve_columns
 from crmmine.errors import CRMMineWarning, DataError, DataWarning, ParameterError, bad_rows_error
-from crmmine.value._base import HOMOGENEOUS_SHAPE, LOG_BOUND, BTYDModel, _read_weights
+from crmmine.value._base import HOMOGENEOUS_SHAPE, LOG_BOUND, BTYDModel, _read_weights, check_summary
 from crmmine.value._boundary import homogeneous
 from crmmine.value._fitting import CompressedData, compress_rows
 from crmmine.value.simulate import rng_from, simulate_spend
@@ -247,11 +247,9 @@ class GammaGamma(BTYDModel):
         return self._fit_recording(body)
 
     def _read_spend_inputs(self, summary: pd.DataFrame, names: dict[str, str]) -> dict[str, np.ndarray]:
-        if not isinstance(summary, pd.DataFrame):
-            raise ParameterError(
-                f"Gamma-Gamma expects a pandas DataFrame summary, got {type(summary).__name__}."
-            )
-        require_columns(summary.columns, list(names.values()), role="customer summary")
+        check_summary(summary, list(names.values()), self._model_name)
+        if len(summary) == 0:
+            raise DataError("Gamma-Gamma: the summary is empty (0 rows). Fix: check the input.")
         freq = pd.to_numeric(summary[names["frequency"]], errors="coerce").to_numpy(dtype="float64")
         spend = pd.to_numeric(summary[names["spend"]], errors="coerce").to_numpy(dtype="float64")
         bad = ~np.isfinite(freq) | (freq < 0) | (freq != np.floor(freq))
@@ -319,25 +317,29 @@ class GammaGamma(BTYDModel):
             require_columns(
                 lf.collect_schema().names(), [cols.customer_id, cols.date, cols.amount], role="transactions"
             )
-            days = collect_pandas(
-                lf.select(
-                    nw.col(cols.customer_id).alias("customer_id"),
-                    nw.col(cols.date).dt.truncate("1d").alias("day"),
-                    nw.col(cols.amount).cast(nw.Float64).alias("amount"),
-                )
-                .group_by(["customer_id", "day"])
-                .agg(nw.col("amount").sum())
+            lines = lf.select(
+                nw.col(cols.customer_id).alias("customer_id"),
+                nw.col(cols.date).dt.truncate("1d").alias("day"),
+                nw.col(cols.amount).cast(nw.Float64).alias("amount"),
             )
+            for role, column in (
+                ("customer_id", cols.customer_id),
+                ("day", cols.date),
+                ("amount", cols.amount),
+            ):
+                bad = lines.filter(nw.col(role).is_null())
+                n_bad = int(collect_pandas(bad.select(nw.len())).iloc[0, 0])
+                if n_bad:
+                    raise bad_rows_error(
+                        column,
+                        "missing values",
+                        collect_pandas(bad.head(5)),
+                        n_bad,
+                        "clean the log first with clean_transactions(...)",
+                    )
+            days = collect_pandas(lines.group_by(["customer_id", "day"]).agg(nw.col("amount").sum()))
             if days.empty:
                 raise DataError("the transaction table is empty (0 rows). Fix: check the input.")
-            if days[["customer_id", "day", "amount"]].isna().any().any():
-                raise bad_rows_error(
-                    cols.customer_id,
-                    "missing customer ids, dates or amounts",
-                    days[days.isna().any(axis=1)],
-                    int(days.isna().any(axis=1).sum()),
-                    "clean the log first with clean_transactions(...)",
-                )
             days = days.sort_values(["customer_id", "day"], kind="stable")
             repeat = days[days.duplicated("customer_id", keep="first")]
             customers = days["customer_id"].nunique()
