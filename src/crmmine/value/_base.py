@@ -550,6 +550,15 @@ class BTYDModel(CRMMineEstimator):
         return load_model(path, expected=cls)
 
 
+def _distinct(*columns: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
+    """Distinct rows of parallel columns and, for every input row, the index of its distinct row."""
+    frame = pd.DataFrame({i: c for i, c in enumerate(columns)})
+    codes = frame.groupby(list(frame.columns), sort=False).ngroup().to_numpy()
+    first = np.empty(int(codes.max()) + 1 if codes.size else 0, dtype=np.int64)
+    first[codes[::-1]] = np.arange(codes.shape[0] - 1, -1, -1)
+    return [np.asarray(c)[first] for c in columns], codes
+
+
 def _t_grid(t: Any, index: pd.Index, to_units) -> tuple[np.ndarray, list | None]:
     """Horizons per customer (``(n,)``) or a customer x t grid (``(n, k)``) and the column labels."""
     if isinstance(t, pd.DataFrame):
@@ -725,7 +734,8 @@ class TransactionModel(BTYDModel):
     def _pmf_at(self, theta: np.ndarray, n: np.ndarray, t: np.ndarray) -> np.ndarray:
         raise NotImplementedError
 
-    def _conditional_pmf(self, x, tx, T, n, t) -> np.ndarray:
+    def _future_pmf(self, x, T, n, t) -> np.ndarray:
+        """P(n purchases in (T, T + t]) for a customer alive at T with history (x, T)."""
         raise NotImplementedError
 
     def _survival(self, x, T, t) -> np.ndarray:
@@ -872,37 +882,35 @@ class TransactionModel(BTYDModel):
         n_values = np.asarray(n if many_n else [n], dtype="float64").ravel()
         if n_values.size == 0 or np.any(n_values < 0) or np.any(n_values != np.floor(n_values)):
             raise ParameterError(f"n must be whole numbers >= 0, got {n!r}.")
-        if t_labels is not None:
-            k = grid.shape[1]
-            values = self._conditional_pmf_rows(
-                np.repeat(x, k),
-                np.repeat(tx, k),
-                np.repeat(T_, k),
-                np.full(grid.size, n_values[0]),
-                grid.ravel(),
-            ).reshape(grid.shape)
+        with np.errstate(all="ignore"):
+            (ux, utx, uT), codes = _distinct(x, tx, T_)
+            alive = self._p_alive(ux, utx, uT)[codes]
+        if t_labels is not None:  # one n, several t (the same for every customer): one column per t
+            (fx, fT), fcodes = _distinct(x, T_)
+            values = np.column_stack(
+                [
+                    self._pmf_given_alive(fx, fT, fcodes, alive, n_values[0], grid[0, j])
+                    for j in range(grid.shape[1])
+                ]
+            )
             return _shape_output(values, summary.index, t_labels, "purchase_probability", "t")
-        k = n_values.shape[0]
-        values = self._conditional_pmf_rows(
-            np.repeat(x, k),
-            np.repeat(tx, k),
-            np.repeat(T_, k),
-            np.tile(n_values, len(x)),
-            np.repeat(grid, k),
-        ).reshape(len(x), k)
+        (fx, fT, ft), fcodes = _distinct(x, T_, grid)
+        values = np.column_stack([self._pmf_given_alive(fx, fT, fcodes, alive, k, ft) for k in n_values])
         if not many_n:
             return pd.Series(values[:, 0], index=summary.index, name="purchase_probability")
         labels = [int(v) for v in n_values]
         return _shape_output(values, summary.index, labels, "purchase_probability", "n")
 
-    def _conditional_pmf_rows(self, x, tx, T, n, t) -> np.ndarray:
-        """Conditional PMF computed once per distinct (x, t_x, T, n, t) row."""
-        frame = pd.DataFrame({"x": x, "tx": tx, "T": T, "n": n, "t": t})
-        codes, uniques = pd.MultiIndex.from_frame(frame).factorize()
-        u = uniques.to_frame(index=False).to_numpy(dtype="float64")
+    def _pmf_given_alive(self, fx, fT, fcodes, alive, n: float, t: Any) -> np.ndarray:
+        """``P(alive) x P_future(n) + (1 - P(alive)) [n = 0]`` per customer.
+
+        The future PMF of an alive customer depends only on (x, T, t), which repeat far more often
+        than (x, t_x, T): it is evaluated on the distinct rows ``fx, fT`` (``fcodes`` maps customers to
+        them) and spread back.
+        """
         with np.errstate(all="ignore"):
-            values = self._conditional_pmf(u[:, 0], u[:, 1], u[:, 2], u[:, 3], u[:, 4])
-        return np.clip(values, 0.0, 1.0)[codes]
+            future = self._future_pmf(fx, fT, np.full(fx.shape[0], float(n)), np.broadcast_to(t, fx.shape))
+        return np.clip(alive * future[fcodes] + (1.0 - alive) * (n == 0), 0.0, 1.0)
 
     def _conditional_expectation(self, x, tx, T, t):
         raise NotImplementedError

@@ -16,6 +16,7 @@ from crmmine.value._base import (
     HOMOGENEOUS_SHAPE,
     NO_DROPOUT,
     BTYDModel,
+    _distinct,
     _read_weights,
     _shape_output,
     _t_grid,
@@ -306,18 +307,20 @@ class BGBB(BTYDModel):
         if labels is not None:
             raise ParameterError("t must be one number of opportunities (or a Series), not a list.")
         al, be, ga, de = self._theta()
-        cols = {"frequency": x, "recency": tx, "n_periods": n}
+        # a handful of distinct (x, t_x, n, t) patterns stand for many customers: compute once each
+        (ux, utx, un, ut), codes = _distinct(x, tx, n, steps)
+        cols = {"frequency": ux, "recency": utx, "n_periods": un}
         alive_n = np.exp(
-            betaln(al + x, be + n - x)
+            betaln(al + ux, be + un - ux)
             - betaln(al, be)
-            + betaln(ga, de + n)
+            + betaln(ga, de + un)
             - betaln(ga, de)
             - self._loglik(self._theta(), cols)
         )
         values = np.empty((len(x), ks.shape[0]))
         for j, kk in enumerate(ks):  # loop over the requested counts
-            pmf = bgbb_pmf(kk, steps, al + x, be + n - x, ga, de + n)
-            values[:, j] = alive_n * pmf + (1.0 - alive_n) * (kk == 0)
+            pmf = bgbb_pmf(kk, ut, al + ux, be + un - ux, ga, de + un)
+            values[:, j] = (alive_n * pmf + (1.0 - alive_n) * (kk == 0))[codes]
         if not many:
             return pd.Series(values[:, 0], index=summary.index, name="purchase_probability")
         return _shape_output(values, summary.index, [int(v) for v in ks], "purchase_probability", "k")

@@ -194,11 +194,10 @@ class BGNBD(TransactionModel):
         r, alpha, a, b = self._theta()
         return survival_bg(r + x, alpha + T, a, b + x, t)
 
-    def _conditional_pmf(self, x, tx, T, n, t):
+    def _future_pmf(self, x, T, n, t):
         # Alive at T, the future is a new BG/NBD customer with (r + x, alpha + T, a, b + x).
         r, alpha, a, b = self._theta()
-        alive = self._p_alive(x, tx, T)
-        return alive * bgnbd_pmf(n, t, r + x, alpha + T, a, b + x) + (1.0 - alive) * (n == 0)
+        return bgnbd_pmf(n, t, r + x, alpha + T, a, b + x)
 
     def _collapse_checks(self, theta, data):
         r, alpha, a, b = theta

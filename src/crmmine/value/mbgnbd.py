@@ -105,12 +105,11 @@ class MBGNBD(TransactionModel):
         # purchase is followed by a toss, as in BG/NBD
         return survival_bg(r + x, alpha + T, a, b + x + 1.0, t)
 
-    def _conditional_pmf(self, x, tx, T, n, t):
+    def _future_pmf(self, x, T, n, t):
         # Alive at T, the future is a BG/NBD customer (no toss at the start) with
         # (r + x, alpha + T, a, b + x + 1).
         r, alpha, a, b = self._theta()
-        alive = self._p_alive(x, tx, T)
-        return alive * bgnbd_pmf(n, t, r + x, alpha + T, a, b + x + 1.0) + (1.0 - alive) * (n == 0)
+        return bgnbd_pmf(n, t, r + x, alpha + T, a, b + x + 1.0)
 
     def _collapse_checks(self, theta, data):
         r, alpha, a, b = theta

@@ -6,7 +6,7 @@ import math
 
 import numba
 import numpy as np
-from scipy.special import digamma, gammaln, xlogy
+from scipy.special import digamma, gammaln
 
 from crmmine.value._base import TransactionModel
 from crmmine.value._fitting import CompressedData, Factorised, factorise
@@ -301,11 +301,10 @@ class ParetoNBD(TransactionModel):
         # E[exp(-mu t)] = ((beta + T) / (beta + T + t))^s
         return np.exp(s * (np.log(beta + T) - np.log(beta + T + t)))
 
-    def _conditional_pmf(self, x, tx, T, n, t):
+    def _future_pmf(self, x, T, n, t):
         # Alive at T, the future is a new Pareto/NBD customer with (r + x, alpha + T, s, beta + T).
         r, alpha, s, beta = self._theta()
-        alive = self._p_alive(x, tx, T)
-        return alive * pareto_pmf(n, t, r + x, alpha + T, s, beta + T) + (1.0 - alive) * (n == 0)
+        return pareto_pmf(n, t, r + x, alpha + T, s, beta + T)
 
     def _collapse_checks(self, theta, data):
         from crmmine.value._base import HOMOGENEOUS_SHAPE, NO_DROPOUT
@@ -359,38 +358,44 @@ class ParetoNBD(TransactionModel):
 _NODES, _WEIGHTS = np.polynomial.legendre.leggauss(64)
 
 
-def pareto_pmf(n, t, r, alpha, s, beta, chunk: int = 20_000) -> np.ndarray:
+@numba.njit(cache=True, parallel=True)
+def _pareto_pmf_kernel(n, t, r, alpha, s, beta, log_count, nodes, weights, out):
+    """Per row: alive-at-t term plus the death-time integral by Gauss-Legendre quadrature."""
+    for i in numba.prange(n.shape[0]):
+        ni, ti, ri, ai, si, bi = n[i], t[i], r[i], alpha[i], s[i], beta[i]
+        lc = log_count[i]
+        if ti <= 0.0:
+            out[i] = 1.0 if ni == 0.0 else 0.0
+            continue
+        log_at = math.log(ai + ti)
+        nb_t = lc + ri * (math.log(ai) - log_at)
+        if ni > 0.0:
+            nb_t += ni * (math.log(ti) - log_at)
+        alive = math.exp(nb_t + si * (math.log(bi) - math.log(bi + ti)))
+        base = math.log(si) + si * math.log(bi) + lc + ri * math.log(ai)
+        dead = 0.0
+        half = 0.5 * ti
+        for k in range(nodes.shape[0]):  # quadrature nodes: a fixed handful per row
+            tau = half * (nodes[k] + 1.0)
+            la = math.log(ai + tau)
+            term = base - ri * la - (si + 1.0) * math.log(bi + tau)
+            if ni > 0.0:
+                term += ni * (math.log(tau) - la)
+            dead += weights[k] * math.exp(term)
+        out[i] = alive + half * dead
+
+
+def pareto_pmf(n, t, r, alpha, s, beta) -> np.ndarray:
     """P(X(t) = n) of the Pareto/NBD model for arrays of counts, times and parameters.
 
     P(alive at t and n purchases) plus P(died at tau in (0, t) with n purchases before), the
     second integrated over the death time by 64-point Gauss-Legendre quadrature (the integrand
-    is smooth), in chunks of rows so that memory stays bounded.
+    is smooth), in one compiled pass over the rows.
     """
     arrays = np.broadcast_arrays(*(np.asarray(v, dtype="float64") for v in (n, t, r, alpha, s, beta)))
     shape = arrays[0].shape
     n, t, r, alpha, s, beta = (np.ravel(v) for v in arrays)
     out = np.empty(n.shape[0], dtype="float64")
-    for lo in range(0, n.shape[0], chunk):  # chunks of rows, vectorised within
-        sl = slice(lo, lo + chunk)
-        out[sl] = _pareto_pmf_chunk(n[sl], t[sl], r[sl], alpha[sl], s[sl], beta[sl])
+    log_count = gammaln(r + n) - gammaln(r) - gammaln(n + 1)
+    _pareto_pmf_kernel(n, t, r, alpha, s, beta, log_count, _NODES, _WEIGHTS, out)
     return out.reshape(shape)
-
-
-def _pareto_pmf_chunk(n, t, r, alpha, s, beta):
-    with np.errstate(divide="ignore", invalid="ignore"):
-        log_count = gammaln(r + n) - gammaln(r) - gammaln(n + 1)
-        log_nb_t = log_count + r * np.log(alpha / (alpha + t)) + xlogy(n, t / (alpha + t))
-        alive = np.exp(log_nb_t + s * np.log(beta / (beta + t)))
-        tau = 0.5 * t[:, None] * (_NODES[None, :] + 1.0)
-        log_nb_tau = (
-            log_count[:, None]
-            + r[:, None] * np.log(alpha[:, None] / (alpha[:, None] + tau))
-            + xlogy(n[:, None], tau / (alpha[:, None] + tau))
-        )
-        dens = (
-            np.log(s)[:, None]
-            + (s * np.log(beta))[:, None]
-            - (s + 1.0)[:, None] * np.log(beta[:, None] + tau)
-        )
-        dead = (0.5 * t[:, None] * _WEIGHTS[None, :] * np.exp(log_nb_tau + dens)).sum(axis=1)
-    return alive + np.nan_to_num(dead)
