@@ -657,9 +657,9 @@ class TransactionModel(BTYDModel):
             w = _read_weights(summary, weights)
             self._check_learnable(summary, cols, names, w)
             data = compress_rows(cols, w)
+            self._fit_compressed(data)
             self.time_unit_ = unit
             self.input_columns_ = names
-            self._fit_compressed(data)
 
         return self._fit_recording(body)
 

@@ -225,9 +225,9 @@ class BGBB(BTYDModel):
                         int(used.sum()),
                         "check the columns, or use a longer observation period",
                     )
+            self._fit_compressed(compress_rows(cols, w))
             self.time_unit_ = unit
             self.input_columns_ = names
-            self._fit_compressed(compress_rows(cols, w))
 
         return self._fit_recording(body)
 
