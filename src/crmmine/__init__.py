@@ -8,7 +8,7 @@ The main verbs are importable from the top::
 
 Subpackages: :mod:`crmmine.data`, :mod:`crmmine.segmentation`,
 :mod:`crmmine.value`, :mod:`crmmine.association`, :mod:`crmmine.anomaly`,
-:mod:`crmmine.churn`, :mod:`crmmine.report`, and :mod:`crmmine.datasets`.
+:mod:`crmmine.churn`, :mod:`crmmine.classification`, :mod:`crmmine.report`, and :mod:`crmmine.datasets`.
 """
 
 from crmmine import datasets
@@ -30,7 +30,16 @@ from crmmine.errors import (
 
 __version__ = "0.1.0"
 
-_SUBPACKAGES = ("anomaly", "association", "churn", "data", "report", "segmentation", "value")
+_SUBPACKAGES = (
+    "anomaly",
+    "association",
+    "churn",
+    "classification",
+    "data",
+    "report",
+    "segmentation",
+    "value",
+)
 
 
 def __getattr__(name: str):
@@ -59,6 +68,7 @@ __all__ = [
     "association",
     "calibration_holdout",
     "churn",
+    "classification",
     "clean_transactions",
     "customer_summary",
     "datasets",
