@@ -14,7 +14,7 @@ from crmmine._params import Interval, Options
 from crmmine._results import Result
 from crmmine.classification._base import TableClassifier, read_labels, seed_of
 from crmmine.classification._threads import thread_limits
-from crmmine.errors import DataError, ParameterError
+from crmmine.errors import DataError, DataWarning, ParameterError
 
 __all__ = ["DecisionRuleSet", "DecisionRules"]
 
@@ -90,7 +90,7 @@ class DecisionRuleSet(Result):
         >>> y = pd.Series([0] * 5 + [1] + [1] * 3 + [0], name="bought")
         >>> rules = DecisionRules(ccp_alpha=0.0, min_samples_leaf=1).fit(X, y).rules_
         >>> print(rules.to_text())
-        rule 1: IF plan != "a" THEN bought = 1
+        rule 1: IF plan = "b" THEN bought = 1
                 (customers 4, coverage 0.4, support 0.3, confidence 0.75, lift 1.875)
         rule 2: IF plan = "a" THEN bought = 0
                 (customers 6, coverage 0.6, support 0.5, confidence 0.8333, lift 1.389)
@@ -262,14 +262,28 @@ class DecisionRules(TableClassifier):
         self.encoded_names_ = [c if lv is None else f"{c}={lv}" for c, lv in self.encoded_]
         self.had_missing_ = {c: bool(Z[c].isna().any()) for c in self.numeric_features_}
 
-    def _encode(self, Z: pd.DataFrame) -> np.ndarray:
+    def _encode(self, Z: pd.DataFrame, *, fit: bool = False) -> np.ndarray:
         parts = [Z[self.numeric_features_].to_numpy(dtype="float64")] if self.numeric_features_ else []
         for col in self.categorical_features_:
             levels = self.levels_[col]
             text = Z[col].fillna(MISSING_LEVEL).astype(str)
             if OTHER_LEVEL in levels:
                 text = text.where(text.isin(levels[:-1]), OTHER_LEVEL)
-            codes = pd.Categorical(text, categories=levels).codes
+            elif not fit:
+                unseen = ~text.isin(levels)
+                if unseen.any():
+                    counts = text[unseen].value_counts()
+                    shown = ", ".join(f"{v!r} ({n:,})" for v, n in counts.head(5).items())
+                    warnings.warn(
+                        f"column {col!r} has levels not seen in training: {shown}; "
+                        f"{int(unseen.sum()):,} customer(s) in all. They follow the branches where "
+                        f"{col} is none of the training levels, so a rule written '{col} = ...' for the "
+                        "last remaining level also takes them. Fix: refit with these levels, or map "
+                        "them to known ones.",
+                        DataWarning,
+                        stacklevel=4,
+                    )
+            codes = pd.Categorical(text.where(text.isin(levels)), categories=levels).codes
             onehot = np.zeros((len(Z), len(levels)))
             known = codes >= 0
             onehot[np.flatnonzero(known), codes[known]] = 1.0
@@ -347,7 +361,7 @@ class DecisionRules(TableClassifier):
             warnings.simplefilter("always")
             Z, y01 = self._fit_inputs(X, y)
             self._learn_levels(Z)
-            M = self._encode(Z)
+            M = self._encode(Z, fit=True)
             seed = seed_of(self.random_state)
             with thread_limits(self.n_jobs):
                 self.ccp_alpha_, self.cv_results_ = self._choose_alpha(M, y01, seed)
@@ -413,15 +427,26 @@ class DecisionRules(TableClassifier):
                         else f"{col} is missing"
                     )
                 else:
-                    excluded = sorted({lv for lv, _, _, _ in conds}, key=str)
-                    if len(excluded) == 1:
+                    excluded = {lv for lv, _, _, _ in conds}
+                    remaining = [lv for lv in self.levels_[col] if lv not in excluded]
+                    if len(remaining) == 1:
                         parts.append(
-                            f"{col} != {_level_text(excluded[0])}"
-                            if excluded[0] != MISSING_LEVEL
-                            else f"{col} is not missing"
+                            f"{col} is missing"
+                            if remaining[0] == MISSING_LEVEL
+                            else f"{col} = {_level_text(remaining[0])}"
+                        )
+                    elif len(remaining) < len(excluded):
+                        parts.append(f"{col} in {{{', '.join(_level_text(v) for v in remaining)}}}")
+                    elif len(excluded) == 1:
+                        (only,) = excluded
+                        parts.append(
+                            f"{col} is not missing"
+                            if only == MISSING_LEVEL
+                            else f"{col} != {_level_text(only)}"
                         )
                     else:
-                        parts.append(f"{col} not in {{{', '.join(_level_text(v) for v in excluded)}}}")
+                        ordered = [lv for lv in self.levels_[col] if lv in excluded]
+                        parts.append(f"{col} not in {{{', '.join(_level_text(v) for v in ordered)}}}")
         return " AND ".join(parts)
 
     def _node_measures(self, leaves: np.ndarray, y01: np.ndarray) -> pd.DataFrame:
