@@ -132,3 +132,8 @@ def test_telecom_rules(shared_data):
     for driver in ("Day Mins", "CustServ Calls", "Int'l Plan"):
         assert driver in text
     _check_measures(model, X, y)
+
+
+def test_example_runs(shared_data, run_example):
+    out = run_example("decision_rules_telco.py")
+    assert 'rule 1: IF Contract = "Month-to-month"' in out and "hold-out AUC of the rules" in out

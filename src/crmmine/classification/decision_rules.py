@@ -13,7 +13,7 @@ import pandas as pd
 from crmmine._params import Interval, Options
 from crmmine._results import Result
 from crmmine.classification._base import TableClassifier, read_labels, seed_of
-from crmmine.classification._threads import thread_limits
+from crmmine.classification._threads import effective_n_jobs, thread_limits
 from crmmine.errors import DataError, DataWarning, ParameterError
 
 __all__ = ["DecisionRuleSet", "DecisionRules"]
@@ -150,7 +150,9 @@ class DecisionRules(TableClassifier):
     ccp_alpha : {"1se", "best"} or float, default "1se"
         Pruning strength: chosen by cross-validation, or fixed (0 = no pruning).
     cv : int, default 5
-        Folds of the cross-validation that chooses ``ccp_alpha``.
+        Folds of the cross-validation that chooses ``ccp_alpha`` (fewer when a class has fewer
+        customers; with a single customer in a class the tree is not pruned, with a
+        :class:`~crmmine.errors.DataWarning`).
     scoring : str, default "roc_auc"
         scikit-learn scorer used to compare pruning strengths.
     class_weight : "balanced", dict or None, default "balanced"
@@ -165,7 +167,7 @@ class DecisionRules(TableClassifier):
     pos_label : label, optional
         The positive class; default the greater label.
     n_jobs : int, optional
-        Threads for BLAS and OpenMP (``None`` = 1).
+        Threads for the cross-validation fits, BLAS and OpenMP (``None`` = 1).
     random_state : None, int or numpy Generator, default 0
 
     Attributes
@@ -303,6 +305,7 @@ class DecisionRules(TableClassifier):
         )
 
     def _choose_alpha(self, M: np.ndarray, y01: np.ndarray, seed: Any) -> tuple[float, pd.DataFrame | None]:
+        from joblib import Parallel, delayed
         from sklearn.metrics import get_scorer
         from sklearn.model_selection import StratifiedKFold
 
@@ -316,25 +319,39 @@ class DecisionRules(TableClassifier):
             candidates = candidates[np.unique(np.linspace(0, candidates.size - 1, 40).round().astype(int))]
         n_splits = int(min(self.cv, np.bincount(y01).min()))
         if n_splits < 2:
+            warnings.warn(
+                "y has a single customer in one class: cross-validation cannot choose the pruning "
+                "strength, so the tree is not pruned (ccp_alpha_ = 0). Fix: more data, or a fixed ccp_alpha.",
+                DataWarning,
+                stacklevel=4,
+            )
             return 0.0, None
         try:
             scorer = get_scorer(self.scoring)
         except ValueError as exc:
             raise ParameterError(f"scoring={self.scoring!r} is not a scikit-learn scorer: {exc}") from None
-        folds = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed)
-        scores = np.empty((n_splits, candidates.size))
-        for f, (train, test) in enumerate(folds.split(M, y01)):  # a handful of folds
-            for j, alpha in enumerate(candidates):  # at most 40 pruning strengths
-                tree = self._tree(float(alpha), seed).fit(M[train], y01[train])
-                scores[f, j] = scorer(tree, M[test], y01[test])
+        folds = list(StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed).split(M, y01))
+
+        def score(f: int, alpha: float) -> float:
+            train, test = folds[f]
+            tree = self._tree(alpha, seed).fit(M[train], y01[train])
+            return float(scorer(tree, M[test], y01[test]))
+
+        def leaves(alpha: float) -> int:
+            return int(self._tree(alpha, seed).fit(M, y01).get_n_leaves())
+
+        # trees release the GIL: with n_jobs > 1 the fits run in threads
+        parallel = Parallel(n_jobs=effective_n_jobs(self.n_jobs), prefer="threads")
+        values = parallel(delayed(score)(f, float(a)) for f in range(n_splits) for a in candidates)
+        scores = np.asarray(values).reshape(n_splits, candidates.size)
         table = pd.DataFrame(
             {
                 "ccp_alpha": candidates,
                 "mean_score": scores.mean(axis=0),
                 "std_error": scores.std(axis=0, ddof=1) / np.sqrt(n_splits),
+                "leaves": parallel(delayed(leaves)(float(a)) for a in candidates),
             }
         )
-        table["leaves"] = [self._tree(float(a), seed).fit(M, y01).get_n_leaves() for a in candidates]
         best = int(table["mean_score"].to_numpy().argmax())
         if self.ccp_alpha == "best":
             chosen = best
