@@ -233,6 +233,11 @@ def test_missing_amount_column(tx):
     assert churn_features(renamed, as_of="2020-02-29", amount="Amount").shape[0] == 3
 
 
+def test_bad_windows(tx):
+    with pytest.raises(ParameterError, match=r"windows must be positive whole numbers of days"):
+        _unchanged(tx)(lambda: churn_features(tx, as_of="2020-02-29", windows=(30, 0)))
+
+
 def test_unknown_column_role(tx):
     with pytest.raises(ParameterError, match=r"unknown column role 'customer'.*Fix"):
         churn_labels(tx, as_of="2020-02-29", columns={"customer": "customer_id"})

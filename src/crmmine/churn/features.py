@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from numbers import Integral
 from typing import Any
 
 import numpy as np
@@ -95,8 +96,17 @@ def churn_features(
     frame = read_transactions(
         tx, cols, [cols.customer_id, cols.date, cols.amount], [cols.order_id, cols.item]
     )
-    out = _features(frame, cols, as_of, tuple(windows), btyd_model)
+    out = _features(frame, cols, as_of, _windows(windows), btyd_model)
     return out if isinstance(tx, pd.DataFrame) else from_pandas_like(out, tx)
+
+
+def _windows(windows: Any) -> tuple[int, ...]:
+    values = tuple(windows)
+    if not values or not all(isinstance(w, Integral) and not isinstance(w, bool) and w > 0 for w in values):
+        raise ParameterError(
+            f"windows must be positive whole numbers of days such as (30, 90, 180), got {windows!r}."
+        )
+    return tuple(int(w) for w in values)
 
 
 def _features(
@@ -272,7 +282,7 @@ def rolling_snapshots(
     frame = read_transactions(
         tx, cols, [cols.customer_id, cols.date, cols.amount], [cols.order_id, cols.item]
     )
-    windows = tuple(kwargs.get("windows", (30, 90, 180)))
+    windows = _windows(kwargs.get("windows", (30, 90, 180)))
     unknown = set(kwargs) - {"windows", "btyd_model", "columns", *roles}
     if unknown:
         raise ParameterError(f"rolling_snapshots() got unexpected keyword(s) {sorted(unknown)}.")

@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from crmmine._params import Interval, Options
+from crmmine._params import Interval, Options, check_params
 from crmmine.classification._base import TableClassifier, seed_of
 from crmmine.classification._threads import effective_n_jobs, thread_limits
 from crmmine.errors import DataError
@@ -238,6 +238,9 @@ class CustomerClassifier(TableClassifier):
         from sklearn.model_selection import StratifiedKFold
 
         self._validate_params()
+        check_params(
+            {"n_splits": n_splits}, {"n_splits": [Interval(Integral, 2, None)]}, caller="cross_validate()"
+        )
         check = clone(self)
         frame = check._input_frame(X, reset=True)
         y01 = check._target(y, frame, by_position=not isinstance(X, pd.DataFrame))
@@ -264,6 +267,7 @@ class CustomerClassifier(TableClassifier):
             ``reason_1..top_n`` (feature names) and ``impact_1..top_n`` (probability points),
             indexed like ``X``.
         """
+        check_params({"top_n": top_n}, {"top_n": [Interval(Integral, 1, None)]}, caller="reason_codes()")
         Z = self._features(X)
         with thread_limits(self.n_jobs):
             base = self._proba_positive(Z)
