@@ -360,20 +360,46 @@ class TableClassifier(ClassifierMixin, CRMMineEstimator):
         return np.column_stack([1.0 - p, p])
 
     def predict(self, X: Any) -> np.ndarray:
-        """The more probable class of each customer (the positive class when its probability > 0.5)."""
+        """The more probable class of each customer (the positive class when its probability > 0.5).
+
+        Parameters
+        ----------
+        X : DataFrame or array of shape (n_customers, n_features)
+
+        Returns
+        -------
+        numpy.ndarray of shape (n_customers,)
+            Labels from ``classes_``.
+        """
         p = self.predict_proba(X)[:, 1]
         return self.classes_[(p > 0.5).astype(np.int64)]
 
     def decision_function(self, X: Any) -> np.ndarray:
-        """Log-odds of the positive class (``classes_[1]``); positive means it is predicted."""
+        """Log-odds of the positive class (``classes_[1]``); positive means it is predicted.
+
+        Parameters
+        ----------
+        X : DataFrame or array of shape (n_customers, n_features)
+
+        Returns
+        -------
+        numpy.ndarray of shape (n_customers,)
+        """
         p = np.clip(self.predict_proba(X)[:, 1], 1e-15, 1 - 1e-15)
         return np.log(p) - np.log1p(-p)
 
     def predict_positive(self, X: Any) -> pd.Series:
         """Probability of the positive class (``classes_[1]``) as a Series indexed like ``X``.
 
-        The Series is named after what it measures (``probability``; ``churn_probability``
-        for :class:`~crmmine.churn.ChurnModel`).
+        Parameters
+        ----------
+        X : DataFrame or array of shape (n_customers, n_features)
+
+        Returns
+        -------
+        pandas.Series
+            Named after what it measures (``probability``; ``churn_probability`` for
+            :class:`~crmmine.churn.ChurnModel`), indexed like ``X`` (0..n-1 for an array).
         """
         index = X.index if isinstance(X, pd.DataFrame) else None
         p = self.predict_proba(X)[:, 1]

@@ -229,6 +229,12 @@ class CustomerClassifier(TableClassifier):
 
         ``y`` is aligned on ``X``'s index first. Each fold fits a clone of this model.
 
+        Parameters
+        ----------
+        X : DataFrame or array of shape (n_customers, n_features)
+        y : Series or array of shape (n_customers,)
+        n_splits : int, default 5
+
         Returns
         -------
         pandas.Series
@@ -260,6 +266,12 @@ class CustomerClassifier(TableClassifier):
         or most frequent level (categorical) and the probability is recomputed; the drop is
         that feature's contribution. Works for every model kind (one prediction pass per
         feature, vectorised over customers).
+
+        Parameters
+        ----------
+        X : DataFrame or array of shape (n_customers, n_features)
+        top_n : int, default 3
+            Reasons per customer.
 
         Returns
         -------

@@ -83,6 +83,15 @@ class DecisionRuleSet(Result):
     def to_text(self, top_n: int | None = None) -> str:
         """The rules as text, one block per rule with its measures.
 
+        Parameters
+        ----------
+        top_n : int, optional
+            Only the first ``top_n`` rules (highest share of positives first).
+
+        Returns
+        -------
+        str
+
         Examples
         --------
         >>> import pandas as pd
@@ -515,7 +524,17 @@ class DecisionRules(TableClassifier):
         return self.tree_model_.predict_proba(self._encode(Z))[:, 1]
 
     def apply(self, X: Any) -> pd.Series:
-        """The rule (``rules_`` index) each customer falls under, as a Series indexed like ``X``."""
+        """The rule (``rules_`` index) each customer falls under.
+
+        Parameters
+        ----------
+        X : DataFrame or array of shape (n_customers, n_features)
+
+        Returns
+        -------
+        pandas.Series
+            Rule numbers, named ``rule``, indexed like ``X``.
+        """
         Z = self._features(X)
         leaves = self.tree_model_.apply(self._encode(Z))
         return pd.Series(self.rule_of_node_.reindex(leaves).to_numpy(), index=Z.index, name="rule")
@@ -525,6 +544,14 @@ class DecisionRules(TableClassifier):
         rule (its ``positive_rate``), as a Series indexed like ``X`` named ``probability``.
 
         Unlike ``predict_proba`` under balanced class weights, this is not reweighted.
+
+        Parameters
+        ----------
+        X : DataFrame or array of shape (n_customers, n_features)
+
+        Returns
+        -------
+        pandas.Series
         """
         Z = self._features(X)
         leaves = self.tree_model_.apply(self._encode(Z))
@@ -536,6 +563,17 @@ class DecisionRules(TableClassifier):
 
         ``y`` is aligned on ``X``'s index (or taken in row order for an array ``X``); its
         classes must be those of the training labels.
+
+        Parameters
+        ----------
+        X : DataFrame or array of shape (n_customers, n_features)
+        y : Series or array of shape (n_customers,)
+
+        Returns
+        -------
+        DecisionRuleSet
+            The same rules (same numbers and order) with the measures on these customers;
+            a rule that covers none of them has missing confidence and lift.
         """
         Z = self._features(X)
         classes, y01 = read_labels(
