@@ -119,10 +119,12 @@ class PLSPathModel(CRMMineEstimator):
 
     Parameters
     ----------
-    blocks : dict of str to list of str
-        Latent variable -> its indicator columns (e.g. :data:`ECSI_BLOCKS`).
-    paths : dict of str to list of str, or list of (source, target)
-        The structural model (e.g. :data:`ECSI_PATHS`); it must be recursive.
+    blocks : dict of str to list of str, optional
+        Latent variable -> its indicator columns; default :data:`ECSI_BLOCKS` (the ECSI
+        model's 24 indicators, as in the mobi survey).
+    paths : dict of str to list of str, or list of (source, target), optional
+        The structural model, which must be recursive; default :data:`ECSI_PATHS`.
+        ``blocks`` and ``paths`` are given together or both left out.
     modes : "A", "B" or dict, default "A"
         Outer mode per latent variable: A (reflective, correlation weights) or B (formative,
         regression weights).
@@ -194,8 +196,8 @@ class PLSPathModel(CRMMineEstimator):
     """
 
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
-        "blocks": [dict],
-        "paths": [dict, list, tuple],
+        "blocks": [None, dict],
+        "paths": [None, dict, list, tuple],
         "modes": [Options({"A", "B"}), dict],
         "scheme": [Options({"path", "centroid", "factorial"})],
         "scale": [None, tuple, list],
@@ -210,8 +212,8 @@ class PLSPathModel(CRMMineEstimator):
 
     def __init__(
         self,
-        blocks: Mapping[str, Sequence[str]],
-        paths: Mapping[str, Sequence[str]] | Sequence[tuple[str, str]],
+        blocks: Mapping[str, Sequence[str]] | None = None,
+        paths: Mapping[str, Sequence[str]] | Sequence[tuple[str, str]] | None = None,
         *,
         modes: str | Mapping[str, str] = "A",
         scheme: str = "path",
@@ -240,9 +242,16 @@ class PLSPathModel(CRMMineEstimator):
     # ----------------------------------------------------------------- spec
     def _spec(self) -> tuple[list[str], dict[str, list[str]], np.ndarray, np.ndarray]:
         blocks: dict[str, list[str]] = {}
-        if not self.blocks:
+        if (self.blocks is None) != (self.paths is None):
+            raise ParameterError(
+                "blocks and paths go together: give both, or neither for the ECSI model. "
+                "Fix: pass paths= for your blocks (or blocks= for your paths)."
+            )
+        spec_blocks = ECSI_BLOCKS if self.blocks is None else self.blocks
+        spec_paths = ECSI_PATHS if self.paths is None else self.paths
+        if not spec_blocks:
             raise ParameterError("blocks is empty. Fix: map each latent variable to its indicator columns.")
-        for lv, cols in self.blocks.items():
+        for lv, cols in spec_blocks.items():
             if isinstance(cols, str):
                 cols = [cols]
             cols = list(cols)
@@ -261,7 +270,7 @@ class PLSPathModel(CRMMineEstimator):
                     )
                 owner[c] = lv
         latent = list(blocks)
-        adjacency = _parse_paths(self.paths, latent)
+        adjacency = _parse_paths(spec_paths, latent)
         if isinstance(self.modes, Mapping):
             unknown = sorted(set(self.modes) - set(latent))
             if unknown:
