@@ -76,7 +76,7 @@ def check_id_values(ids: pd.Series, column: str, what: str = "customer id") -> p
                 f"give every row a single {what} (a number or a text), e.g. explode the lists first.",
             )
         if kind.startswith("mixed"):
-            common = types.mode().iloc[0]
+            common = types.value_counts(sort=True).index[0]
             minority = (types != common).to_numpy()
             names = sorted({t.__name__ for t in types.unique()})
             raise bad_rows_error(
@@ -243,3 +243,8 @@ def positions_text(lf: nw.LazyFrame, mask: nw.Expr, has_positions: bool, limit: 
 def examples(lf: nw.LazyFrame, mask: nw.Expr, original: list[str], n: int = 5) -> pd.DataFrame:
     """Up to ``n`` offending rows, in the input's own columns, as pandas."""
     return _backend.collect_pandas(lf.filter(mask).select(original).head(n))
+
+
+def pandas_examples(work: pd.DataFrame, flag: str, original: list[str], n: int = 5) -> pd.DataFrame:
+    """:func:`examples` for a pandas work frame and a boolean flag column (faster)."""
+    return work.loc[work[flag].to_numpy(dtype=bool), original].head(n)

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import narwhals as nw
+import numpy as np
 import pandas as pd
 
 from crmmine import _backend
@@ -27,6 +28,7 @@ from crmmine.data._prepare import (
     PRICE,
     QTY,
     examples,
+    pandas_examples,
     positions_text,
     prepare,
 )
@@ -66,6 +68,9 @@ def _stage_examples(lf: nw.LazyFrame, stage: dict[str, nw.Expr], names: list[str
     """
     if not names:
         return {}
+    if _backend.backend_of(lf) == "pandas":
+        work = lf.to_native()
+        return {name: pandas_examples(work, f"__cm_s_{name}", original) for name in names}
     if eager:
         return {name: examples(lf, stage[name], original) for name in names}
     code = nw.lit(None, dtype=nw.Int64)
@@ -79,6 +84,48 @@ def _stage_examples(lf: nw.LazyFrame, stage: dict[str, nw.Expr], names: list[str
     )
     return {name: rows[rows["__cm_rule"] == i][original].reset_index(drop=True)
             for i, name in enumerate(names)}
+
+
+def _combine(missing: Any, dup: Any, date_bad: Any, amt_bad: Any, is_return: Any, zero_q: Any,
+             bad_price: Any, false: Any, *, drop_dups: bool, net: bool) -> dict[str, Any]:
+    """The rules in order: each row is counted by the first rule that removes it.
+
+    Works on numpy boolean arrays and on narwhals expressions alike.
+    """
+    dup_removed = dup if drop_dups else false
+    prior = missing | dup_removed | date_bad | amt_bad
+    ret_removed = false if net else is_return
+    return {
+        "missing": missing,
+        "dup": ~missing & dup,
+        "date": ~missing & ~dup_removed & date_bad,
+        "amount": ~missing & ~dup_removed & ~date_bad & amt_bad,
+        "ret": ~prior & is_return,
+        "zero": ~prior & ~ret_removed & zero_q,
+        "price": ~prior & ~ret_removed & ~zero_q & bad_price,
+        "ok": ~prior & ~ret_removed & ~zero_q & ~bad_price,
+    }
+
+
+def _pandas_stats(work: pd.DataFrame, notes: list, float_ids: bool, order: str | None
+                  ) -> dict[str, int]:
+    """The aggregate of :func:`clean_transactions` computed on a pandas frame with numpy."""
+    ids = work[CID]
+    stats = {"n": len(work), "cust_in": int(ids.nunique())}
+    for name in _STAGES:
+        mask = work[f"__cm_s_{name}"].to_numpy(dtype=bool)
+        stats[f"rows_{name}"] = int(mask.sum())
+        stats[f"cust_{name}"] = int(ids[mask].nunique())
+    ok = work["__cm_s_ok"].to_numpy(dtype=bool)
+    if float_ids:
+        values = ids[ok].to_numpy(dtype="float64")
+        stats["id_odd"] = int((~np.isfinite(values) | (values != np.round(values))).sum())
+    if order is not None:
+        stats["order_null"] = int(work[order][ok].isna().sum())
+    for i, (_text, expr) in enumerate(notes):
+        if not isinstance(expr, int):  # pragma: no cover - pandas notes are counts
+            raise TypeError("pandas notes are counted when they are made")
+    return stats
 
 
 def _int_or_zero(value: Any) -> int:
@@ -267,47 +314,68 @@ def clean_transactions(
                              "give every cell a single value (explode lists into rows first).") \
             from None
 
-    # flags, computed once as columns
-    false = nw.lit(False)
-    prefix = false
-    if has_order and cancellation_prefix:
-        prefix = nw.col(cols.order_id).cast(nw.String).str.starts_with(cancellation_prefix)
-    neg_qty = (nw.col(QTY) < 0) if has_qty else false
-    neg_amt = (nw.col(AMT) < 0) if unit_price is None else false
-    is_return = (prefix.fill_null(False) | neg_qty.fill_null(False) | neg_amt.fill_null(False))
-    zero_q = (nw.col(QTY) == 0).fill_null(False) if has_qty else false
-    bad_price = (nw.col(PRICE) <= 0).fill_null(False) if unit_price is not None else false
+    # flags, computed once as columns (pandas in numpy, other engines as expressions)
+    drop_dups, net = duplicates == "drop", returns == "net"
+    if kind == "pandas":
+        work = lf.to_native()
+        n = len(work)
+
+        def flag(values: Any) -> np.ndarray:
+            return pd.Series(values).fillna(False).to_numpy(dtype=bool)
+
+        no = np.zeros(n, dtype=bool)
+        prefix = no
+        if has_order and cancellation_prefix:
+            order = work[cols.order_id]
+            prefix = flag(order.notna() & order.astype(str).str.startswith(cancellation_prefix))
+        is_return = (prefix | (flag(work[QTY] < 0) if has_qty else no)
+                     | (flag(work[AMT] < 0) if unit_price is None else no))
+        flags = _combine(
+            work[CID].isna().to_numpy(), work[_DUP].to_numpy(dtype=bool),
+            work[DATE_BAD].to_numpy(dtype=bool), work[AMT_BAD].to_numpy(dtype=bool), is_return,
+            flag(work[QTY] == 0) if has_qty else no,
+            flag(work[PRICE] <= 0) if unit_price is not None else no,
+            no, drop_dups=drop_dups, net=net,
+        )
+        lf = _backend.to_lazy(work.assign(**{f"__cm_s_{k}": v for k, v in flags.items()}))
+    else:
+        false = nw.lit(False)
+        prefix = false
+        if has_order and cancellation_prefix:
+            prefix = nw.col(cols.order_id).cast(nw.String).str.starts_with(cancellation_prefix)
+        neg_qty = (nw.col(QTY) < 0) if has_qty else false
+        neg_amt = (nw.col(AMT) < 0) if unit_price is None else false
+        is_return = prefix.fill_null(False) | neg_qty.fill_null(False) | neg_amt.fill_null(False)
+        flags = _combine(
+            nw.col(CID).is_null(), nw.col(_DUP), nw.col(DATE_BAD), nw.col(AMT_BAD), is_return,
+            (nw.col(QTY) == 0).fill_null(False) if has_qty else false,
+            (nw.col(PRICE) <= 0).fill_null(False) if unit_price is not None else false,
+            false, drop_dups=drop_dups, net=net,
+        )
+        lf = lf.with_columns(**{f"__cm_s_{k}": v for k, v in flags.items()})
     missing = nw.col(CID).is_null()
-    dup_removed = nw.col(_DUP) if duplicates == "drop" else false
-    prior = missing | dup_removed | nw.col(DATE_BAD) | nw.col(AMT_BAD)
-    ret_removed = is_return if returns != "net" else false
-    lf = lf.with_columns(
-        __cm_s_missing=missing,
-        __cm_s_dup=~missing & nw.col(_DUP),
-        __cm_s_date=~missing & ~dup_removed & nw.col(DATE_BAD),
-        __cm_s_amount=~missing & ~dup_removed & ~nw.col(DATE_BAD) & nw.col(AMT_BAD),
-        __cm_s_ret=~prior & is_return,
-        __cm_s_zero=~prior & ~ret_removed & zero_q,
-        __cm_s_price=~prior & ~ret_removed & ~zero_q & bad_price,
-        __cm_s_ok=~prior & ~ret_removed & ~zero_q & ~bad_price,
-    )
     stage = {name: nw.col(f"__cm_s_{name}") for name in _STAGES}
 
     schema = lf.collect_schema()
     float_ids = schema[CID].is_float()
-    aggs: dict[str, nw.Expr] = {"n": nw.len(), "cust_in": _distinct(~missing)}
-    for name in _STAGES:
-        aggs[f"rows_{name}"] = stage[name].cast(nw.Int64).sum()
-        aggs[f"cust_{name}"] = _distinct(stage[name])
-    for i, (_text, expr) in enumerate(prep.notes):
-        if isinstance(expr, nw.Expr):
-            aggs[f"note_{i}"] = (expr & ~missing).cast(nw.Int64).sum()
-    if float_ids:
-        odd = (nw.col(CID) != nw.col(CID).round(0)) | ~nw.col(CID).is_finite()
-        aggs["id_odd"] = (stage["ok"] & odd.fill_null(True)).cast(nw.Int64).sum()
-    if has_order:
-        aggs["order_null"] = (stage["ok"] & nw.col(cols.order_id).is_null()).cast(nw.Int64).sum()
-    stats = {k: _int_or_zero(v) for k, v in _backend.collect_one(lf.select(**aggs)).items()}
+    if kind == "pandas":  # the same figures in numpy: much faster than expressions on pandas
+        stats = _pandas_stats(lf.to_native(), prep.notes, float_ids,
+                              cols.order_id if has_order else None)
+    else:
+        aggs: dict[str, nw.Expr] = {"n": nw.len(), "cust_in": _distinct(~missing)}
+        for name in _STAGES:
+            aggs[f"rows_{name}"] = stage[name].cast(nw.Int64).sum()
+            aggs[f"cust_{name}"] = _distinct(stage[name])
+        for i, (_text, expr) in enumerate(prep.notes):
+            if isinstance(expr, nw.Expr):
+                aggs[f"note_{i}"] = (expr & ~missing).cast(nw.Int64).sum()
+        if float_ids:
+            odd = (nw.col(CID) != nw.col(CID).round(0)) | ~nw.col(CID).is_finite()
+            aggs["id_odd"] = (stage["ok"] & odd.fill_null(True)).cast(nw.Int64).sum()
+        if has_order:
+            aggs["order_null"] = (stage["ok"] & nw.col(cols.order_id).is_null()).cast(
+                nw.Int64).sum()
+        stats = {k: _int_or_zero(v) for k, v in _backend.collect_one(lf.select(**aggs)).items()}
 
     if stats["n"] == 0:
         raise DataError("the raw transaction table is empty (0 rows). Fix: check the input.")
@@ -335,8 +403,8 @@ def clean_transactions(
         ))
         n_missing, n_inf = _int_or_zero(kinds["missing"]), _int_or_zero(kinds["infinite"])
         n_text = stats["rows_amount"] - n_missing - n_inf
-        what = "amounts" if unit_price is None else "quantities or unit prices"
-        raise fail("amount", "' and '".join(sources),
+        what = "amounts" if unit_price is None else f"quantities or unit prices ({unit_price!r})"
+        raise fail("amount", sources[0],
                    f"{what} that cannot be used ({n_missing} missing, {n_text} not numbers, "
                    f"{n_inf} infinite)",
                    "correct these rows (pd.to_numeric shows which do not convert), or pass "
@@ -393,6 +461,29 @@ def clean_transactions(
             + ". Fix: check the column mapping and the policies (returns, bad_dates, bad_amounts)."
         )
 
+    names = ["customer_id", "order_id", "date", "amount", "item", "quantity", "unit_price"]
+    used = set(cols.as_dict().values()) | {unit_price}
+    others = [c for c in original if c not in used and c not in names] if keep_columns else []
+
+    def canonical_pandas(name: str) -> pd.DataFrame:
+        work = lf.to_native()
+        part = work.loc[work[f"__cm_s_{name}"].to_numpy(dtype=bool)]
+        ids = part[CID].astype("int64") if cast_ids else part[CID]
+        out = pd.DataFrame({"customer_id": ids.to_numpy()})
+        out["order_id"] = part[cols.order_id].to_numpy() if has_order else 0
+        out["date"] = part[DATE].to_numpy().astype("datetime64[us]")
+        out["amount"] = part[AMT].to_numpy(dtype="float64")
+        for flag, column, label in ((has_item, cols.item, "item"), (has_qty, QTY, "quantity"),
+                                    (unit_price is not None, PRICE, "unit_price")):
+            if flag:
+                out[label] = part[column].to_numpy()
+        for c in others:
+            out[c] = part[c].to_numpy()
+        out = out.sort_values("date", kind="stable").reset_index(drop=True)
+        if not has_order:
+            out["order_id"] = np.arange(len(out))
+        return out
+
     def canonical(mask: nw.Expr) -> Any:
         part = lf.filter(mask)
         cid_expr = nw.col(CID).cast(nw.Int64) if cast_ids else nw.col(CID)
@@ -407,10 +498,7 @@ def clean_transactions(
             exprs.append(nw.col(QTY).alias("quantity"))
         if unit_price is not None:
             exprs.append(nw.col(PRICE).alias("unit_price"))
-        names = ["customer_id", "order_id", "date", "amount", "item", "quantity", "unit_price"]
-        if keep_columns:
-            used = set(cols.as_dict().values()) | {unit_price}
-            exprs += [nw.col(c) for c in original if c not in used and c not in names]
+        exprs += [nw.col(c) for c in others]
         part = _backend.sort_rows(part.select(*exprs), ["date"])
         if not has_order:
             part = _backend.with_row_number(part, "order_id", order_by=["date", "customer_id"])
@@ -419,6 +507,11 @@ def clean_transactions(
             part = part.select("customer_id", "order_id", *order[1:])
         return _backend.result_like(part, kind)
 
+    if kind == "pandas":
+        tx = canonical_pandas("ok")
+        if returns == "separate":
+            log.returns = canonical_pandas("ret")
+        return tx, log
     tx = canonical(stage["ok"])
     if returns == "separate":
         log.returns = canonical(stage["ret"])
