@@ -122,9 +122,8 @@ def _pandas_stats(work: pd.DataFrame, notes: list, float_ids: bool, order: str |
         stats["id_odd"] = int((~np.isfinite(values) | (values != np.round(values))).sum())
     if order is not None:
         stats["order_null"] = int(work[order][ok].isna().sum())
-    for i, (_text, expr) in enumerate(notes):
-        if not isinstance(expr, int):  # pragma: no cover - pandas notes are counts
-            raise TypeError("pandas notes are counted when they are made")
+    if any(not isinstance(expr, int) for _text, expr in notes):  # pragma: no cover
+        raise TypeError("pandas notes are counted when they are made")
     return stats
 
 

@@ -49,7 +49,7 @@ EQUAL_PAIR = (
     r"^\s*(?:" + "|".join(rf"0?{m}{_SEP}0?{m}" if m < 10 else rf"{m}{_SEP}{m}" for m in range(1, 13))
     + rf"){_SEP}\d{{2,4}}"
 )
-_OFFSET = r"(?:Z|[+-]\d{2}:?\d{2})\s*$"
+_OFFSET = r"\d:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})\s*$"  # after a clock time
 _MONTH_NAME = r"(?i)\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
 
 #: text formats tried inside engines (DuckDB, Spark, polars) when no date_format is given
