@@ -17,7 +17,7 @@ import narwhals as nw
 import numpy as np
 import pandas as pd
 
-from crmmine import _backend
+import crmmine._backend as _backend
 from crmmine.data.columns import Columns, require_columns
 from crmmine.data.dates import engine_date_column, parse_dates
 from crmmine.errors import DataError, bad_rows_error

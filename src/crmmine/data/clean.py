@@ -17,7 +17,7 @@ import narwhals as nw
 import numpy as np
 import pandas as pd
 
-from crmmine import _backend
+import crmmine._backend as _backend
 from crmmine._params import Options, validate_params
 from crmmine.data._prepare import (
     AMT,

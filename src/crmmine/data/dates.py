@@ -27,7 +27,7 @@ import narwhals as nw
 import numpy as np
 import pandas as pd
 
-from crmmine import _backend
+import crmmine._backend as _backend
 from crmmine.errors import DataError, bad_rows_error
 
 __all__ = ["ParsedDates", "parse_dates"]

@@ -18,7 +18,7 @@ import narwhals as nw
 import numpy as np
 import pandas as pd
 
-from crmmine import _backend
+import crmmine._backend as _backend
 from crmmine._params import Interval, Options, validate_params
 from crmmine.data._prepare import check_id_values
 from crmmine.data.columns import Columns, require_columns, resolve_columns, time_unit_days

@@ -16,7 +16,7 @@ from typing import Any
 import narwhals as nw
 import pandas as pd
 
-from crmmine import _backend
+import crmmine._backend as _backend
 from crmmine._params import Options, validate_params
 from crmmine.data._prepare import AMT, AMT_BAD, CID, DATE, DATE_BAD, QTY, examples, positions_text, prepare
 from crmmine.data.columns import Columns, require_columns, resolve_columns
