@@ -8,7 +8,8 @@ The main verbs are importable from the top::
 
 Subpackages: :mod:`crmmine.data`, :mod:`crmmine.segmentation`,
 :mod:`crmmine.value`, :mod:`crmmine.association`, :mod:`crmmine.anomaly`,
-:mod:`crmmine.churn`, :mod:`crmmine.report`, and :mod:`crmmine.datasets`.
+:mod:`crmmine.churn`, :mod:`crmmine.credit`, :mod:`crmmine.survey`,
+:mod:`crmmine.report`, and :mod:`crmmine.datasets`.
 """
 
 from crmmine import datasets
@@ -30,7 +31,9 @@ from crmmine.errors import (
 
 __version__ = "0.1.0"
 
-_SUBPACKAGES = ("anomaly", "association", "churn", "data", "report", "segmentation", "value")
+_SUBPACKAGES = (
+    "anomaly", "association", "churn", "credit", "data", "report", "segmentation", "survey", "value",
+)
 
 
 def __getattr__(name: str):
@@ -60,11 +63,13 @@ __all__ = [
     "calibration_holdout",
     "churn",
     "clean_transactions",
+    "credit",
     "customer_summary",
     "datasets",
     "make_transactions",
     "report",
     "segmentation",
+    "survey",
     "validate_transactions",
     "value",
 ]

@@ -49,7 +49,9 @@ class Result:
     def __repr__(self) -> str:
         parts = []
         for key, value in self._repr_items().items():
-            if isinstance(value, float):
+            if isinstance(value, bool):
+                parts.append(f"{key}={value}")
+            elif isinstance(value, float):
                 parts.append(f"{key}={value:.4g}")
             elif isinstance(value, int):
                 parts.append(f"{key}={value:,}")

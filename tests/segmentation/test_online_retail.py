@@ -7,7 +7,14 @@ import pandas as pd
 import pytest
 
 import crmmine as cm
-from crmmine.segmentation import abc_tiers, concentration, rfm_scores, rfm_segments
+from crmmine.segmentation import (
+    abc_tiers,
+    concentration,
+    rfm_group_sizes,
+    rfm_scores,
+    rfm_segments,
+    tier_summary,
+)
 
 
 @pytest.fixture(scope="module")
@@ -21,7 +28,7 @@ def test_online_retail_abc_gini_and_top_share(full_summary):
     s = full_summary
     assert len(s) == 4338  # customers after the usual cleaning (UCI description; issue 2)
     tiers = abc_tiers(s)
-    agg = tiers.attrs["tiers"]
+    agg = tier_summary(tiers)
     assert agg["customers"].sum() == 4338
     # A holds at least 80% and at most 80% plus the largest single customer's share
     top_single = s["monetary"].max() / s["monetary"].sum()
@@ -35,19 +42,41 @@ def test_online_retail_abc_gini_and_top_share(full_summary):
     assert conc.top_share(0.2) == pytest.approx(top)
 
 
-def test_online_retail_rank_scores_equal_groups(full_summary):
+def test_online_retail_rank_scores_tie_rule(full_summary):
+    s = full_summary
     # about a third of these customers bought once: frequency ties are heavy
-    assert (full_summary["orders"] == 1).mean() > 0.3
-    scores = rfm_scores(full_summary)
-    for dim in "RFM":
-        sizes = scores[dim].value_counts()
-        assert sizes.max() - sizes.min() <= 1
-    edges = rfm_scores(full_summary, method="edges")
-    assert edges.attrs["group_sizes"]["F"].max() > 1.5 * edges.attrs["group_sizes"]["F"].min()
+    one = s["orders"] == 1
+    assert one.mean() > 0.3
+    scores = rfm_scores(s)
+    # every one-time buyer gets F = 1 (1,493 customers, 34%): F = 1 grows past a fifth and F = 2
+    # shrinks to the customers between 34% and 40%
+    assert set(scores.loc[one, "F"]) == {1}
+    sizes = rfm_group_sizes(scores)
+    assert sizes.loc[1, "F"] == one.sum() == 1493
+    assert 0 < sizes.loc[2, "F"] < len(s) / 5 < sizes.loc[1, "F"]
+    # R and M hardly tie: groups stay within a few customers of n / 5
+    assert (sizes[["R", "M"]] - len(s) / 5).abs().max().max() < 0.02 * len(s)
+    edges = rfm_scores(s, method="edges")
+    edge_sizes = rfm_group_sizes(edges)["F"]
+    assert edge_sizes.max() > 1.5 * edge_sizes[edge_sizes > 0].min()
     segments = rfm_segments(scores, "rf_grid")
-    assert segments.index.equals(full_summary.index) and segments.notna().all()
+    assert segments.index.equals(s.index) and segments.notna().all()
 
 
 def test_segmentation_example_runs(shared_data, run_example):
     out = run_example("segment_online_retail.py")
     assert "ABC tiers" in out and "Gini" in out and "top 20% of customers hold" in out
+
+
+def test_cdnow_one_order_customers_share_one_f_score(shared_data):
+    # issue 10: under method="rank" CDNOW's one-order customers got F = 1, 2 or 3 by customer id
+    tx = cm.datasets.load_cdnow(master=True, path=shared_data / "cdnow" / "CDNOW_master.txt")
+    summary = cm.customer_summary(tx, time_unit="W")
+    assert len(summary) == 23570
+    one = summary["orders"] == 1
+    assert 0.4 < one.mean() < 0.6  # about half bought once (each line counts as an order here)
+    scores = rfm_scores(summary)
+    assert set(scores.loc[one, "F"]) == {1}
+    sizes = rfm_group_sizes(scores)
+    assert sizes.loc[2, "F"] == 0  # the block covers more than two fifths: F = 2 is empty
+    pd.testing.assert_frame_equal(cm.segmentation.RFMScorer().fit(summary).transform(summary), scores)

@@ -43,7 +43,7 @@ def test_plots_return_axes(sample):
     summary = sample
     scores = rfm_scores(summary)
     segments = rfm_segments(scores)
-    clusters = cluster_customers(summary, k=3, n_seeds=2, random_state=0)
+    clusters = cluster_customers(summary, n_clusters=3, n_seeds=2, random_state=0)
     for ax in (
         plot_rf_heatmap(scores, summary),
         plot_segments(segments, summary),

@@ -21,6 +21,19 @@ def _axes(ax, size=(6, 4)):
 def plot_rf_heatmap(scores: pd.DataFrame, summary: pd.DataFrame, *, value: str = "monetary", ax=None):
     """R x F grid of customers, each cell coloured by the mean of ``value`` (M) and labelled with its count.
 
+    Parameters
+    ----------
+    scores : pandas.DataFrame
+        Output of ``rfm_scores``.
+    summary : pandas.DataFrame
+        The customer summary (matched on the index).
+    value : str, default "monetary"
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
     Examples
     --------
     >>> import pandas as pd
@@ -55,7 +68,20 @@ def plot_rf_heatmap(scores: pd.DataFrame, summary: pd.DataFrame, *, value: str =
 
 
 def plot_segments(segments: pd.Series, summary: pd.DataFrame, *, value: str = "monetary", ax=None):
-    """Share of customers and share of revenue per segment, side by side."""
+    """Share of customers and share of revenue per segment, side by side.
+
+    Parameters
+    ----------
+    segments : pandas.Series
+        Output of ``rfm_segments`` (or any labels indexed by customer).
+    summary : pandas.DataFrame
+    value : str, default "monetary"
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
     ax = _axes(ax, (7, 4))
     frame = pd.DataFrame({"segment": segments, "v": summary[value].reindex(segments.index)})
     agg = frame.groupby("segment").agg(customers=("v", "size"), revenue=("v", "sum"))
@@ -72,7 +98,17 @@ def plot_segments(segments: pd.Series, summary: pd.DataFrame, *, value: str = "m
 
 
 def plot_pareto(values, ax=None):
-    """Pareto curve: cumulative share of value against the share of customers, largest first."""
+    """Pareto curve: cumulative share of value against the share of customers, largest first.
+
+    Parameters
+    ----------
+    values : array-like
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
     ax = _axes(ax, (5, 4))
     v = np.sort(np.asarray(values, dtype=float))[::-1]
     cum = np.cumsum(np.clip(v, 0, None)) / np.clip(v, 0, None).sum()
@@ -87,7 +123,17 @@ def plot_pareto(values, ax=None):
 
 
 def plot_cluster_profiles(result, ax=None):
-    """Standardised feature means per cluster (a heat map of the profile table)."""
+    """Standardised feature medians per cluster (a heat map of the profile table).
+
+    Parameters
+    ----------
+    result : ClusterResult
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
     ax = _axes(ax, (6, 3.5))
     prof = result.profile[list(result.features)]
     z = (prof - prof.mean()) / prof.std(ddof=0).replace(0, 1)
@@ -96,6 +142,6 @@ def plot_cluster_profiles(result, ax=None):
     ax.set_yticks(
         range(len(prof)), [f"{i}: {n}" for i, n in zip(prof.index, result.profile["name"], strict=True)]
     )
-    ax.figure.colorbar(image, ax=ax, label="standardised mean")
+    ax.figure.colorbar(image, ax=ax, label="standardised median")
     ax.set_title("Cluster profiles")
     return ax

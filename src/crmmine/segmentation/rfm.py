@@ -2,62 +2,109 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from numbers import Integral
+from typing import Any, ClassVar
+
 import numpy as np
 import pandas as pd
 
+from crmmine._estimator import CRMMineEstimator
+from crmmine._params import Interval, Options
+from crmmine._roles import resolve_roles
 from crmmine.data.columns import require_columns
-from crmmine.errors import ParameterError, bad_rows_error
+from crmmine.errors import DataError, ParameterError, bad_rows_error
 
-__all__ = ["RFMScorer", "rfm_scores"]
+__all__ = ["RFMScorer", "rfm_group_sizes", "rfm_scores"]
 
 _DIMENSIONS = ("R", "F", "M")
+#: summary columns read by the scorer, by role
+RFM_ROLES = {"since_last": "since_last", "frequency": "orders", "monetary": "monetary"}
 
 
-def _rank_scores(values: np.ndarray, bins: int) -> np.ndarray:
-    """Equal-sized groups: order by value, ties broken by position (the summary's index order)."""
+def summary_frame(summary: Any, what: str = "customer summary") -> pd.DataFrame:
+    """The summary as a pandas DataFrame, or a ParameterError that says what to pass."""
+    if isinstance(summary, pd.DataFrame):
+        return summary
+    raise ParameterError(
+        f"{what} must be a pandas DataFrame indexed by customer id (what customer_summary returns), "
+        f"got {type(summary).__name__}. Fix: pass customer_summary(tx) or convert your table with "
+        ".to_pandas().set_index('<customer id column>')."
+    )
+
+
+def numeric_column(frame: pd.DataFrame, col: str, *, fix: str) -> np.ndarray:
+    """A finite float column, or a DataError naming the column, the rows and the fix."""
+    raw = frame[col]
+    if isinstance(raw, pd.DataFrame):
+        raise DataError(f"column {col!r} appears {raw.shape[1]} times. Fix: give the columns unique names.")
+    if pd.api.types.is_bool_dtype(raw) or not (
+        pd.api.types.is_numeric_dtype(raw)
+        or pd.api.types.is_object_dtype(raw)
+        or pd.api.types.is_string_dtype(raw)
+    ):
+        raise bad_rows_error(col, f"values of type {raw.dtype} (not numbers)", frame[[col]], len(frame), fix)
+    values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    bad = ~np.isfinite(values)
+    if bad.any():
+        raise bad_rows_error(
+            col, "missing, infinite or non-numeric values", frame.loc[bad, [col]], int(bad.sum()), fix
+        )
+    return values
+
+
+def _tied_rank_scores(values: np.ndarray, bins: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Scores ``1 + floor(bins * below / n)``, ``below`` = customers strictly below the value.
+
+    Returns the per-customer scores, the distinct values (sorted) and each one's score.
+    """
+    uniq, inverse, counts = np.unique(values, return_inverse=True, return_counts=True)
     n = values.shape[0]
-    order = np.argsort(values, kind="stable")
-    ranks = np.empty(n, dtype=np.int64)
-    ranks[order] = np.arange(n)
-    return (ranks * bins // max(n, 1) + 1).astype(np.int64)
+    below = np.cumsum(counts) - counts
+    per_value = (1 + (bins * below) // n).astype(np.int64)
+    return per_value[inverse.reshape(-1)], uniq, per_value
 
 
-def _edges_from_quantiles(values: np.ndarray, bins: int) -> np.ndarray:
-    return np.quantile(values, np.arange(1, bins) / bins, method="linear")
-
-
-def _scores_from_edges(values: np.ndarray, edges: np.ndarray) -> np.ndarray:
-    return (np.searchsorted(edges, values, side="right") + 1).astype(np.int64)
-
-
-class RFMScorer:
+class RFMScorer(CRMMineEstimator):
     """Learn RFM score boundaries on one customer base and apply them to others.
+
+    ``RFMScorer(...).fit(s).transform(s)`` equals ``rfm_scores(s, ...)`` exactly: the
+    fitted boundaries reproduce the fitted scores, and apply unchanged to new customers.
 
     Parameters
     ----------
     bins : int, default 5
         Number of score levels (5 gives scores 1..5, 5 best).
     method : {"rank", "edges"}, default "rank"
-        ``"rank"``: equal-sized groups. Customers are ordered by the value and ties are broken
-        by their position in the summary (its index order, which ``customer_summary`` sorts by
-        customer id), so tied customers may land in different scores but every score holds
-        ``n / bins`` customers (plus or minus one). ``"edges"``: boundaries at the
-        ``1/bins, 2/bins, ...`` quantiles; tied customers always share a score, so groups
-        become unequal when many customers share a value (and a score can be empty). Either way
-        the group sizes are reported in ``group_sizes_`` and in ``attrs`` of the result:
-        nothing is merged silently.
-    recency, frequency, monetary : str
-        Summary columns. Recency defaults to ``since_last`` (time since the last purchase at
-        the summary's ``as_of``), reversed so that recent customers score high; frequency to
-        ``orders`` (all purchases, the first included); monetary to ``monetary`` (total spend).
+        ``"rank"``: equal-sized groups by rank, ties kept together. A customer scores
+        ``1 + floor(bins * b / n)`` where ``b`` is the number of customers with a strictly
+        lower value (pandas' ``rank(method="min") - 1``). Without ties this is the
+        position-based score (every score holds ``n / bins`` customers, plus or minus one);
+        a block of tied customers takes the score of its lowest member, so equal values always
+        get equal scores and the lowest value always scores 1. Group sizes then change: the
+        tied block's score grows by the block's overhang and the next score shrinks, or is
+        empty when one value covers more than a group (on CDNOW, where about half of the
+        customers bought once, all of them get ``F = 1`` and ``F = 2`` is empty).
+        ``"edges"``: boundaries at the ``1/bins, 2/bins, ...`` quantiles (linear
+        interpolation); a customer scores one more than the number of boundaries at or below
+        her value. Either way the group sizes are in ``group_sizes_`` and
+        :func:`rfm_group_sizes`, and ``attrs["notes"]`` describes empty or unequal groups.
+    columns : mapping, optional
+        ``{"since_last": ..., "frequency": ..., "monetary": ...}``: summary columns by role.
+    since_last, frequency, monetary : str, optional
+        One keyword per role (overrides ``columns``). Defaults: ``since_last`` (time since
+        the last purchase at the summary's ``as_of``, reversed so recent customers score
+        high), ``orders`` (purchases, the first included) and ``monetary`` (total spend).
 
     Attributes
     ----------
-    edges_ : dict
-        Per dimension, the value boundaries between consecutive scores (for ``"rank"``, the
-        values at the cut positions), used by :meth:`transform` on new customers.
+    edges_ : dict of str -> ndarray
+        Per dimension (R on the negated ``since_last``), the smallest value of each score
+        from 2 to ``bins`` (``inf`` when a score is empty at the top); a value scores one
+        more than the number of edges at or below it.
     group_sizes_ : pandas.DataFrame
-        Customers per score and dimension on the fitted data.
+        Customers per score (rows 1..bins) and dimension on the fitted data.
+    n_customers_ : int
 
     Examples
     --------
@@ -67,6 +114,8 @@ class RFMScorer:
     >>> scorer = RFMScorer(bins=5).fit(s)
     >>> scorer.transform(s)["rfm_code"].tolist()
     ['555', '444', '333', '222', '111']
+    >>> RFMScorer(bins=5)
+    RFMScorer()
 
     References
     ----------
@@ -75,124 +124,195 @@ class RFMScorer:
     customer base analysis. *Journal of Marketing Research* 42(4), 415-430.
     """
 
+    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
+        "bins": [Interval(Integral, 2, 99)],
+        "method": [Options({"rank", "edges"})],
+        "columns": [Mapping, None],
+        "since_last": [str, None],
+        "frequency": [str, None],
+        "monetary": [str, None],
+    }
+    _fitted_attributes = ("edges_",)
+
     def __init__(
         self,
         bins: int = 5,
         method: str = "rank",
         *,
-        recency: str = "since_last",
-        frequency: str = "orders",
-        monetary: str = "monetary",
+        columns: Mapping[str, str] | None = None,
+        since_last: str | None = None,
+        frequency: str | None = None,
+        monetary: str | None = None,
     ) -> None:
         self.bins = bins
         self.method = method
-        self.recency = recency
+        self.columns = columns
+        self.since_last = since_last
         self.frequency = frequency
         self.monetary = monetary
 
-    def _values(self, summary: pd.DataFrame) -> dict[str, np.ndarray]:
-        if not isinstance(summary, pd.DataFrame):
-            raise ParameterError(f"expected a customer summary DataFrame, got {type(summary).__name__}")
-        cols = {"R": self.recency, "F": self.frequency, "M": self.monetary}
-        require_columns(summary.columns, list(cols.values()), role="customer summary")
-        out = {}
-        for dim, col in cols.items():
-            values = pd.to_numeric(summary[col], errors="coerce").to_numpy(dtype="float64")
-            bad = ~np.isfinite(values)
-            if bad.any():
-                raise bad_rows_error(
-                    col,
-                    "missing or non-numeric values",
-                    summary.loc[bad, [col]],
-                    int(bad.sum()),
-                    "fill or drop those customers before scoring",
-                )
-            # recency is reversed: a small time since the last purchase is good
-            out[dim] = -values if dim == "R" else values
-        return out
+    def _roles(self) -> dict[str, str]:
+        return resolve_roles(
+            self.columns,
+            RFM_ROLES,
+            since_last=self.since_last,
+            frequency=self.frequency,
+            monetary=self.monetary,
+        )
 
-    def fit(self, summary: pd.DataFrame) -> RFMScorer:
-        """Learn the score boundaries from ``summary``."""
-        if not isinstance(self.bins, int | np.integer) or self.bins < 2:
-            raise ParameterError(f"bins must be an integer >= 2, got {self.bins!r}")
-        if self.method not in ("rank", "edges"):
-            raise ParameterError(f"method must be 'rank' or 'edges', got {self.method!r}")
-        values = self._values(summary)
+    def _values(self, summary: Any) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+        summary = summary_frame(summary)
+        roles = self._roles()
+        require_columns(summary.columns, list(roles.values()), role="customer summary")
+        fix = "fill or drop those customers before scoring (every customer needs R, F and M)"
+        out = {}
+        for dim, role in zip(_DIMENSIONS, ("since_last", "frequency", "monetary")):
+            v = numeric_column(summary, roles[role], fix=fix)
+            out[dim] = -v if dim == "R" else v  # a short time since the last purchase is good
+        return summary, out
+
+    def fit(self, summary: pd.DataFrame, y: None = None) -> RFMScorer:
+        """Learn the score boundaries from ``summary`` (one row per customer).
+
+        Parameters
+        ----------
+        summary : pandas.DataFrame
+            One row per customer with the R, F and M columns.
+        y : None
+            Ignored (scikit-learn's signature).
+
+        Returns
+        -------
+        RFMScorer
+            The fitted scorer.
+        """
+        self._validate_params()
+        summary, values = self._values(summary)
         if len(summary) == 0:
-            raise ParameterError("cannot learn RFM scores from an empty summary")
-        self.edges_: dict[str, np.ndarray] = {}
-        scores = {}
+            raise DataError(
+                "cannot learn RFM scores from an empty summary (0 customers). "
+                "Fix: check the filter that produced it."
+            )
+        edges: dict[str, np.ndarray] = {}
+        scores: dict[str, np.ndarray] = {}
         for dim, v in values.items():
             if self.method == "rank":
-                s = _rank_scores(v, self.bins)
-                ordered = np.sort(v)
-                cut_pos = (np.arange(1, self.bins) * len(v) + self.bins - 1) // self.bins
-                self.edges_[dim] = ordered[np.minimum(cut_pos, len(v) - 1)]
+                s, uniq, per_value = _tied_rank_scores(v, self.bins)
+                # smallest value with score >= k + 1, for k = 1..bins-1 (inf when none)
+                pos = np.searchsorted(per_value, np.arange(2, self.bins + 1), side="left")
+                edge = np.where(pos < uniq.size, uniq[np.minimum(pos, uniq.size - 1)], np.inf)
             else:
-                self.edges_[dim] = _edges_from_quantiles(v, self.bins)
-                s = _scores_from_edges(v, self.edges_[dim])
-            scores[dim] = s
-        self._fitted_scores = scores
-        self.group_sizes_ = pd.DataFrame(
-            {d: np.bincount(s, minlength=self.bins + 1)[1:] for d, s in scores.items()},
-            index=pd.RangeIndex(1, self.bins + 1, name="score"),
-        )
+                edge = np.quantile(v, np.arange(1, self.bins) / self.bins, method="linear")
+                s = np.searchsorted(edge, v, side="right") + 1
+            edges[dim] = edge
+            scores[dim] = s.astype(np.int64)
+        self.edges_ = edges
+        self.n_customers_ = len(summary)
+        self.group_sizes_ = _sizes(scores, self.bins)
+        self._fit_scores = (summary.index, scores)
         return self
 
     def _frame(self, index: pd.Index, scores: dict[str, np.ndarray]) -> pd.DataFrame:
         out = pd.DataFrame({d: scores[d] for d in _DIMENSIONS}, index=index)
-        out["rfm_code"] = (
-            out["R"].astype(str) + out["F"].astype(str) + out["M"].astype(str)
-            if self.bins < 10
-            else out["R"].astype(str) + "-" + out["F"].astype(str) + "-" + out["M"].astype(str)
+        b = int(self.bins)
+        sep = "" if b < 10 else "-"
+        # the code of each of the bins**3 combinations, looked up by the scores
+        lut = np.array(
+            [
+                f"{r}{sep}{f}{sep}{m}"
+                for r in range(1, b + 1)
+                for f in range(1, b + 1)
+                for m in range(1, b + 1)
+            ],
+            dtype=object,
         )
-        out["rfm_score"] = out["R"] + out["F"] + out["M"]
-        sizes = pd.DataFrame(
-            {d: np.bincount(scores[d], minlength=self.bins + 1)[1:] for d in _DIMENSIONS},
-            index=pd.RangeIndex(1, self.bins + 1, name="score"),
+        out["rfm_code"] = lut[(scores["R"] - 1) * b * b + (scores["F"] - 1) * b + scores["M"] - 1]
+        out["rfm_score"] = scores["R"] + scores["F"] + scores["M"]
+        # informational only (immutable scalars and tuples, so concat, merge and slicing keep working)
+        out.attrs.update(
+            {"method": self.method, "bins": int(self.bins), "notes": _notes(_sizes(scores, self.bins))}
         )
-        notes = []
-        for d in _DIMENSIONS:
-            counts = sizes[d]
-            if (counts == 0).any():
-                notes.append(
-                    f"{d}: scores {counts.index[counts == 0].tolist()} are empty (tied values "
-                    "straddle the boundaries); use method='rank' for equal groups"
-                )
-            elif counts.max() - counts.min() > 1:
-                notes.append(
-                    f"{d}: groups are unequal ({counts.min():,} to {counts.max():,} customers) "
-                    "because tied customers share a score"
-                )
-        out.attrs["group_sizes"] = sizes
-        out.attrs["notes"] = notes
-        out.attrs["method"] = self.method
         return out
 
     def transform(self, summary: pd.DataFrame) -> pd.DataFrame:
         """Score customers on the fitted boundaries.
 
-        New customers are placed by the learned value boundaries, so a score means the same
-        thing on both bases (for ``"rank"`` the boundaries are the values at the fitted cut
-        positions; ties with a boundary value go to the higher score).
+        Parameters
+        ----------
+        summary : pandas.DataFrame
+            One row per customer with the R, F and M columns.
 
         Returns
         -------
         pandas.DataFrame
             ``R``, ``F``, ``M`` (1..bins, higher is better), ``rfm_code`` (e.g. ``"545"``) and
-            ``rfm_score`` (R + F + M), indexed like ``summary``; ``attrs`` carries the group
-            sizes and notes on unequal or empty groups.
+            ``rfm_score`` (R + F + M), indexed like ``summary``. ``attrs`` (information only)
+            has ``method``, ``bins`` and ``notes`` on empty or unequal groups.
         """
-        if not hasattr(self, "edges_"):
-            raise ParameterError("RFMScorer is not fitted: call fit(summary) first")
-        values = self._values(summary)
-        scores = {d: _scores_from_edges(values[d], self.edges_[d]) for d in _DIMENSIONS}
+        self._check_fitted()
+        summary, values = self._values(summary)
+        scores = {
+            d: (np.searchsorted(self.edges_[d], values[d], side="right") + 1).astype(np.int64)
+            for d in _DIMENSIONS
+        }
         return self._frame(summary.index, scores)
 
-    def fit_transform(self, summary: pd.DataFrame) -> pd.DataFrame:
-        """Fit and score the same customers (rank scores keep their equal group sizes)."""
+    def fit_transform(self, summary: pd.DataFrame, y: None = None) -> pd.DataFrame:
+        """Fit and score the same customers (identical to ``fit(summary).transform(summary)``)."""
         self.fit(summary)
-        return self._frame(summary.index, self._fitted_scores)
+        index, scores = self._fit_scores
+        return self._frame(index, scores)
+
+
+def _sizes(scores: dict[str, np.ndarray], bins: int) -> pd.DataFrame:
+    return pd.DataFrame(
+        {d: np.bincount(scores[d], minlength=bins + 1)[1:] for d in _DIMENSIONS},
+        index=pd.RangeIndex(1, bins + 1, name="score"),
+    )
+
+
+def _notes(sizes: pd.DataFrame) -> tuple[str, ...]:
+    notes = []
+    for d in _DIMENSIONS:
+        counts = sizes[d]
+        if (counts == 0).any():
+            notes.append(
+                f"{d}: scores {counts.index[counts == 0].tolist()} are empty (one value is "
+                "shared by more customers than a group holds; tied customers share a score)"
+            )
+        elif counts.max() - counts.min() > 1:
+            notes.append(
+                f"{d}: groups are unequal ({counts.min():,} to {counts.max():,} customers) "
+                "because tied customers share a score"
+            )
+    return tuple(notes)
+
+
+def rfm_group_sizes(scores: pd.DataFrame) -> pd.DataFrame:
+    """Customers per score (rows) and dimension (``R``, ``F``, ``M``) of an RFM score table.
+
+    Computed from the rows given, so it is right after slicing or concatenation.
+
+    Parameters
+    ----------
+    scores : pandas.DataFrame
+        Output of :func:`rfm_scores` (columns ``R``, ``F``, ``M``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows 1..bins (``score``), columns ``R``, ``F``, ``M``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> s = pd.DataFrame({"since_last": [1, 2, 3, 4], "orders": [1, 1, 1, 2], "monetary": [1., 2, 3, 4]})
+    >>> rfm_group_sizes(rfm_scores(s, bins=2))["F"].tolist()
+    [3, 1]
+    """
+    require_columns(scores.columns, list(_DIMENSIONS), role="RFM scores")
+    bins = int(scores.attrs.get("bins", 0)) or int(scores[list(_DIMENSIONS)].to_numpy().max(initial=1))
+    return _sizes({d: scores[d].to_numpy(dtype=np.int64) for d in _DIMENSIONS}, bins)
 
 
 def rfm_scores(
@@ -200,14 +320,29 @@ def rfm_scores(
     bins: int = 5,
     method: str = "rank",
     *,
-    recency: str = "since_last",
-    frequency: str = "orders",
-    monetary: str = "monetary",
+    columns: Mapping[str, str] | None = None,
+    since_last: str | None = None,
+    frequency: str | None = None,
+    monetary: str | None = None,
 ) -> pd.DataFrame:
     """R, F and M scores of every customer in a summary.
 
-    A shortcut for ``RFMScorer(bins, method, ...).fit_transform(summary)``; see
-    :class:`RFMScorer` for the tie rules of ``"rank"`` and ``"edges"``.
+    The same as ``RFMScorer(bins, method, ...).fit(summary).transform(summary)``; see
+    :class:`RFMScorer` for the tie rules (equal values always get equal scores).
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        One row per customer (``crmmine.customer_summary``).
+    bins : int, default 5
+    method : {"rank", "edges"}, default "rank"
+    columns, since_last, frequency, monetary : optional
+        Summary columns by role (see :class:`RFMScorer`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``R``, ``F``, ``M``, ``rfm_code``, ``rfm_score`` indexed like ``summary``.
 
     Examples
     --------
@@ -215,12 +350,12 @@ def rfm_scores(
     >>> s = pd.DataFrame({"since_last": [3, 40, 8, 90], "orders": [5, 1, 2, 1],
     ...                   "monetary": [500.0, 20.0, 80.0, 15.0]}, index=[11, 12, 13, 14])
     >>> rfm_scores(s, bins=4)[["R", "F", "M"]].to_numpy().tolist()
-    [[4, 4, 4], [2, 1, 2], [3, 3, 3], [1, 2, 1]]
+    [[4, 4, 4], [2, 1, 2], [3, 3, 3], [1, 1, 1]]
 
     References
     ----------
     Hughes, A. M. (1994). *Strategic Database Marketing*. Probus.
     """
-    return RFMScorer(bins, method, recency=recency, frequency=frequency, monetary=monetary).fit_transform(
-        summary
-    )
+    return RFMScorer(
+        bins, method, columns=columns, since_last=since_last, frequency=frequency, monetary=monetary
+    ).fit_transform(summary)

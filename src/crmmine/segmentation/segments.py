@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from crmmine._i18n import check_locale
+from crmmine._results import Result
 from crmmine.data.columns import require_columns
-from crmmine.errors import ParameterError
+from crmmine.errors import DataError, ParameterError, bad_rows_error
+from crmmine.segmentation._labels import localized_categorical
 
 __all__ = ["PRESETS", "SegmentTable", "SegmentTableReport", "rfm_segments"]
 
 _DIMS = ("R", "F", "M")
 
 
-@dataclass
-class SegmentTableReport:
+@dataclass(repr=False)
+class SegmentTableReport(Result):
     """What :meth:`SegmentTable.validate` found on the full grid of score combinations.
 
     Attributes
@@ -40,7 +44,32 @@ class SegmentTableReport:
         """True when every cell is matched by exactly one rule."""
         return self.overlaps.empty and self.gaps.empty and not self.unreachable
 
-    def __str__(self) -> str:
+    def to_frame(self) -> pd.DataFrame:
+        """Every problem cell: ``kind`` ("overlap" or "gap"), R, F, M and the rules involved."""
+        over = self.overlaps.assign(kind="overlap")
+        gaps = self.gaps.assign(kind="gap", rules="")
+        cols = ["kind", *_DIMS, "rules"]
+        return pd.concat([over[cols], gaps[cols]], ignore_index=True)
+
+    def summary(self) -> pd.DataFrame:
+        """Counts of overlapping cells, gaps and unreachable segments."""
+        return pd.DataFrame(
+            {
+                "count": [len(self.overlaps), len(self.gaps), len(self.unreachable)],
+                "examples": [
+                    ", ".join(str(tuple(r)) for r in self.overlaps[list(_DIMS)].head(3).to_numpy().tolist()),
+                    ", ".join(str(tuple(r)) for r in self.gaps[list(_DIMS)].head(3).to_numpy().tolist()),
+                    ", ".join(self.unreachable),
+                ],
+            },
+            index=pd.Index(["overlapping cells", "gaps", "unreachable segments"], name="problem"),
+        )
+
+    def _repr_items(self) -> dict:
+        return {"overlaps": len(self.overlaps), "gaps": len(self.gaps), "unreachable": len(self.unreachable)}
+
+    def describe(self) -> str:
+        """The findings in words."""
         lines = [
             f"{len(self.overlaps)} overlapping cells, {len(self.gaps)} gaps, "
             f"{len(self.unreachable)} unreachable segments"
@@ -55,8 +84,8 @@ class SegmentTableReport:
         return "\n".join(lines)
 
 
-@dataclass
-class SegmentTable:
+@dataclass(repr=False)
+class SegmentTable(Result):
     """An ordered table of segment rules over R, F and M scores.
 
     Each rule gives inclusive score ranges ``R``, ``F``, ``M`` (a missing dimension means any
@@ -88,11 +117,33 @@ class SegmentTable:
     report: SegmentTableReport = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        if not isinstance(self.bins, int | np.integer) or isinstance(self.bins, bool) or self.bins < 2:
+            raise ParameterError(f"parameter 'bins' of SegmentTable must be an int >= 2, got {self.bins!r}.")
+        if not isinstance(self.rules, list | tuple) or not self.rules:
+            raise ParameterError(
+                "parameter 'rules' of SegmentTable must be a non-empty list of dicts "
+                "such as {'name': 'Champions', 'R': (4, 5)}."
+            )
         for rule in self.rules:
-            if "name" not in rule:
-                raise ParameterError(f"every segment rule needs a 'name'; got {rule!r}")
+            if not isinstance(rule, dict) or "name" not in rule:
+                raise ParameterError(
+                    f"every segment rule needs a 'name'; got {rule!r}. "
+                    "Fix: {'name': 'Champions', 'R': (4, 5), 'F': (4, 5)}."
+                )
+            unknown = set(rule) - {"name", *_DIMS}
+            if unknown:
+                raise ParameterError(
+                    f"rule {rule['name']!r} has unknown keys {sorted(unknown)}; "
+                    "a rule has 'name' and optional 'R', 'F', 'M' ranges."
+                )
             for dim in _DIMS:
-                lo, hi = rule.get(dim, (1, self.bins))
+                rng = rule.get(dim, (1, self.bins))
+                try:
+                    lo, hi = (int(x) for x in rng)
+                except (TypeError, ValueError):
+                    raise ParameterError(
+                        f"rule {rule['name']!r}: {dim} must be a (low, high) pair of scores, got {rng!r}."
+                    ) from None
                 if not (1 <= lo <= hi <= self.bins):
                     raise ParameterError(
                         f"rule {rule['name']!r}: {dim} range {(lo, hi)} is not within "
@@ -122,12 +173,73 @@ class SegmentTable:
         unreachable = [str(n) for i, n in enumerate(names) if not (first == i).any()]
         return SegmentTableReport(overlaps=overlaps, gaps=gaps, unreachable=unreachable)
 
+    def categories(self) -> list[str]:
+        """Segment names in rule order, then the default (duplicates once)."""
+        return list(dict.fromkeys([r["name"] for r in self.rules] + [self.default]))
+
+    def assign_codes(self, R: np.ndarray, F: np.ndarray, M: np.ndarray) -> np.ndarray:
+        """Position in :meth:`categories` of each customer's segment (first matching rule).
+
+        The rules are evaluated once on the ``bins**3`` grid of score combinations; customers
+        are then looked up by their scores.
+        """
+        b = self.bins
+        grid = np.array(list(itertools.product(range(1, b + 1), repeat=3)), dtype=np.int64)
+        hits = self.match_matrix(grid[:, 0], grid[:, 1], grid[:, 2])
+        first = np.where(hits.any(axis=1), hits.argmax(axis=1), len(self.rules))
+        cats = self.categories()
+        names = [r["name"] for r in self.rules] + [self.default]
+        lut = np.array([cats.index(names[i]) for i in first], dtype=np.int64)
+        cell = (np.asarray(R, dtype=np.int64) - 1) * b * b + (np.asarray(F, dtype=np.int64) - 1) * b
+        return lut[cell + np.asarray(M, dtype=np.int64) - 1]
+
     def assign(self, R: np.ndarray, F: np.ndarray, M: np.ndarray) -> np.ndarray:
         """Segment name per customer (first matching rule, else ``default``)."""
-        hits = self.match_matrix(np.asarray(R), np.asarray(F), np.asarray(M))
-        names = np.array([r["name"] for r in self.rules] + [self.default], dtype=object)
-        first = np.where(hits.any(axis=1), hits.argmax(axis=1), len(self.rules))
-        return names[first]
+        return np.asarray(self.categories(), dtype=object)[self.assign_codes(R, F, M)]
+
+    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
+        """The R x F map of the table: each cell coloured and labelled by the segment most of its
+        M scores get (a cell whose name depends on M is marked with "*"); returns the Axes."""
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots(figsize=(7, 6))
+        b = self.bins
+        grid = np.array(list(itertools.product(range(1, b + 1), repeat=3)), dtype=np.int64)
+        codes = self.assign_codes(grid[:, 0], grid[:, 1], grid[:, 2]).reshape(b, b, b)  # R, F, M
+        cats = self.categories()
+        major = np.zeros((b, b), dtype=np.int64)
+        for r in range(b):
+            for f in range(b):
+                values, counts = np.unique(codes[r, f], return_counts=True)
+                major[f, r] = values[np.argmax(counts)]
+                name = cats[major[f, r]] + ("*" if values.size > 1 else "")
+                ax.text(r + 1, f + 1, name, ha="center", va="center", fontsize=7, wrap=True)
+        ax.imshow(
+            major,
+            origin="lower",
+            cmap=kwargs.pop("cmap", "tab20"),
+            alpha=0.6,
+            extent=(0.5, b + 0.5, 0.5, b + 0.5),
+            vmin=0,
+            vmax=max(len(cats) - 1, 1),
+        )
+        ax.set_xlabel("R score (recent = high)")
+        ax.set_ylabel("F score")
+        ax.set_title("Segment table on the R x F grid (* = depends on M)")
+        return ax
+
+    def _repr_items(self) -> dict:
+        r = self.report
+        return {
+            "rules": len(self.rules),
+            "bins": int(self.bins),
+            "problems": len(r.overlaps) + len(r.gaps) + len(r.unreachable),
+        }
+
+    def summary(self) -> pd.DataFrame:
+        """The rules with the validation counts (overlaps, gaps, unreachable) as a last row."""
+        return self.to_frame()
 
     def to_frame(self) -> pd.DataFrame:
         """The rules as a table (one row per segment, ranges as 'lo-hi')."""
@@ -221,7 +333,11 @@ PRESETS = {"crm4": _crm4, "eight": _eight, "rf_grid": _rf_grid, "putler": _putle
 
 
 def rfm_segments(
-    scores: pd.DataFrame, preset: str | SegmentTable | list[dict] = "rf_grid", *, default: str = "Other"
+    scores: pd.DataFrame,
+    preset: str | SegmentTable | list[dict] = "rf_grid",
+    *,
+    default: str = "Other",
+    locale: str = "en",
 ) -> pd.Series:
     """Name each customer's segment from R, F, M scores.
 
@@ -232,17 +348,22 @@ def rfm_segments(
     preset : {"rf_grid", "crm4", "eight", "putler"}, SegmentTable or list of rules
         ``"rf_grid"``: ten segments on the R x F grid (complete, no overlaps); ``"crm4"``: the
         four classes of the CRM textbooks plus "Other" for combinations they leave open;
-        ``"eight"``: above/below average on each of R, F, M (complete); ``"putler"``: the eleven
-        Putler segments as commonly published (has unreachable segments and gaps, reported in
-        ``attrs["table_report"]``). Your own rules are validated the same way.
+        ``"eight"``: above/below average on each of R, F, M (complete; the eight classes
+        重要价值客户 ... 一般挽留客户 with ``locale="zh"``); ``"putler"``: the eleven
+        Putler segments as commonly published (has unreachable segments and gaps: see
+        ``PRESETS["putler"]().report``). Your own rules are validated the same way.
     default : str
         Name for customers no rule matches (used for custom rule lists).
+    locale : {"en", "zh"}
+        Language of the names. The result is an ordered categorical whose categories are the
+        table's segments in rule order (then the default): ``.cat.codes`` are the same in
+        every locale.
 
     Returns
     -------
     pandas.Series
-        Segment name per customer (every customer gets exactly one); ``attrs`` holds the table
-        report and the table itself.
+        Segment per customer (every customer gets exactly one), named ``segment``;
+        ``attrs["preset"]`` names the table (information only).
 
     Examples
     --------
@@ -250,29 +371,64 @@ def rfm_segments(
     >>> scores = pd.DataFrame({"R": [5, 1, 3], "F": [5, 5, 1], "M": [4, 5, 2]})
     >>> rfm_segments(scores).tolist()
     ['Champions', "Can't lose them", 'About to sleep']
+    >>> rfm_segments(scores, "eight", locale="zh").tolist()
+    ['重要价值客户', '重要保持客户', '一般挽留客户']
 
     References
     ----------
     Hughes, A. M. (1994). *Strategic Database Marketing*. Probus.
     """
+    check_locale(locale)
+    if not isinstance(scores, pd.DataFrame):
+        raise ParameterError(f"scores must be the DataFrame rfm_scores returns, got {type(scores).__name__}.")
     require_columns(scores.columns, list(_DIMS), role="RFM scores")
     if isinstance(preset, str):
         if preset not in PRESETS:
             raise ParameterError(f"unknown preset {preset!r}; choose one of {sorted(PRESETS)} or pass rules")
         table = PRESETS[preset]()
+        name = preset
     elif isinstance(preset, SegmentTable):
-        table = preset
+        table, name = preset, "custom"
+    elif isinstance(preset, list | tuple):
+        table, name = SegmentTable(list(preset), default=default), "custom"
     else:
-        table = SegmentTable(list(preset), default=default)
-    R, F, M = (scores[d].to_numpy(dtype=np.int64) for d in _DIMS)
+        raise ParameterError(
+            f"preset must be a preset name, a SegmentTable or a list of rules, got {type(preset).__name__}."
+        )
+    arrays = []
+    for d in _DIMS:
+        col = scores[d]
+        if pd.api.types.is_integer_dtype(col) and not isinstance(col.dtype, pd.CategoricalDtype):
+            values = col.to_numpy(dtype=np.int64, na_value=0)
+            bad = (values < 1) | col.isna().to_numpy()
+        else:
+            raw = pd.to_numeric(col, errors="coerce")
+            bad = (raw.isna() | (raw != raw.round()) | (raw < 1)).to_numpy()
+            values = raw.fillna(1).to_numpy(dtype=np.float64).astype(np.int64)
+        if bad.any():
+            raise bad_rows_error(
+                d,
+                "scores that are missing, fractional or below 1",
+                scores.loc[bad, [d]],
+                int(bad.sum()),
+                "pass the output of rfm_scores (whole scores 1..bins).",
+                error=DataError,
+            )
+        arrays.append(values)
+    R, F, M = arrays
     top = int(max(R.max(initial=1), F.max(initial=1), M.max(initial=1)))
     if top > table.bins:
         raise ParameterError(
             f"scores go up to {top} but the segment table is written for 1..{table.bins}; "
             f"score with bins={table.bins}"
         )
-    out = pd.Series(table.assign(R, F, M), index=scores.index, name="segment")
-    out.attrs["table_report"] = table.report
-    out.attrs["table"] = table.to_frame()
-    out.attrs["source"] = table.source
+    out = localized_categorical(
+        table.assign_codes(R, F, M),
+        table.categories(),
+        index=scores.index,
+        name="segment",
+        locale=locale,
+        codes=True,
+    )
+    out.attrs["preset"] = name
     return out

@@ -40,3 +40,39 @@ __all__ = [
     "plot_tracking",
     "tracking",
 ]
+
+# -- customer-value methods of the CRM texts (components, Dwyer, events, curves, economics,
+#    contractual settings); appended here so the BTYD exports above stay untouched.
+from crmmine.value.components import CLVComponents, clv_components, historical_value, peer_groups
+from crmmine.value.contractual import (
+    ShiftedBetaGeometric,
+    subscription_lifetimes,
+    survivors_from_subscriptions,
+)
+from crmmine.value.curves import CurveValidation, ValueCurves, curve_holdout_validation
+from crmmine.value.dwyer import DwyerMigration, DwyerRetention, migration_clv, retention_clv
+from crmmine.value.economics import max_acquisition_cost, new_customer_clv, retention_budget
+from crmmine.value.events import event_rates, event_schedule_value, event_value
+
+__all__ += [
+    "CLVComponents",
+    "CurveValidation",
+    "DwyerMigration",
+    "DwyerRetention",
+    "ShiftedBetaGeometric",
+    "ValueCurves",
+    "clv_components",
+    "curve_holdout_validation",
+    "event_rates",
+    "event_schedule_value",
+    "event_value",
+    "historical_value",
+    "max_acquisition_cost",
+    "migration_clv",
+    "new_customer_clv",
+    "peer_groups",
+    "retention_budget",
+    "retention_clv",
+    "subscription_lifetimes",
+    "survivors_from_subscriptions",
+]

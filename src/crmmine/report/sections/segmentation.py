@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from crmmine.report._html import ReportContext, Section, figure_html, paragraph, table_html
-from crmmine.segmentation.abc import abc_tiers, concentration
+from crmmine.segmentation.abc import abc_tiers, concentration, tier_summary
 from crmmine.segmentation.clustering import cluster_customers
 from crmmine.segmentation.lifecycle import lifecycle_stages
 from crmmine.segmentation.rfm import rfm_scores
@@ -52,10 +52,10 @@ def report_section(ctx: ReportContext) -> Section:
 
     tiers = abc_tiers(summary)
     conc = concentration(summary["monetary"].clip(lower=0))
-    stages = lifecycle_stages(ctx.transactions, as_of=pd.Timestamp(ctx.as_of) + pd.Timedelta(days=1))
+    stages = lifecycle_stages(ctx.transactions, as_of=pd.Timestamp(ctx.as_of))
     stage_counts = stages["stage"].value_counts().reindex(stages["stage"].cat.categories).rename("customers")
     clusters = cluster_customers(
-        summary, k="auto", k_range=range(2, 7), n_seeds=3, random_state=ctx.random_state
+        summary, n_clusters="auto", n_clusters_range=range(2, 7), n_seeds=3, random_state=ctx.random_state
     )
     ctx.cache["clusters"] = clusters
 
@@ -75,16 +75,17 @@ def report_section(ctx: ReportContext) -> Section:
     html = (
         paragraph(
             f"RFM scores on a 1-5 scale (rank-based, equal groups; recency = time since the "
-            f"last purchase, frequency = orders, monetary = total spend). {conc.summary()}"
+            f"last purchase, frequency = orders, monetary = total spend). {conc.sentence()}"
         )
         + figure_html(fig, alt="segments, Lorenz curve and lifecycle")
         + "<h3>RFM segments</h3>"
         + table_html(seg_table)
         + "<h3>ABC tiers (80% / 95% of revenue)</h3>"
-        + table_html(tiers.attrs["tiers"])
+        + table_html(tier_summary(tiers))
         + "<h3>Lifecycle stages</h3>"
         + table_html(stage_counts.to_frame())
-        + f"<h3>Clusters (k-means on log, standardised R, F, M; k = {clusters.k} by silhouette)</h3>"
+        + f"<h3>Clusters (k-means on log, standardised R, F, M; {clusters.n_clusters} clusters "
+        "by silhouette)</h3>"
         + table_html(clusters.profile)
         + figure_html(fig2, alt="choice of k")
     )

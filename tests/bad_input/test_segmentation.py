@@ -1,0 +1,341 @@
+"""Bad input at the segmentation entry points (issue 10): each case gives the right answer, or a
+crmmine error that names the column (or parameter) and the fix; the input is never modified."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from crmmine.errors import CRMMineError, DataError, ParameterError, SchemaError
+from crmmine.segmentation import (
+    Override,
+    abc_tiers,
+    cluster_customers,
+    cluster_mixed,
+    concentration,
+    count_tiers,
+    lifecycle_stages,
+    rfm_scores,
+    rfm_segments,
+    value_matrix,
+    value_tiers,
+)
+
+
+def _summary(n=30):
+    rng = np.random.default_rng(0)
+    return pd.DataFrame(
+        {
+            "since_last": rng.integers(0, 300, n).astype(float),
+            "orders": rng.integers(1, 9, n),
+            "frequency": rng.integers(0, 8, n),
+            "monetary": rng.gamma(2.0, 50.0, n),
+            "region": rng.choice(["east", "west"], n),
+        },
+        index=pd.Index(np.arange(n) + 1, name="customer_id"),
+    )
+
+
+def _tx():
+    return pd.DataFrame(
+        {
+            "customer_id": [1, 1, 2, 3, 3, 3],
+            "date": pd.to_datetime(
+                ["2020-01-01", "2020-02-01", "2020-03-05", "2020-01-10", "2020-04-01", "2020-05-01"]
+            ),
+        }
+    )
+
+
+def _raises(error, match, func, frame, *args, **kwargs):
+    """Assert the error (matching both the column and the fix) and that ``frame`` is unchanged."""
+    before = frame.copy(deep=True)
+    with pytest.raises(error, match=match):
+        func(frame, *args, **kwargs)
+    pd.testing.assert_frame_equal(frame, before)
+
+
+def _with(frame, column, rows, value):
+    out = frame.copy()
+    out[column] = out[column].astype(object)
+    out.loc[out.index[rows], column] = value
+    return out
+
+
+# --- RFM scores --------------------------------------------------------------------------
+
+
+def test_rfm_missing_monetary():
+    bad = _summary()
+    bad.loc[bad.index[:2], "monetary"] = np.nan
+    _raises(DataError, r"(?s)column 'monetary': 2 rows with missing.*Fix: fill or drop", rfm_scores, bad)
+
+
+def test_rfm_infinite_since_last():
+    bad = _summary()
+    bad.loc[bad.index[3], "since_last"] = np.inf
+    _raises(DataError, r"(?s)column 'since_last': 1 row with missing, infinite.*Fix", rfm_scores, bad)
+
+
+def test_rfm_text_in_a_numeric_column():
+    bad = _with(_summary(), "orders", [0, 5], "many")
+    _raises(DataError, r"(?s)column 'orders': 2 rows.*non-numeric.*Fix", rfm_scores, bad)
+
+
+def test_rfm_btyd_recency_column_is_not_since_last():
+    # a table with BTYD's "recency" (first-to-last span) but no since_last must not be scored on it
+    bad = _summary().rename(columns={"since_last": "recency"})
+    _raises(SchemaError, r"missing column 'since_last'.*Fix: rename the column", rfm_scores, bad)
+
+
+def test_rfm_empty_summary():
+    _raises(DataError, r"empty summary.*Fix", rfm_scores, _summary().iloc[:0])
+
+
+def test_rfm_unknown_role():
+    _raises(
+        ParameterError,
+        r"unknown column role 'recency'.*Fix",
+        rfm_scores,
+        _summary(),
+        columns={"recency": "since_last"},
+    )
+
+
+def test_rfm_all_tied_values_documented_in_notes():
+    # policy: equal values share a score; every customer ties, so all score 1 and the notes say why
+    s = pd.DataFrame({"since_last": [5.0] * 6, "orders": [1] * 6, "monetary": [10.0] * 6})
+    before = s.copy()
+    out = rfm_scores(s)
+    assert (out[["R", "F", "M"]] == 1).all().all()
+    assert any("empty" in note for note in out.attrs["notes"])
+    pd.testing.assert_frame_equal(s, before)
+
+
+def test_rfm_non_pandas_summary():
+    pl = pytest.importorskip("polars")
+    with pytest.raises(ParameterError, match=r"customer summary must be a pandas DataFrame.*Fix"):
+        rfm_scores(pl.from_pandas(_summary().reset_index()))
+
+
+def test_rfm_segments_fractional_scores():
+    scores = pd.DataFrame({"R": [1, 2, 3], "F": [1, 2.5, 3], "M": [1, 1, 1]})
+    _raises(
+        DataError,
+        r"(?s)column 'F': 1 row with scores.*Fix: pass the output of rfm_scores",
+        rfm_segments,
+        scores,
+    )
+
+
+# --- tiers, concentration and grading ------------------------------------------------------
+
+
+def test_abc_missing_values():
+    bad = _summary()
+    bad.loc[bad.index[:4], "monetary"] = None
+    _raises(DataError, r"(?s)column 'monetary': 4 rows.*Fix: fill or drop", abc_tiers, bad)
+
+
+def test_count_tiers_wrong_shares():
+    _raises(
+        ParameterError, r"shares must be positive, sum below 1", count_tiers, _summary(), shares=(0.6, 0.5)
+    )
+
+
+def test_concentration_negative_amounts():
+    s = _summary()
+    s.loc[s.index[0], "monetary"] = -30.0
+    before = s.copy()
+    with pytest.raises(DataError, match=r"(?s)column 'monetary': 1 row.*negative.*Fix: .*clip returns"):
+        concentration(s["monetary"])
+    pd.testing.assert_frame_equal(s, before)
+
+
+def test_abc_huge_values_give_finite_shares():
+    s = pd.DataFrame({"monetary": [1e308, 1e308, 1.0]})
+    out = abc_tiers(s)
+    assert np.isfinite(out["cumulative_share"]).all()
+    assert out["tier"].astype(str).tolist() == ["A", "A", "C"]
+    assert concentration(s["monetary"]).gini == pytest.approx(1 / 3)
+
+
+def test_value_tiers_category_without_points():
+    _raises(
+        DataError,
+        r"(?s)column 'region'.*categories without points \(west\).*Fix: add them to points",
+        value_tiers,
+        _summary(),
+        {"region": 1.0},
+        points={"region": {"east": 1}},
+    )
+
+
+def test_value_tiers_text_column_without_points():
+    _raises(
+        DataError,
+        r"(?s)column 'region'.*non-numeric.*Fix: .*points=",
+        value_tiers,
+        _summary(),
+        {"region": 1.0},
+    )
+
+
+def test_value_tiers_score_column_clash():
+    _raises(
+        ParameterError,
+        r"already has column\(s\) \['score'\].*Fix: rename",
+        value_tiers,
+        _summary().assign(score=1.0),
+        {"monetary": 1.0},
+    )
+
+
+def test_value_tiers_override_undefined_for_some_rows():
+    s = _summary().assign(annual_sales=np.r_[np.nan, np.ones(29)])
+    rule = Override(lambda d: d["annual_sales"].gt(10).where(d["annual_sales"].notna()), "A", "annual_sales")
+    _raises(
+        DataError,
+        r"override 'annual_sales' is undefined.*1 rows.*Fix",
+        value_tiers,
+        s,
+        {"monetary": 1.0},
+        overrides=[rule],
+    )
+
+
+def test_value_tiers_override_with_other_ids():
+    s = _summary()
+    rule = Override(lambda d: pd.Series(True, index=d.index + 1000), "A", "wrong ids")
+    _raises(
+        DataError,
+        r"override 'wrong ids'.*do not have the same ids.*Fix",
+        value_tiers,
+        s,
+        {"monetary": 1.0},
+        overrides=[rule],
+    )
+
+
+def test_value_matrix_missing_values():
+    bad = _summary()
+    bad.loc[bad.index[2], "orders"] = np.nan
+    _raises(DataError, r"(?s)column 'orders': 1 row.*Fix", value_matrix, bad, "orders", "monetary")
+
+
+# --- lifecycle --------------------------------------------------------------------------------
+
+
+def test_lifecycle_integer_yyyymmdd_dates():
+    tx = _tx().assign(date=[20200101, 20200201, 20200305, 20200110, 20200401, 20200501])
+    _raises(DataError, r"(?s)column 'date'.*not dates.*Fix: parse the dates.*YYYYMMDD", lifecycle_stages, tx)
+
+
+def test_lifecycle_missing_dates():
+    tx = _tx()
+    tx.loc[2, "date"] = pd.NaT
+    _raises(
+        DataError, r"(?s)column 'date': 1 row with missing dates.*Fix: clean the log", lifecycle_stages, tx
+    )
+
+
+def test_lifecycle_missing_customer_ids():
+    tx = _tx().astype({"customer_id": "float64"})
+    tx.loc[0, "customer_id"] = np.nan
+    _raises(
+        DataError, r"(?s)column 'customer_id': 1 row with missing customer ids.*Fix", lifecycle_stages, tx
+    )
+
+
+def test_lifecycle_mixed_id_types():
+    tx = _tx().astype({"customer_id": object})
+    tx.loc[0, "customer_id"] = "1"
+    _raises(DataError, r"(?s)column 'customer_id'.*mixed types.*Fix: convert", lifecycle_stages, tx)
+
+
+def test_lifecycle_duplicate_column_names():
+    tx = pd.concat([_tx(), _tx()[["date"]]], axis=1)
+    _raises(DataError, r"duplicated columns \['date'\].*Fix", lifecycle_stages, tx)
+
+
+def test_lifecycle_column_mapping_and_unknown_column():
+    tx = _tx().rename(columns={"customer_id": "CustomerID"})
+    _raises(
+        SchemaError,
+        r"missing column 'customer_id' \(did you mean 'CustomerID'\?\).*Fix",
+        lifecycle_stages,
+        tx,
+    )
+    out = lifecycle_stages(tx, columns={"customer_id": "CustomerID"})
+    assert out.index.name == "CustomerID" and len(out) == 3
+
+
+def test_lifecycle_time_zone_aware_dates_are_read_in_utc():
+    # policy (docs/conventions.md): time-zone-aware dates are converted to UTC
+    tx = _tx()
+    aware = tx.assign(date=tx["date"].dt.tz_localize("UTC").dt.tz_convert("Asia/Shanghai"))
+    before = aware.copy()
+    a = lifecycle_stages(aware, as_of="2020-06-01")
+    b = lifecycle_stages(tx, as_of="2020-06-01")
+    pd.testing.assert_series_equal(a["stage"], b["stage"])
+    pd.testing.assert_frame_equal(aware, before)
+
+
+def test_lifecycle_unicode_ids_and_columns():
+    tx = _tx().assign(customer_id=["客户一", "客户一", "客户二", "客户三", "客户三", "客户三"])
+    tx = tx.rename(columns={"customer_id": "客户", "date": "日期"})
+    out = lifecycle_stages(tx, customer_id="客户", date="日期", as_of="2020-06-01")
+    assert sorted(out.index) == sorted(["客户一", "客户二", "客户三"])
+
+
+def test_lifecycle_bad_as_of():
+    _raises(ParameterError, r"as_of=20200101 is not a date. Fix", lifecycle_stages, _tx(), as_of=20200101)
+
+
+# --- clustering --------------------------------------------------------------------------------
+
+
+def test_cluster_negative_values_with_log():
+    bad = _summary()
+    bad.loc[bad.index[1], "monetary"] = -5.0
+    _raises(
+        DataError,
+        r"(?s)column 'since_last, frequency, monetary'.*negative.*Fix: use log=False",
+        cluster_customers,
+        bad,
+    )
+
+
+def test_cluster_text_feature():
+    _raises(
+        DataError,
+        r"(?s)column 'region'.*not numbers.*Fix: .*cluster_mixed",
+        cluster_customers,
+        _summary(),
+        ["monetary", "region"],
+    )
+
+
+def test_cluster_single_customer():
+    _raises(DataError, r"at least 3 customers, got 1. Fix", cluster_customers, _summary().head(1))
+
+
+def test_cluster_mixed_missing_category():
+    bad = _summary()
+    bad.loc[bad.index[:2], "region"] = None
+    _raises(
+        DataError,
+        r"(?s)column 'region': 2 rows with missing categories.*Fix: .*fillna",
+        cluster_mixed,
+        bad,
+        ["monetary"],
+        ["region"],
+    )
+
+
+def test_every_error_is_a_crmmine_error():
+    with pytest.raises(CRMMineError):
+        rfm_scores(_summary(), bins=0)
+    with pytest.raises(CRMMineError):
+        cluster_customers(_summary(), n_clusters=1)

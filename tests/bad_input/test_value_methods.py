@@ -1,0 +1,236 @@
+"""Bad inputs to the customer-value methods: each raises a crmmine error naming the column or
+parameter and the fix (or follows a documented policy with a crmmine warning); inputs are never
+modified."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import crmmine as cm
+from crmmine.errors import DataError, DataWarning, ParameterError, SchemaError
+from crmmine.value import (
+    BGNBD,
+    DwyerMigration,
+    ShiftedBetaGeometric,
+    ValueCurves,
+    clv_components,
+    event_schedule_value,
+    event_value,
+    historical_value,
+    max_acquisition_cost,
+    retention_budget,
+    subscription_lifetimes,
+)
+
+CDNOW = {"r": 0.2426, "alpha": 4.4136, "a": 0.7929, "b": 2.4259}
+
+
+def _tx():
+    return pd.DataFrame(
+        {
+            "customer_id": [1, 1, 2, 3],
+            "date": pd.to_datetime(["2020-01-06", "2020-03-02", "2020-02-03", "2020-02-10"]),
+            "amount": [20.0, 40.0, 25.0, 10.0],
+        }
+    )
+
+
+def _subs():
+    return pd.DataFrame(
+        {
+            "customer_id": [1, 2, 3],
+            "start": pd.to_datetime(["2020-01-01", "2020-02-01", "2020-03-01"]),
+            "end": pd.to_datetime(["2020-06-30", None, "2020-04-30"]),
+        }
+    )
+
+
+def _unchanged(frame, call, error, *match):
+    before = frame.copy()
+    with pytest.raises(error) as info:
+        call(frame)
+    for pattern in match:
+        assert pattern in str(info.value), str(info.value)
+    pd.testing.assert_frame_equal(frame, before)
+
+
+def test_negative_amounts_in_historical_value():
+    tx = _tx()
+    tx.loc[1, "amount"] = -40.0
+    _unchanged(tx, lambda t: historical_value(t), DataError, "column 'amount'", "Fix:", "returns")
+
+
+def test_infinite_amounts():
+    tx = _tx()
+    tx.loc[0, "amount"] = np.inf
+    _unchanged(tx, lambda t: historical_value(t), DataError, "column 'amount'", "infinite", "Fix:")
+
+
+def test_string_dates_are_refused_with_the_fix():
+    tx = _tx()
+    tx["date"] = tx["date"].dt.strftime("%d/%m/%Y")
+    _unchanged(tx, lambda t: historical_value(t), DataError, "column 'date'", "clean_transactions")
+
+
+def test_missing_customer_ids():
+    tx = _tx().astype({"customer_id": "float64"})
+    tx.loc[2, "customer_id"] = np.nan
+    _unchanged(tx, lambda t: historical_value(t), DataError, "column 'customer_id'", "missing customer ids")
+
+
+def test_missing_amount_column_suggests_the_mapping():
+    tx = _tx().rename(columns={"amount": "Amount"})
+    _unchanged(tx, lambda t: historical_value(t), SchemaError, "'amount'", "did you mean 'Amount'", "Fix")
+    assert historical_value(tx, amount="Amount").sum() == pytest.approx(95.0)
+
+
+def test_later_rows_are_not_history_and_are_counted():
+    tx = _tx()
+    before = tx.copy()
+    with pytest.warns(DataWarning, match="1 transactions dated after as_of"):
+        out = historical_value(tx, as_of="2020-03-01")
+    assert out[1] == pytest.approx(20.0)
+    pd.testing.assert_frame_equal(tx, before)
+
+
+def test_components_summary_without_monetary_mean():
+    tx = _tx()
+    summary = cm.customer_summary(tx, time_unit="W", count="days").drop(columns="monetary_mean")
+    _unchanged(
+        summary,
+        lambda s: clv_components(tx, s, BGNBD.from_params(**CDNOW), 30.0, horizon=10, min_peers=1),
+        SchemaError,
+        "monetary_mean",
+        "Fix",
+    )
+
+
+def test_components_segment_for_other_customers():
+    tx = _tx()
+    summary = cm.customer_summary(tx, time_unit="W", count="days")
+    seg = pd.Series(["a", "b"], index=[1, 99])
+    _unchanged(
+        summary,
+        lambda s: clv_components(tx, s, BGNBD.from_params(**CDNOW), 30.0, horizon=10, segment=seg),
+        DataError,
+        "segment",
+        "never by position",
+    )
+
+
+def test_components_horizon_string_without_a_unit():
+    tx = _tx()
+    summary = cm.customer_summary(tx, time_unit="W", count="days")
+    summary.attrs.pop("time_unit")
+    _unchanged(
+        summary,
+        lambda s: clv_components(tx, s, BGNBD.from_params(**CDNOW), 30.0, horizon="1Y", min_peers=1),
+        ParameterError,
+        "time_unit",
+        "Fix",
+    )
+
+
+def test_sbg_survivors_that_grow():
+    with pytest.raises(DataError, match=r"column 'survivors'.*larger than the period before") as info:
+        ShiftedBetaGeometric().fit([1000, 800, 850, 600])
+    assert "Fix:" in str(info.value)
+
+
+def test_sbg_negative_survivors():
+    with pytest.raises(DataError, match="column 'survivors'"):
+        ShiftedBetaGeometric().fit([1000, -5])
+
+
+def test_sbg_subscription_ends_before_start():
+    subs = _subs()
+    subs.loc[2, "end"] = pd.Timestamp("2019-12-31")
+    _unchanged(
+        subs, lambda s: ShiftedBetaGeometric().fit(s), DataError, "column 'end'", "before the start", "Fix:"
+    )
+
+
+def test_sbg_duplicate_subscribers():
+    subs = _subs()
+    subs.loc[2, "customer_id"] = 1
+    _unchanged(
+        subs,
+        lambda s: ShiftedBetaGeometric().fit(s),
+        DataError,
+        "column 'customer_id'",
+        "several subscriptions",
+        "Fix:",
+    )
+
+
+def test_sbg_unparseable_start():
+    subs = _subs().astype({"start": object})
+    subs.loc[1, "start"] = "not a date"
+    _unchanged(subs, lambda s: subscription_lifetimes(s), DataError, "column 'start'", "unparseable", "Fix:")
+
+
+def test_sbg_start_after_as_of():
+    subs = _subs()
+    _unchanged(
+        subs,
+        lambda s: subscription_lifetimes(s, as_of="2020-02-15"),
+        DataError,
+        "column 'start'",
+        "after as_of",
+        "Fix:",
+    )
+
+
+def test_sbg_bad_period_parameter():
+    with pytest.raises(ParameterError, match="period"):
+        ShiftedBetaGeometric(period="fortnight").fit([100, 50, 30])
+    with pytest.raises(ParameterError, match="'period'"):
+        ShiftedBetaGeometric(period=-1).fit([100, 50, 30])
+
+
+def test_event_rates_negative():
+    rates = pd.DataFrame({"purchases": [1.0, -2.0]}, index=[1, 2])
+    _unchanged(
+        rates,
+        lambda r: event_value(r, {"purchases": 10.0}, horizon=5),
+        DataError,
+        "column 'purchases'",
+        "Fix:",
+    )
+
+
+def test_event_schedule_times_not_in_the_future():
+    plan = pd.DataFrame({"customer_id": [1], "time": [0.0], "event": ["buy"], "count": [1.0]})
+    _unchanged(plan, lambda p: event_schedule_value(p, {"buy": 1.0}), DataError, "column 'time'", "> 0")
+
+
+def test_retention_budget_probability_out_of_range():
+    v = pd.Series([10.0, 20.0], index=["a", "b"])
+    with pytest.raises(DataError, match=r"column 'churn_probability'.*outside") as info:
+        retention_budget(v, churn_probability=pd.Series([0.5, 1.5], index=["a", "b"]))
+    assert "Fix:" in str(info.value)
+
+
+def test_retention_budget_ids_that_do_not_match():
+    v = pd.Series([10.0, 20.0], index=["a", "b"])
+    with pytest.raises(DataError, match="same ids"):
+        retention_budget(v, p_alive=pd.Series([0.5, 0.5], index=["a", "z"]))
+
+
+def test_acquisition_cost_clv_with_nan():
+    v = pd.Series([10.0, np.nan], index=["a", "b"])
+    with pytest.raises(DataError, match="missing or infinite CLVs") as info:
+        max_acquisition_cost(v, pd.Series(["x", "y"], index=["a", "b"]))
+    assert "Fix:" in str(info.value)
+
+
+def test_curves_single_period_history():
+    tx = _tx()
+    _unchanged(tx, lambda t: ValueCurves(period="Y").fit(t), DataError, "no curve", "Fix:")
+
+
+def test_migration_history_too_short():
+    tx = _tx()
+    _unchanged(tx, lambda t: DwyerMigration(period="Y").fit(t), DataError, "two", "Fix:")
