@@ -145,8 +145,7 @@ def test_log_follows_the_result_protocol(raw):
         log.plot()
 
 
-def test_clean_on_every_local_backend_equals_pandas(local_backend, raw):
-    backend = local_backend
+def test_clean_on_every_backend_equals_pandas(backend, raw):
     ref_tx, ref_log = _clean(raw, returns="separate")
     before = copy.deepcopy(raw)
     tx, log = _clean(backend.table(raw), returns="separate")
