@@ -247,4 +247,5 @@ def examples(lf: nw.LazyFrame, mask: nw.Expr, original: list[str], n: int = 5) -
 
 def pandas_examples(work: pd.DataFrame, flag: str, original: list[str], n: int = 5) -> pd.DataFrame:
     """:func:`examples` for a pandas work frame and a boolean flag column (faster)."""
-    return work.loc[work[flag].to_numpy(dtype=bool), original].head(n)
+    rows = np.flatnonzero(work[flag].to_numpy(dtype=bool))[:n]
+    return work.iloc[rows][original]

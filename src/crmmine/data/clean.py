@@ -466,21 +466,27 @@ def clean_transactions(
 
     def canonical_pandas(name: str) -> pd.DataFrame:
         work = lf.to_native()
-        part = work.loc[work[f"__cm_s_{name}"].to_numpy(dtype=bool)]
-        ids = part[CID].astype("int64") if cast_ids else part[CID]
-        out = pd.DataFrame({"customer_id": ids.to_numpy()})
-        out["order_id"] = part[cols.order_id].to_numpy() if has_order else 0
-        out["date"] = part[DATE].to_numpy().astype("datetime64[us]")
-        out["amount"] = part[AMT].to_numpy(dtype="float64")
-        for flag, column, label in ((has_item, cols.item, "item"), (has_qty, QTY, "quantity"),
-                                    (unit_price is not None, PRICE, "unit_price")):
-            if flag:
-                out[label] = part[column].to_numpy()
+        rows = np.flatnonzero(work[f"__cm_s_{name}"].to_numpy(dtype=bool))
+        dates = work[DATE].to_numpy()[rows].astype("datetime64[us]")
+        order = np.argsort(dates, kind="stable")  # sorted by date, ties in input order
+        rows, dates = rows[order], dates[order]
+
+        def take(column: str) -> np.ndarray:
+            return work[column].to_numpy()[rows]
+
+        ids = take(CID)
+        out = pd.DataFrame({"customer_id": ids.astype("int64") if cast_ids else ids})
+        out["order_id"] = take(cols.order_id) if has_order else np.arange(len(rows))
+        out["date"] = dates
+        out["amount"] = work[AMT].to_numpy(dtype="float64")[rows]
+        if has_item:
+            out["item"] = work[cols.item].iloc[rows].reset_index(drop=True)
+        if has_qty:
+            out["quantity"] = take(QTY)
+        if unit_price is not None:
+            out["unit_price"] = take(PRICE)
         for c in others:
-            out[c] = part[c].to_numpy()
-        out = out.sort_values("date", kind="stable").reset_index(drop=True)
-        if not has_order:
-            out["order_id"] = np.arange(len(out))
+            out[c] = work[c].iloc[rows].reset_index(drop=True)
         return out
 
     def canonical(mask: nw.Expr) -> Any:

@@ -170,7 +170,16 @@ def _parse_text(text: pd.Series, column: str, date_format: str | None, dayfirst:
         if len(worded):
             parsed.loc[worded.index] = pd.to_datetime(worded, format="mixed", errors="coerce",
                                                       utc=True, dayfirst=False)
-    offsets = text.str.contains(_OFFSET, regex=True, na=False) & parsed.notna()
+    # an offset follows a clock time: look only at text with a sign or a Z after the date
+    tail = text.str.slice(start=11)
+    candidates = (tail.str.contains("+", regex=False, na=False)
+                  | tail.str.contains("-", regex=False, na=False)
+                  | tail.str.endswith("Z").fillna(False)).to_numpy(dtype=bool)
+    offsets = np.zeros(len(text), dtype=bool)
+    if candidates.any():
+        found = text[candidates].str.contains(_OFFSET, regex=True, na=False).to_numpy(dtype=bool)
+        offsets[np.flatnonzero(candidates)[found]] = True
+    offsets &= parsed.notna().to_numpy()
     if offsets.any():
         notes.append(("dates with a UTC offset converted to UTC (zone removed)", int(offsets.sum())))
     return parsed
@@ -267,7 +276,7 @@ def parse_dates(
         if pd.api.types.infer_dtype(values, skipna=True) in ("datetime", "datetime64", "date"):
             parsed = pd.to_datetime(values, errors="coerce", utc=True)
         else:
-            text = values.astype("string").str.strip()
+            text = values.astype("str").str.strip()
             text = text.mask(text == "")
             parsed = _parse_text(text, column, date_format, dayfirst, notes)
     parsed = parsed.dt.tz_localize(None).set_axis(index)
