@@ -337,17 +337,23 @@ def _java_patterns(fmt: str) -> list[str]:
 
 
 def _java_pattern(fmt: str, lenient: bool = False) -> str:
-    """A strftime format as a Java DateTimeFormatter pattern (for Spark)."""
-    out, literal, i = [], "", 0
+    """A strftime format as a Java DateTimeFormatter pattern (for Spark).
+
+    Examples
+    --------
+    >>> _java_pattern("%d/%m/%Y %H:%M"), _java_pattern("%Y-%m-%dT%H", lenient=True)
+    ('dd/MM/yyyy HH:mm', "yyyy-M-d'T'H")
+    """
+    out, i = [], 0
     while i < len(fmt):
         char = fmt[i]
         if char == "%" and i + 1 < len(fmt):
             code = fmt[i + 1]
             if code not in _JAVA_PATTERN:
-                raise ParameterError(f"date format directive %{code} is not supported on Spark.")
-            if literal:
-                out.append(literal)
-                literal = ""
+                raise ParameterError(
+                    f"date_format directive %{code} is not supported on Spark; supported: "
+                    + ", ".join(f"%{c}" for c in _JAVA_PATTERN) + "."
+                )
             piece = _JAVA_PATTERN[code]
             out.append(_LENIENT.get(piece, piece) if lenient else piece)
             i += 2
@@ -421,7 +427,8 @@ def try_cast_float(lf: nw.LazyFrame, source: str, out: str) -> nw.LazyFrame:
     if kind == "pyspark":
         from pyspark.sql import functions as F
 
-        return _wrap_lazy(lf.to_native().withColumn(out, F.col(source).try_cast("double")))
+        quoted = "`" + source.replace("`", "``") + "`"
+        return _wrap_lazy(lf.to_native().withColumn(out, F.expr(f"try_cast({quoted} AS DOUBLE)")))
     raise _unsupported("converting amounts", lf)
 
 

@@ -181,3 +181,18 @@ def test_online_retail_published_facts(shared_data):
     summary = cm.customer_summary(tx, as_of="2011-12-09", time_unit="W")
     assert len(summary) == 4_338
     assert summary["monetary"].sum() == pytest.approx(tx["amount"].sum())
+
+
+def test_text_amounts_and_integer_dates_inside_the_engines(local_backend):
+    raw = pd.DataFrame({"customer_id": [1, 1, 2, 3], "date": [20200105, 20200201, 20200210, 1],
+                        "amount": ["10.5", "x", "3", "8"]})
+    ref_tx, ref_log = cm.clean_transactions(raw, bad_dates="drop", bad_amounts="drop")
+    tx, log = cm.clean_transactions(local_backend.table(raw), bad_dates="drop",
+                                    bad_amounts="drop")
+    assert log.steps == ref_log.steps
+    reasons = {s["reason"]: s["rows"] for s in log.steps}
+    assert reasons["missing or unparseable dates"] == 1
+    assert reasons["missing, non-numeric or infinite amounts"] == 1
+    got = local_backend.to_pandas(tx).sort_values("date").reset_index(drop=True)
+    pd.testing.assert_frame_equal(got, ref_tx, check_dtype=False)
+    assert got["amount"].tolist() == [10.5, 3.0]

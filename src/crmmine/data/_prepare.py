@@ -153,7 +153,7 @@ def _numeric_engine(lf: nw.LazyFrame, column: str, out: str, role: str,
     if dtype.is_numeric():
         return lf.with_columns(nw.col(column).alias(out))
     if isinstance(dtype, nw.String):
-        notes.append((f"{role}s converted to numbers (from text)", ~nw.col(out).is_null()))
+        notes.append((f"{role}s converted to numbers (from text or Decimal)", ~nw.col(out).is_null()))
         return _backend.try_cast_float(lf, column, out)
     raise DataError(
         f"column {column!r} has type {dtype}, not a number. Fix: cast it to a numeric type in "
