@@ -29,7 +29,7 @@ def main() -> int:
             "quantity": cancelled["Quantity"],
         }
     )
-    out = transaction_anomalies(tx, cancellations=cancellations, top_k=10)
+    out = transaction_anomalies(tx, cancellations=cancellations, top_n=10)
     with pd.option_context("display.max_colwidth", 140, "display.width", 250):
         print(out.head(10)[["customer_id", "date", "quantity", "amount", "score", "reasons"]].to_string())
     return 0

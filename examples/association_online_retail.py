@@ -7,6 +7,7 @@ Guo 2012) and exits with a message when it is absent.
 
 from __future__ import annotations
 
+import math
 import sys
 import time
 
@@ -35,16 +36,17 @@ def main() -> None:
     start = time.perf_counter()
     itemsets = frequent_itemsets(tx, min_support=0.01)  # per order: basket analysis
     rules = association_rules(itemsets, min_confidence=0.5, prune_redundant=True)
+    table = rules.to_frame()
     print(
         f"\n{len(itemsets):,} frequent itemsets (support >= 1% of orders), {len(rules):,} "
         f"non-redundant rules (confidence >= 50%) in {time.perf_counter() - start:.2f} s"
     )
-    for _, r in rules.head(5).iterrows():
+    for _, r in table.head(5).iterrows():
         lhs = " + ".join(names.get(x, x) for x in sorted(r["antecedent"]))
         rhs = " + ".join(names.get(x, x) for x in sorted(r["consequent"]))
         print(
             f"  {lhs}  =>  {rhs}: confidence {r['confidence']:.2f}, lift {r['lift']:.1f}, "
-            f"Holm p {r['p_adjusted']:.1e}"
+            f"Fisher log10 p {r['log_p'] / math.log(10):.0f}"
         )
 
     # customers who bought A also bought B, and the next best offer per customer
@@ -62,11 +64,15 @@ def main() -> None:
     for _, o in offers[offers["customer_id"] == example].iterrows():
         print(f"  #{o['rank']} {names.get(o['item'], o['item'])}: {o['explanation']}")
 
-    ev = evaluate_recommendations(tx, "2011-09-01", min_support=0.03, min_confidence=0.3, top_n=5)
-    print("\n" + ev.summary())
+    ev = evaluate_recommendations(
+        tx, "2011-08-31", min_support=0.03, min_confidence=0.3, top_n=5, unit="customer"
+    )
+    print(f"\nOut of sample after {ev.calibration_end.date()} ({ev.n_customers:,} customers):")
+    print(ev.summary().round(3).to_string(index=False))
 
     seq = sequential_rules(tx, within="30D", min_support=0.02)
-    print("\n" + seq.summary())
+    print(f"\n{len(seq.rules):,} sequential rules within 30 days; the strongest:")
+    print(seq.summary().head(5).round(3).to_string(index=False))
 
 
 if __name__ == "__main__":

@@ -13,7 +13,15 @@ import sys
 
 import crmmine as cm
 from crmmine.datasets import DatasetNotFoundError
-from crmmine.value import BGNBD, GammaGamma, ParetoNBD, clv, holdout_validation, tracking
+from crmmine.value import (
+    BGNBD,
+    GammaGamma,
+    ParetoNBD,
+    clv,
+    holdout_validation,
+    period_transactions,
+    tracking,
+)
 
 
 def main() -> int:
@@ -25,24 +33,29 @@ def main() -> int:
     cal, hold = cm.calibration_holdout(tx, "1997-09-30", "1998-06-30", time_unit="W", count="days")
     models = {"BG/NBD": BGNBD().fit(cal), "Pareto/NBD": ParetoNBD().fit(cal)}
     for name, model in models.items():
-        print(f"{name}: {model!r}, log-likelihood {model.log_likelihood_:.2f}")
+        params = ", ".join(f"{k}={v:.4g}" for k, v in model.params_.items())
+        print(f"{name}: {params}; log-likelihood {model.log_likelihood_:.2f}")
+    print("\nBG/NBD parameters with 95% intervals (log scale):")
+    print(models["BG/NBD"].summary().round(4).to_string())
     check = holdout_validation(models, cal, hold)
     print("\nHoldout (39 weeks):")
-    print(check.summary())
+    print(check.summary().round(3).to_string())
     print("\nMean holdout purchases by calibration frequency:")
     print(check.by_frequency.round(3).to_string())
-    track = tracking(
-        models["BG/NBD"], tx, calibration_end="1997-09-30", observation_end="1998-06-30", count="days"
-    )
+    print("\nCustomers by repeat purchases in calibration, actual vs BG/NBD:")
+    print(period_transactions(models["BG/NBD"], cal).to_frame().round(1).to_string())
+    track = tracking(models["BG/NBD"], tx, calibration_end="1997-09-30", observation_end="1998-06-30")
+    end = track.summary().loc["end of observation"]
     print(
-        f"\nCumulative repeat purchases at week 78: actual {track['actual'].iloc[-1]:,}, "
-        f"BG/NBD {track['expected'].iloc[-1]:,.0f}"
+        f"\nCumulative repeat purchases at week 78: actual {end['actual']:,.0f}, "
+        f"BG/NBD {end['expected']:,.0f}"
     )
-    spend = GammaGamma().fit(cal, nonpositive="exclude")
-    values = clv(models["BG/NBD"], spend, cal, horizon=52, annual_discount_rate=0.10)
+    spend = GammaGamma().fit(cal)
+    values = clv(models["BG/NBD"], spend, cal, horizon="1Y", annual_discount_rate=0.10)
     top_share = values["clv"].nlargest(len(values) // 10).sum() / values["clv"].sum()
     print(
-        f"\nGamma-Gamma: {spend!r}; one-year CLV at 10%: total {values['clv'].sum():,.0f}, "
+        f"\nGamma-Gamma: p={spend.params_['p']:.3g}, q={spend.params_['q']:.3g}, "
+        f"gamma={spend.params_['gamma']:.3g}; one-year CLV at 10%: total {values['clv'].sum():,.0f}, "
         f"top 10% of customers hold {top_share:.0%}"
     )
     return 0

@@ -55,7 +55,7 @@ def test_recommendations_equal_brute_force(shop):
     rules = association_rules(frequent_itemsets(shop, min_support=0.05, unit="customer"), 0.3)
     assert len(rules) > 20
     recs = recommend(rules, shop, top_n=3, fallback=None)
-    ref = brute_recs(rules, shop, 3)
+    ref = brute_recs(rules.to_frame(), shop, 3)
     for cust, items in ref.items():
         got = recs[recs["customer_id"] == cust].sort_values("rank")
         assert got["score"].round(12).tolist() == [round(s, 12) for _, s in items]
@@ -93,11 +93,12 @@ def test_recommend_errors(shop):
     with pytest.raises(ParameterError, match="not in tx"):
         recommend(rules, shop, customers=[999])
     with pytest.raises(SchemaError):
-        recommend(rules.drop(columns="lift"), shop)
+        recommend(rules.to_frame().drop(columns="lift"), shop)
 
 
 def test_out_of_sample_evaluation(shop):
-    ev = evaluate_recommendations(shop, "2024-03-15", min_support=0.05, min_confidence=0.3, top_n=3)
+    ev = evaluate_recommendations(shop, "2024-03-14", min_support=0.05, min_confidence=0.3, top_n=3,
+                                  unit="customer")
     assert isinstance(ev, RecommendationEvaluation)
     table = ev.to_frame()
     assert list(table["k"]) == [1, 2, 3, 1, 2, 3]
@@ -109,7 +110,7 @@ def test_out_of_sample_evaluation(shop):
     rules_row = table[(table["model"] == "rules") & (table["k"] == 3)].iloc[0]
     pop_row = table[(table["model"] == "popular") & (table["k"] == 3)].iloc[0]
     assert rules_row["precision"] > pop_row["precision"]
-    assert "precision@3" in ev.summary()
+    assert ev.summary()["k"].tolist() == [3, 3] and "precision@3_rules" in repr(ev)
     assert ev.plot().get_ylabel() == "precision@k"
     # precision by hand for k=1 from the stored recommendations
     recs = ev.recommendations

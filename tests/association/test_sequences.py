@@ -82,7 +82,7 @@ def test_result_object_and_window_forms():
     assert seq.rules["support_count"].tolist() == [2]
     # base rate of ink: customers 1 and 2 bought ink within 30 days after an order -> 2/3, lift 1
     assert seq.rules["base_rate"].iloc[0] == pytest.approx(2 / 3)
-    assert "printer" in seq.summary()
+    assert "printer" in seq.summary()["antecedent"].tolist()
     assert seq.plot().get_xlabel() == "days from A to B"
     assert len(sequential_rules(tx, within=pd.Timedelta(days=60), min_count=1).days(0)) == 3
     assert seq.to_frame().shape[0] == 1

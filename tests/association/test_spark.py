@@ -44,11 +44,12 @@ def small_tx() -> pd.DataFrame:
 @pytest.mark.parametrize("unit", ["order", "customer"])
 def test_spark_fpgrowth_equals_numba_engine(spark, unit):
     tx = small_tx()
-    ref = frequent_itemsets(tx, min_support=0.05, unit=unit)
-    got = frequent_itemsets(spark.createDataFrame(tx), min_support=0.05, unit=unit)
-    assert list(got.columns) == ["itemset", "support_count", "support", "length"]
-    assert got.attrs["n_transactions"] == ref.attrs["n_transactions"]
-    assert got.attrs["min_count"] == ref.attrs["min_count"]
+    ref_result = frequent_itemsets(tx, min_support=0.05, unit=unit)
+    got_result = frequent_itemsets(spark.createDataFrame(tx), min_support=0.05, unit=unit)
+    assert got_result.n_transactions == ref_result.n_transactions
+    assert got_result.min_count == ref_result.min_count
+    got, ref = got_result.to_frame(), ref_result.to_frame()
+    assert list(got.columns) == ["itemset", "support_count", "support", "length", "all_confidence"]
     pd.testing.assert_frame_equal(
         got.sort_values(["length", "support_count"])
         .reset_index(drop=True)
@@ -60,8 +61,8 @@ def test_spark_fpgrowth_equals_numba_engine(spark, unit):
         .reset_index(drop=True),
     )
     # the Spark result feeds association_rules like the local one
-    r_spark = association_rules(got, min_confidence=0.3)
-    r_local = association_rules(ref, min_confidence=0.3)
+    r_spark = association_rules(got_result, min_confidence=0.3).to_frame()
+    r_local = association_rules(ref_result, min_confidence=0.3).to_frame()
     assert set(zip(r_spark["antecedent"], r_spark["consequent"])) == set(
         zip(r_local["antecedent"], r_local["consequent"])
     )
@@ -71,8 +72,8 @@ def test_spark_closed_and_max_len(spark):
     tx = small_tx()
     sdf = spark.createDataFrame(tx)
     for kind in ("closed", "maximal"):
-        ref = frequent_itemsets(tx, min_support=0.03, kind=kind, max_len=2)
-        got = frequent_itemsets(sdf, min_support=0.03, kind=kind, max_len=2)
+        ref = frequent_itemsets(tx, min_support=0.03, kind=kind, max_len=2).to_frame()
+        got = frequent_itemsets(sdf, min_support=0.03, kind=kind, max_len=2).to_frame()
         assert dict(zip(got["itemset"], got["support_count"])) == dict(
             zip(ref["itemset"], ref["support_count"])
         )

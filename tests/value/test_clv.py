@@ -11,10 +11,8 @@ from crmmine.value import BGNBD, GammaGamma, clv, per_unit_rate
 
 
 @pytest.fixture(scope="module")
-def fitted():
-    datasets = pytest.importorskip("lifetimes.datasets")
-    data = datasets.load_cdnow_summary_data_with_monetary_value()
-    data = data.assign(repeat_monetary_mean=data["monetary_value"])
+def fitted(cdnow_summary_monetary):
+    data = cdnow_summary_monetary.assign(repeat_monetary_mean=cdnow_summary_monetary["monetary_value"])
     data.attrs["time_unit"] = "W"
     return data, BGNBD().fit(data), GammaGamma().fit(data)
 
@@ -22,10 +20,13 @@ def fitted():
 def test_matches_lifetimes_customer_lifetime_value(fitted):
     # lifetimes 0.11.3 (utils._customer_lifetime_value) sums 12 "months" of 4.345 weeks for freq="W",
     # discounting each month at 1% per month at its end. We reproduce it exactly with step=4.345
-    # and the equivalent weekly rate (1.01 ** (1/4.345) - 1).
+    # and the equivalent annual rate 1.01 ** (52.18 / 4.345) - 1 (weekly rate 1.01 ** (1/4.345) - 1).
+    lifetimes = pytest.importorskip("lifetimes")  # the reference library itself
+    assert lifetimes.__version__ == "0.11.3"
     data, m, gg = fitted
     step = 4.345
-    ours = clv(m, gg, data, horizon=12 * step, step=step, discount_rate=1.01 ** (1 / step) - 1)
+    annual = 1.01 ** ((365.25 / 7) / step) - 1
+    ours = clv(m, gg, data, horizon=12 * step, step=step, annual_discount_rate=annual)
     theirs = gg.to_lifetimes().customer_lifetime_value(
         m.to_lifetimes(),
         data["frequency"],
@@ -42,6 +43,7 @@ def test_matches_lifetimes_customer_lifetime_value(fitted):
 def test_discounting_and_units(fitted):
     data, m, gg = fitted
     flat = clv(m, gg, data, horizon=52)
+    assert np.allclose(clv(m, gg, data, horizon="364D")["clv"], flat["clv"])
     disc = clv(m, gg, data, horizon=52, annual_discount_rate=0.10)
     assert (disc["clv"] <= flat["clv"] + 1e-12).all()
     assert np.allclose(flat["discounted_purchases"], flat["expected_purchases"])
@@ -58,10 +60,12 @@ def test_annual_rate_needs_a_time_unit(fitted):
     bare = data.copy()
     bare.attrs = {}
     m2 = BGNBD.from_params(**m.params_.to_dict())
-    with pytest.raises(ParameterError, match="time unit"):
+    with pytest.raises(ParameterError, match=r"(?s)time unit.*Fix"):
         clv(m2, gg.expected_spend_new(), bare, horizon=10, annual_discount_rate=0.1)
-    with pytest.raises(ParameterError, match="either"):
-        clv(m, gg, data, horizon=10, discount_rate=0.01, annual_discount_rate=0.1)
+    with pytest.raises(ParameterError, match=r"(?s)time unit.*Fix"):
+        clv(m2, gg.expected_spend_new(), bare, horizon="1Y")
+    # without discounting and with a numeric horizon the unit is not needed
+    assert clv(m2, gg.expected_spend_new(), bare, horizon=10)["clv"].notna().all()
 
 
 def test_bootstrap_quantiles_are_ordered_and_reproducible(fitted):

@@ -6,13 +6,15 @@ import matplotlib
 import numpy as np
 import pytest
 
-from crmmine.errors import ParameterError
+from crmmine.errors import DataError
 from crmmine.value import (
+    BGBB,
     BGNBD,
     ParetoNBD,
     expected_frequency_counts,
     frequency_recency_matrix,
     holdout_validation,
+    period_transactions,
     plot_frequency_recency_matrix,
     plot_tracking,
     tracking,
@@ -43,7 +45,8 @@ def test_holdout_table_on_cdnow(cdnow):
     assert res.by_frequency["customers"].sum() == len(cal)
     # the expected frequency histogram sums to the number of customers
     assert np.isclose(res.frequency_fit["BG/NBD"].sum(), len(cal))
-    assert "BG/NBD" in res.summary()
+    assert list(res.summary().index) == ["BG/NBD", "Pareto/NBD"]
+    assert "BG/NBD" in repr(res) and "<table" in res._repr_html_()
     assert isinstance(res.plot(), matplotlib.axes.Axes)
 
 
@@ -59,12 +62,15 @@ def test_expected_frequency_counts_match_pmf_sum(cdnow):
 def test_tracking_totals_are_consistent(cdnow):
     tx, cal, hold = cdnow
     m = BGNBD().fit(cal)
-    track = tracking(m, tx, calibration_end="1997-09-30", observation_end="1998-06-30", count="days")
+    result = tracking(m, tx, calibration_end="1997-09-30", observation_end="1998-06-30", count="days")
+    track = result.to_frame()
     last_cal = track[track["calibration"]].iloc[-1]
     assert last_cal["actual"] == cal["frequency"].sum()
     assert track["actual"].iloc[-1] == cal["frequency"].sum() + hold["purchases"].sum()
     assert track["expected"].is_monotonic_increasing
     assert isinstance(plot_tracking(track), matplotlib.axes.Axes)
+    assert isinstance(result.plot(), matplotlib.axes.Axes)
+    assert result.summary().loc["end of observation", "actual"] == track["actual"].iloc[-1]
 
 
 def test_frequency_recency_matrix_is_monotone():
@@ -77,5 +83,33 @@ def test_frequency_recency_matrix_is_monotone():
 
 def test_misaligned_holdout_is_refused(cdnow):
     _, cal, hold = cdnow
-    with pytest.raises(ParameterError, match="same customers"):
+    with pytest.raises(DataError, match="same ids"):
         holdout_validation(BGNBD.from_params(r=0.24, alpha=4.4, a=0.79, b=2.4), cal, hold.iloc[:-3])
+
+
+def test_period_transactions_match_the_simulated_histogram(cdnow_summary):
+    # The model column is exact (sum of P(X(T_i) = x)); simulating every customer at her own age
+    # many times must give the same histogram up to Monte Carlo error.
+    model = BGNBD().fit(cdnow_summary)
+    res = period_transactions(model, cdnow_summary, max_frequency=5)
+    table = res.to_frame()
+    assert list(table.index) == ["0", "1", "2", "3", "4", "5+"]
+    observed = np.bincount(np.minimum(cdnow_summary["frequency"].to_numpy(), 5), minlength=6)
+    assert table["actual"].tolist() == observed.tolist()
+    assert table["model"].sum() == pytest.approx(len(cdnow_summary))
+    ages = np.tile(cdnow_summary["T"].to_numpy(), 40)
+    sim = model.simulate(ages, random_state=0)
+    simulated = np.bincount(np.minimum(sim["frequency"].to_numpy(), 5), minlength=6) / 40
+    se = np.sqrt(table["model"].to_numpy() / 40)
+    assert (np.abs(simulated - table["model"].to_numpy()) < 4 * se + 1).all()
+    assert res.summary().loc[0, "customers"] == len(cdnow_summary) and 0 <= res.chi2_p <= 1
+    assert isinstance(res.plot(), matplotlib.axes.Axes)
+
+
+def test_period_transactions_for_bgbb(donations):
+    model = BGBB.from_params(alpha=1.204, beta=0.750, gamma=0.657, delta=2.783)
+    expanded = donations.loc[donations.index.repeat(donations["weights"])].reset_index(drop=True)
+    table = period_transactions(model, expanded, max_frequency=6).to_frame()
+    # FHS (2010) fit the donations histogram closely: every bin within 3% of the donors
+    assert table["model"].sum() == pytest.approx(11104)
+    assert (np.abs(table["model"] - table["actual"]) < 0.03 * 11104).all()

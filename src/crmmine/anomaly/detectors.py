@@ -1,39 +1,111 @@
-"""Outlier scores under one convention (higher = more anomalous), thresholds and reason codes."""
+"""Outlier scores under one convention (higher = more anomalous), thresholds and reason codes.
+
+Suspicion is one-sided where the risk is one-sided: each feature has a suspicious ``direction``
+(``"high"``, ``"low"`` or ``"both"``). Values on the harmless side count as ordinary (they are
+folded onto the median before any detector sees them), so a customer is never listed for being
+recent or small when only large values signal risk.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
 
-from crmmine.errors import ParameterError, bad_rows_error
+from crmmine._align import align_to
+from crmmine._backend import from_pandas_like, to_pandas
+from crmmine._params import Interval, Options, check_params
+from crmmine.errors import DataError, ParameterError, SchemaError, bad_rows_error
 
-__all__ = ["METHODS", "outlier_scores", "reasons", "robust_z", "select"]
+__all__ = ["DIRECTIONS", "METHODS", "directional", "outlier_scores", "reasons", "robust_z", "select"]
 
 METHODS = ("robust_z", "iforest", "lof", "ensemble")
+#: Suspicious directions of a feature: large values, small values, or both sides.
+DIRECTIONS = ("high", "low", "both")
 _MAD_SCALE = 1.4826  # makes the MAD a consistent estimator of the normal standard deviation
 
 
-def _numeric(features: pd.DataFrame) -> pd.DataFrame:
-    if not isinstance(features, pd.DataFrame) or features.shape[1] == 0:
-        raise ParameterError("features must be a DataFrame with at least one numeric column")
-    X = features.apply(pd.to_numeric, errors="coerce")
-    bad = ~np.isfinite(X.to_numpy(dtype="float64")).all(axis=1)
+def directional(z, direction: str) -> np.ndarray:
+    """Keep the suspicious side of a z-score: ``high`` -> max(z, 0), ``low`` -> max(-z, 0), ``both`` -> |z|.
+
+    Examples
+    --------
+    >>> directional([-2.0, 0.5, 3.0], "high").tolist(), directional([-2.0, 0.5, 3.0], "low").tolist()
+    ([0.0, 0.5, 3.0], [2.0, 0.0, 0.0])
+    """
+    z = np.asarray(z, dtype=np.float64)
+    if direction == "high":
+        return np.clip(z, 0, None)
+    if direction == "low":
+        return np.clip(-z, 0, None)
+    if direction == "both":
+        return np.abs(z)
+    raise ParameterError(f"direction must be one of {DIRECTIONS}, got {direction!r}.")
+
+
+def _numeric(features, what: str = "features") -> pd.DataFrame:
+    if isinstance(features, pd.Series):
+        features = features.to_frame()
+    if not isinstance(features, pd.DataFrame):
+        features = to_pandas(features, what=what)
+    if features.shape[1] == 0:
+        raise SchemaError(f"{what} have no columns. Fix: pass a table with at least one numeric feature.")
+    if features.columns.duplicated().any():
+        dup = list(features.columns[features.columns.duplicated()].unique())
+        raise SchemaError(f"{what} have duplicated column names {dup}. Fix: rename them.")
+    # booleans are numbers here (True = 1); text, dates and categories are not
+    wrong = [c for c in features.columns if not pd.api.types.is_numeric_dtype(features[c])]
+    if wrong:
+        raise SchemaError(
+            f"{what} columns {wrong} are not numeric (dtypes {[str(features[c].dtype) for c in wrong]}). "
+            "Fix: encode them as numbers (e.g. counts or one-hot) or drop them before scoring."
+        )
+    X = features.astype("float64")
+    values = X.to_numpy()
+    bad = ~np.isfinite(values).all(axis=1)
     if bad.any():
+        cols = X.columns[~np.isfinite(values).all(axis=0)]
         raise bad_rows_error(
-            ", ".join(map(str, X.columns[~np.isfinite(X.to_numpy(dtype="float64")).all(axis=0)])),
-            "missing, infinite or non-numeric feature values",
+            ", ".join(map(str, cols)),
+            "missing or infinite feature values",
             features.loc[bad],
             int(bad.sum()),
             "fill them (e.g. with the median) or drop those rows before scoring",
         )
-    return X.astype("float64")
+    return X
 
 
-def robust_z(features: pd.DataFrame, peer: pd.Series | None = None) -> pd.DataFrame:
+def _directions(direction, columns) -> dict[str, str]:
+    if isinstance(direction, str):
+        if direction not in DIRECTIONS:
+            raise ParameterError(
+                f"parameter 'direction' must be one of {DIRECTIONS} or a mapping, got {direction!r}."
+            )
+        return dict.fromkeys(columns, direction)
+    if isinstance(direction, Mapping):
+        unknown = [k for k in direction if k not in columns]
+        if unknown:
+            raise ParameterError(
+                f"parameter 'direction' names {unknown}, which are not feature columns {list(columns)}. "
+                "Fix: name existing features."
+            )
+        bad = {k: v for k, v in direction.items() if v not in DIRECTIONS}
+        if bad:
+            raise ParameterError(f"parameter 'direction': values must be one of {DIRECTIONS}, got {bad}.")
+        return {c: direction.get(c, "high") for c in columns}
+    raise ParameterError(
+        f"parameter 'direction' must be 'high', 'low', 'both' or a mapping feature -> direction, got "
+        f"{type(direction).__name__}."
+    )
+
+
+def robust_z(features, peer: pd.Series | None = None) -> pd.DataFrame:
     """Robust z-scores ``(x - median) / (1.4826 MAD)`` per column, within peer groups if given.
 
     A column with zero MAD uses the mean absolute deviation instead (and 1 if that is zero too),
-    so constant features give z = 0 rather than infinities.
+    so constant features give z = 0 rather than infinities. ``peer`` is aligned on the index.
 
     Examples
     --------
@@ -42,7 +114,11 @@ def robust_z(features: pd.DataFrame, peer: pd.Series | None = None) -> pd.DataFr
     [-1.35, -0.67, 0.0, 0.67, 65.43]
     """
     X = _numeric(features)
-    groups = peer.reindex(X.index) if peer is not None else pd.Series(0, index=X.index)
+    groups = (
+        align_to(peer, X.index, name="peer", target="features")
+        if peer is not None
+        else pd.Series(0, index=X.index)
+    )
     med = X.groupby(groups).transform("median")
     dev = (X - med).abs()
     mad = dev.groupby(groups).transform("median") * _MAD_SCALE
@@ -51,41 +127,61 @@ def robust_z(features: pd.DataFrame, peer: pd.Series | None = None) -> pd.DataFr
     return (X - med) / scale
 
 
+def _fold(z: pd.DataFrame, dirs: dict[str, str]) -> pd.DataFrame:
+    """Directional z-scores per column (the harmless side becomes 0)."""
+    return pd.DataFrame({c: directional(z[c].to_numpy(), dirs[c]) for c in z.columns}, index=z.index)
+
+
 def outlier_scores(
-    features: pd.DataFrame,
+    features,
     method: str = "ensemble",
     *,
+    direction: str | Mapping[str, str] = "high",
     peer: pd.Series | None = None,
     share: float | None = 0.01,
-    top_k: int | None = None,
-    random_state: int = 0,
+    top_n: int | None = None,
+    random_state: int | np.random.Generator | None = 0,
     n_neighbors: int = 20,
     max_lof_rows: int = 200_000,
-) -> pd.DataFrame:
+    n_jobs: int | None = None,
+):
     """Score rows (customers or transactions) for unusualness; higher is always more anomalous.
 
-    Methods: ``"robust_z"`` (largest absolute robust z-score over the features, within peer
-    groups when ``peer`` is given), ``"iforest"`` (isolation forest, Liu, Ting & Zhou 2008;
-    score = minus scikit-learn's ``score_samples``), ``"lof"`` (local outlier factor, Breunig
-    et al. 2000; score = minus ``negative_outlier_factor_``) and ``"ensemble"`` (mean of the
-    percentile ranks of the three; LOF is left out above ``max_lof_rows`` rows). Features are
-    robustly standardised before isolation forest and LOF.
+    Every feature is first turned into a robust z-score (within ``peer`` groups when given) and
+    then folded to its suspicious ``direction``: under ``"high"`` only values above the median
+    count (small values become ordinary), under ``"low"`` only values below, under ``"both"`` both
+    sides. The methods then score the folded features (LOF, which needs distinct points, scores
+    the unfolded ones and is then scaled by the share of the row's largest deviation that lies in
+    the suspicious direction): ``"robust_z"`` (largest directional z),
+    ``"iforest"`` (isolation forest, Liu, Ting & Zhou 2008; score = minus scikit-learn's
+    ``score_samples``), ``"lof"`` (local outlier factor, Breunig et al. 2000; score = minus
+    ``negative_outlier_factor_``) and ``"ensemble"`` (mean of the percentile ranks of the three;
+    LOF is left out above ``max_lof_rows`` rows).
 
     Parameters
     ----------
-    features : pandas.DataFrame
-        Numeric features, one row per customer or transaction.
-    method : str
+    features : table
+        Numeric features, one row per customer or transaction (pandas, polars, DuckDB, Spark).
+    method : {"ensemble", "robust_z", "iforest", "lof"}
+    direction : {"high", "low", "both"} or mapping, default "high"
+        Suspicious side of every feature, or ``{feature: direction}`` (features not named are
+        ``"high"``). The default suits fraud and misuse, where risk lies in large amounts, counts
+        and rates; declare ``"low"`` for features whose small values are the risk (a meter's
+        consumption, a payment ratio) and ``"both"`` where any deviation matters.
     peer : pandas.Series, optional
-        Peer group per row (segment, feeder) for the robust z-scores and the reasons.
-    share, top_k : float, int
-        Threshold set outside the detector: flag the top ``top_k`` rows, else the top ``share``
-        (see :func:`select` for a cost-based cut).
-    random_state : int
+        Peer group per row (segment, feeder), aligned on the index.
+    share, top_n : float, int
+        Rows to flag: the ``top_n`` highest scores, else the top ``share`` (see :func:`select`).
+    random_state : int, numpy Generator or None
+        Seed of the isolation forest.
+    n_neighbors, max_lof_rows : int
+        LOF's neighbourhood and the row count above which the ensemble leaves LOF out.
+    n_jobs : int or None
+        Threads for the isolation forest and LOF (None = 1).
 
     Returns
     -------
-    pandas.DataFrame
+    DataFrame (same kind as ``features``)
         ``score``, ``rank`` (1 = most anomalous), ``percentile`` (share of rows scoring lower or
         equal) and ``flag``, indexed like ``features``.
 
@@ -93,9 +189,15 @@ def outlier_scores(
     --------
     >>> import pandas as pd
     >>> f = pd.DataFrame({"amount": [10, 12, 11, 9, 500.0], "items": [1, 2, 1, 2, 40.0]})
-    >>> out = outlier_scores(f, "robust_z", top_k=1)
+    >>> out = outlier_scores(f, "robust_z", top_n=1)
     >>> out["rank"].tolist(), out["flag"].tolist()
-    ([3, 4, 5, 2, 1], [False, False, False, False, True])
+    ([3, 2, 4, 5, 1], [False, False, False, False, True])
+
+    Small values are harmless under the default direction: a tiny order is not an outlier.
+
+    >>> g = pd.DataFrame({"amount": [10, 12, 11, 9, 0.01]})
+    >>> int(outlier_scores(g, "robust_z", top_n=1)["rank"].iloc[-1]) > 1
+    True
 
     References
     ----------
@@ -103,27 +205,54 @@ def outlier_scores(
     density-based local outliers. *Proc. ACM SIGMOD*, 93-104.
     Liu, F. T., Ting, K. M. and Zhou, Z.-H. (2008). Isolation forest. *Proc. IEEE ICDM*, 413-422.
     """
-    if method not in METHODS:
-        raise ParameterError(f"method must be one of {METHODS}, got {method!r}")
+    check_params(
+        {
+            "method": method,
+            "share": share,
+            "top_n": top_n,
+            "random_state": random_state,
+            "n_neighbors": n_neighbors,
+            "max_lof_rows": max_lof_rows,
+            "n_jobs": n_jobs,
+        },
+        {
+            "method": [Options(METHODS)],
+            "share": [Interval(Real, 0, 1, closed="right"), None],
+            "top_n": [Interval(Integral, 0, None), None],
+            "random_state": ["random_state"],
+            "n_neighbors": [Interval(Integral, 1, None)],
+            "max_lof_rows": [Interval(Integral, 1, None)],
+            "n_jobs": [Interval(Integral, -1, None), None],
+        },
+        caller="outlier_scores()",
+    )
     X = _numeric(features)
+    dirs = _directions(direction, X.columns)
     n = len(X)
     if n < 3:
-        raise ParameterError(f"need at least 3 rows to score outliers, got {n}")
-    z = robust_z(X, peer)
+        raise DataError(f"need at least 3 rows to score outliers, got {n}. Fix: score a larger population.")
+    folded = _fold(robust_z(X, peer), dirs)
     scores: dict[str, np.ndarray] = {}
     if method in ("robust_z", "ensemble"):
-        scores["robust_z"] = z.abs().max(axis=1).to_numpy()
-    Z = robust_z(X).to_numpy()
+        scores["robust_z"] = folded.max(axis=1).to_numpy()
+    raw = robust_z(X)
+    Z = _fold(raw, dirs).to_numpy()
+    threads = 1 if n_jobs is None else n_jobs
     if method in ("iforest", "ensemble"):
         from sklearn.ensemble import IsolationForest
 
-        forest = IsolationForest(n_estimators=200, random_state=random_state, n_jobs=1).fit(Z)
+        forest = IsolationForest(n_estimators=200, random_state=_seed(random_state), n_jobs=threads).fit(Z)
         scores["iforest"] = -forest.score_samples(Z)
     if method == "lof" or (method == "ensemble" and n <= max_lof_rows):
         from sklearn.neighbors import LocalOutlierFactor
 
-        lof = LocalOutlierFactor(n_neighbors=min(n_neighbors, n - 1)).fit(Z)
-        scores["lof"] = -lof.negative_outlier_factor_
+        # LOF needs distinct points, so it sees the unfolded z-scores; its score is then scaled by
+        # the share of the row's largest deviation that lies in the suspicious direction
+        R = raw.to_numpy()
+        lof = LocalOutlierFactor(n_neighbors=min(n_neighbors, n - 1), n_jobs=threads).fit(R)
+        largest = np.abs(R).max(axis=1)
+        gate = np.where(largest > 0, Z.max(axis=1) / np.where(largest > 0, largest, 1.0), 1.0)
+        scores["lof"] = -lof.negative_outlier_factor_ * gate
     if method == "ensemble":
         ranks = [pd.Series(v).rank(pct=True).to_numpy() for v in scores.values()]
         score = np.mean(ranks, axis=0)
@@ -135,69 +264,91 @@ def outlier_scores(
     rank[order] = np.arange(1, n + 1)
     out["rank"] = rank
     out["percentile"] = out["score"].rank(pct=True, method="max")
-    out["flag"] = select(out["score"], share=share, top_k=top_k)
+    out["flag"] = select(out["score"], share=share, top_n=top_n)
     out.attrs["method"] = method
-    return out
+    return from_pandas_like(out, features) if not isinstance(features, pd.DataFrame | pd.Series) else out
+
+
+def _seed(random_state):
+    if isinstance(random_state, np.random.Generator):
+        return int(random_state.integers(0, 2**31 - 1))
+    return random_state
 
 
 def select(
     score: pd.Series,
     *,
     share: float | None = 0.01,
-    top_k: int | None = None,
+    top_n: int | None = None,
     inspection_cost: float | None = None,
     expected_recovery: pd.Series | None = None,
     hit_rate: pd.Series | None = None,
 ) -> pd.Series:
-    """Decide which rows to inspect: top ``top_k``, top ``share``, or where it pays.
+    """Decide which rows to inspect: top ``top_n``, top ``share``, or where it pays.
 
     With ``inspection_cost`` and ``expected_recovery`` (amount recovered when the row is a real
     case) and ``hit_rate`` (probability it is, e.g. a calibrated score), rows are flagged when
-    ``hit_rate x expected_recovery > inspection_cost``.
+    ``hit_rate x expected_recovery > inspection_cost``; both are aligned on the index of ``score``.
+    Ties at the cut keep the earlier row.
 
     Examples
     --------
     >>> import pandas as pd
-    >>> select(pd.Series([0.1, 0.9, 0.5]), top_k=2).tolist()
+    >>> select(pd.Series([0.1, 0.9, 0.5]), top_n=2).tolist()
     [False, True, True]
     """
+    check_params(
+        {"share": share, "top_n": top_n, "inspection_cost": inspection_cost},
+        {
+            "share": [Interval(Real, 0, 1, closed="right"), None],
+            "top_n": [Interval(Integral, 0, None), None],
+            "inspection_cost": [Interval(Real, 0, None), None],
+        },
+        caller="select()",
+    )
+    if not isinstance(score, pd.Series):
+        score = pd.Series(np.asarray(score, dtype=np.float64))
     if inspection_cost is not None:
         if expected_recovery is None or hit_rate is None:
-            raise ParameterError("a cost-based cut needs expected_recovery and hit_rate per row")
-        return (
-            hit_rate.reindex(score.index) * expected_recovery.reindex(score.index) > inspection_cost
-        ).rename("flag")
+            raise ParameterError(
+                "a cost-based cut needs expected_recovery and hit_rate per row. Fix: pass both, or use "
+                "top_n= or share= instead."
+            )
+        rec = align_to(expected_recovery, score.index, name="expected_recovery", target="score")
+        hit = align_to(hit_rate, score.index, name="hit_rate", target="score")
+        return (hit * rec > inspection_cost).rename("flag")
     n = len(score)
-    if top_k is not None:
-        k = int(top_k)
+    if top_n is not None:
+        k = min(int(top_n), n)
     elif share is not None:
-        if not 0 < share <= 1:
-            raise ParameterError(f"share must be in (0, 1], got {share}")
         k = int(np.ceil(share * n))
     else:
-        raise ParameterError("give top_k, share, or inspection_cost with expected_recovery and hit_rate")
-    order = np.argsort(-score.to_numpy(), kind="stable")[:k]
+        raise ParameterError("give top_n, share, or inspection_cost with expected_recovery and hit_rate.")
+    order = np.argsort(-score.to_numpy(dtype=np.float64), kind="stable")[:k]
     flag = np.zeros(n, dtype=bool)
     flag[order] = True
     return pd.Series(flag, index=score.index, name="flag")
 
 
 def reasons(
-    features: pd.DataFrame,
+    features,
     rows: pd.Index | None = None,
     *,
+    direction: str | Mapping[str, str] = "high",
     peer: pd.Series | None = None,
-    top: int = 3,
+    top_n: int = 3,
     min_z: float = 3.0,
     labels: dict[str, str] | None = None,
 ) -> pd.Series:
-    """Why each row is unusual: the features with the largest robust z, as text.
+    """Why each row is unusual: the features that deviate most in their suspicious direction, as text.
 
-    Each reason names the feature, the row's value, the reference median (of the peer group
-    when ``peer`` is given, else of everyone) and the ratio or the z-score, e.g.
-    ``"amount 41x the median (1,650 vs 40)"``. Features with ``|z| >= min_z`` are listed
-    (at most ``top``); a row with none still gets its single most unusual feature, so every
-    flagged row has at least one reason.
+    Each reason names the feature, the row's value, the reference median (of the peer group when
+    ``peer`` is given, else of everyone) and the ratio or the z-score, e.g.
+    ``"amount 41x the median (1,650 vs 40)"``. Only deviations in the feature's suspicious
+    ``direction`` are reasons (a small amount is never a reason under ``"high"``). Features with
+    directional z of at least ``min_z`` are listed (at most ``top_n``); a row with none still
+    gets its single strongest suspicious feature, or, when no feature deviates in its suspicious
+    direction, a text that says so.
 
     Examples
     --------
@@ -205,25 +356,44 @@ def reasons(
     >>> f = pd.DataFrame({"amount": [10.0, 12, 11, 9, 500], "items": [1.0, 2, 1, 2, 2]})
     >>> reasons(f, pd.Index([4])).iloc[0]
     'amount 45x the median (500 vs 11)'
+    >>> reasons(f.assign(amount=[10.0, 12, 11, 9, 0.5]), pd.Index([4])).iloc[0]
+    'no feature deviates in its suspicious direction'
     """
+    check_params(
+        {"top_n": top_n, "min_z": min_z},
+        {"top_n": [Interval(Integral, 1, None)], "min_z": [Interval(Real, 0, None)]},
+        caller="reasons()",
+    )
     X = _numeric(features)
+    dirs = _directions(direction, X.columns)
     z = robust_z(X, peer)
-    groups = peer.reindex(X.index) if peer is not None else pd.Series(0, index=X.index)
+    dz = _fold(z, dirs)
+    groups = (
+        align_to(peer, X.index, name="peer", target="features")
+        if peer is not None
+        else pd.Series(0, index=X.index)
+    )
     med = X.groupby(groups).transform("median")
-    idx = X.index if rows is None else rows
-    zs, xs, ms = z.loc[idx].to_numpy(), X.loc[idx].to_numpy(), med.loc[idx].to_numpy()
+    idx = X.index if rows is None else pd.Index(rows)
+    missing = idx.difference(X.index)
+    if len(missing):
+        raise DataError(
+            f"rows {list(missing[:5])} ({len(missing)}) are not in the features. Fix: pass ids of features."
+        )
+    loc = X.index.get_indexer(idx)
+    zs, ds, xs, ms = z.to_numpy()[loc], dz.to_numpy()[loc], X.to_numpy()[loc], med.to_numpy()[loc]
     names = [labels.get(c, c) if labels else c for c in X.columns]
     scope = " of its peers" if peer is not None else ""
-    order = np.argsort(-np.abs(zs), axis=1)[:, :top]
+    order = np.argsort(-ds, axis=1)[:, :top_n]
 
     def fmt(v: float) -> str:
         return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:,.4g}"
 
     texts = []
-    for r in range(len(idx)):  # formats text for the flagged rows only (an inspection list)
+    for r in range(len(idx)):  # formats text for the listed rows only (an inspection list)
         parts = []
         for j in order[r]:
-            if parts and abs(zs[r, j]) < min_z:
+            if ds[r, j] <= 0 or (parts and ds[r, j] < min_z):
                 break
             x, m = xs[r, j], ms[r, j]
             if x > 0 and m > 0 and (x / m >= 2 or x / m <= 0.5):
@@ -232,5 +402,5 @@ def reasons(
                 parts.append(f"{names[j]} {rel} the median{scope} ({fmt(x)} vs {fmt(m)})")
             else:
                 parts.append(f"{names[j]} {fmt(x)} vs median{scope} {fmt(m)} (robust z {zs[r, j]:+.1f})")
-        texts.append("; ".join(parts))
+        texts.append("; ".join(parts) if parts else "no feature deviates in its suspicious direction")
     return pd.Series(texts, index=idx, name="reasons")

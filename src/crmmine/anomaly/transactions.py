@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from numbers import Integral, Real
+
 import numpy as np
 import pandas as pd
 
+from crmmine._backend import to_pandas
+from crmmine._params import Interval, check_params
 from crmmine.anomaly.detectors import reasons, robust_z, select
-from crmmine.data.columns import require_columns
+from crmmine.data.columns import Columns, require_columns, resolve_columns
 
-__all__ = ["transaction_anomalies"]
+__all__ = ["CUSTOMER_DIRECTIONS", "customer_anomalies", "transaction_anomalies"]
 
 _LABELS = {
     "quantity": "order quantity",
@@ -20,17 +25,18 @@ _LABELS = {
 
 
 def transaction_anomalies(
-    tx: pd.DataFrame,
+    tx,
     *,
     cancellations: pd.DataFrame | None = None,
-    share: float = 0.001,
-    top_k: int | None = None,
+    share: float | None = 0.001,
+    top_n: int | None = None,
     min_history: int = 3,
-    customer_id: str = "customer_id",
-    order_id: str = "order_id",
-    date: str = "date",
-    amount: str = "amount",
-    quantity: str = "quantity",
+    columns: Mapping[str, str] | Columns | None = None,
+    customer_id: str | None = None,
+    order_id: str | None = None,
+    date: str | None = None,
+    amount: str | None = None,
+    quantity: str | None = None,
 ) -> pd.DataFrame:
     """Score every order for unusual size, against everyone and against the customer's own orders.
 
@@ -47,6 +53,19 @@ def transaction_anomalies(
     quantity on the same day gets ``cancelled_same_day = True`` and the reason says so. The
     purchase rows are what is scored, so such orders stay visible.
 
+    Parameters
+    ----------
+    tx : table
+        Clean transactions (one row per order line); pandas, polars, DuckDB or Spark (collected).
+    cancellations : pandas.DataFrame, optional
+        Cancelled rows with the same column roles (customer, date, quantity).
+    share, top_n : float, int
+        Orders to flag: the ``top_n`` highest scores, else the top ``share``.
+    min_history : int
+        Orders a customer needs before her own history counts.
+    columns, customer_id, order_id, date, amount, quantity
+        Column roles (``docs/conventions.md``).
+
     Returns
     -------
     pandas.DataFrame
@@ -59,7 +78,7 @@ def transaction_anomalies(
     >>> tx = pd.DataFrame({"customer_id": [1, 1, 1, 2, 2, 2, 3], "order_id": [1, 2, 3, 4, 5, 6, 7],
     ...                    "date": pd.to_datetime(["2020-01-0%d" % d for d in range(1, 8)]),
     ...                    "amount": [10.0, 12, 11, 9, 10, 900, 11], "quantity": [1, 1, 1, 1, 1, 80, 1]})
-    >>> out = transaction_anomalies(tx, top_k=1)
+    >>> out = transaction_anomalies(tx, top_n=1)
     >>> int(out.index[0]), bool(out["flag"].iloc[0])
     (6, True)
 
@@ -68,6 +87,26 @@ def transaction_anomalies(
     Bolton, R. J. and Hand, D. J. (2002). Statistical fraud detection: a review. *Statistical
     Science* 17(3), 235-255 (behavioural outliers against the account's own history).
     """
+    check_params(
+        {"share": share, "top_n": top_n, "min_history": min_history},
+        {
+            "share": [Interval(Real, 0, 1, closed="right"), None],
+            "top_n": [Interval(Integral, 0, None), None],
+            "min_history": [Interval(Integral, 1, None)],
+        },
+        caller="transaction_anomalies()",
+    )
+    cols = resolve_columns(
+        columns, customer_id=customer_id, order_id=order_id, date=date, amount=amount, quantity=quantity
+    )
+    customer_id, order_id, date, amount, quantity = (
+        cols.customer_id,
+        cols.order_id,
+        cols.date,
+        cols.amount,
+        cols.quantity,
+    )
+    tx = to_pandas(tx, what="transactions")
     require_columns(tx.columns, [customer_id, order_id, date, amount, quantity], role="transactions")
     orders = tx.groupby(order_id, sort=False).agg(
         customer_id=(customer_id, "first"),
@@ -99,7 +138,7 @@ def transaction_anomalies(
     out = orders.copy()
     out["score"] = score
     out["rank"] = score.rank(ascending=False, method="first").astype(np.int64)
-    out["flag"] = select(score, share=share, top_k=top_k)
+    out["flag"] = select(score, share=share, top_n=top_n)
     out["cancelled_same_day"] = False
     if cancellations is not None:
         require_columns(cancellations.columns, [customer_id, date, quantity], role="cancellations")
@@ -113,7 +152,7 @@ def transaction_anomalies(
         {"quantity": orders["quantity"], "amount": orders["amount"], "lines": orders["lines"]}
     )
     flagged = out.index[out["flag"]]
-    text = reasons(scale, flagged, labels=_LABELS, top=2, min_z=0.0)
+    text = reasons(scale, flagged, labels=_LABELS, top_n=2, min_z=0.0)
     own = (
         out.loc[flagged, "amount"]
         / np.expm1(log_a.groupby(orders["customer_id"]).transform("median")).loc[flagged]
@@ -128,3 +167,66 @@ def transaction_anomalies(
     out.loc[flagged, "reasons"] = text + extra + cancel
     out = pd.concat([out, feats[["quantity_vs_own", "amount_vs_own", "lines"]].add_prefix("log_")], axis=1)
     return out.sort_values("rank")
+
+
+#: Customer-summary features :func:`customer_anomalies` scores by default, all suspicious when high.
+CUSTOMER_DIRECTIONS = {"orders": "high", "monetary": "high", "monetary_mean": "high"}
+
+
+def customer_anomalies(
+    summary: pd.DataFrame,
+    *,
+    direction: Mapping[str, str] | None = None,
+    method: str = "ensemble",
+    top_n: int | None = None,
+    share: float | None = 0.01,
+    random_state: int | np.random.Generator | None = 0,
+) -> pd.DataFrame:
+    """Unusual customers in a customer summary, one-sided: more orders or spend than anyone else.
+
+    The features (default :data:`CUSTOMER_DIRECTIONS`: ``orders``, ``monetary`` and
+    ``monetary_mean``, all suspicious when high) are log-transformed (``log1p``) and scored by
+    :func:`~crmmine.anomaly.outlier_scores` in their suspicious direction, so that nobody is listed
+    for being recent, new or small. Recency (``since_last``) is left out by default: a customer who
+    bought yesterday or long ago is not a fraud risk for that; add ``{"since_last": "high"}`` to
+    look for lapsed big spenders.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        A customer summary (``crmmine.customer_summary``), indexed by customer id.
+    direction : mapping, optional
+        ``{feature: "high" | "low" | "both"}`` replacing the default features.
+    method, top_n, share, random_state
+        See :func:`~crmmine.anomaly.outlier_scores`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed like ``summary``: the features, ``score``, ``rank``, ``flag`` and ``reasons`` (for
+        flagged customers; reasons are on the original scale and in the suspicious direction).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> s = pd.DataFrame({"orders": [1, 2, 3, 2, 1, 90], "monetary": [10.0, 30, 20, 25, 5, 9000],
+    ...                   "monetary_mean": [10.0, 15, 7, 12, 5, 100], "since_last": [0, 67, 70, 60, 300, 2]})
+    >>> out = customer_anomalies(s, method="robust_z", top_n=1)
+    >>> out.index[out["flag"]].tolist(), out.loc[5, "reasons"].startswith("monetary")
+    ([5], True)
+    """
+    from crmmine.anomaly.detectors import outlier_scores
+
+    dirs = dict(direction) if direction is not None else dict(CUSTOMER_DIRECTIONS)
+    require_columns(summary.columns, list(dirs), role="customer summary")
+    raw = summary[list(dirs)].astype(float)
+    logged = np.sign(raw) * np.log1p(raw.abs())
+    scored = outlier_scores(
+        logged, method, direction=dirs, top_n=top_n, share=share, random_state=random_state
+    )
+    out = raw.join(scored)
+    flagged = out.index[out["flag"]]
+    out["reasons"] = ""
+    if len(flagged):
+        out.loc[flagged, "reasons"] = reasons(raw, flagged, direction=dirs, top_n=2, min_z=2.0)
+    return out

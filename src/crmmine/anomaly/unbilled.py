@@ -2,86 +2,168 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from numbers import Integral, Real
+
 import numpy as np
 import pandas as pd
 
-from crmmine.anomaly.consumption import _profiles, meter_features
-from crmmine.anomaly.meters import readings_matrix
-from crmmine.errors import ParameterError
+from crmmine._params import Interval, check_params
+from crmmine.anomaly._kernels import longest_run_starts
+from crmmine.anomaly.readings import as_matrix
+from crmmine.anomaly.theft import TheftScores, _peer_profiles, meter_features
+from crmmine.errors import DataError
 
 __all__ = ["unbilled_energy"]
 
 
 def unbilled_energy(
-    readings: pd.DataFrame,
+    readings,
     flagged,
     *,
     features: pd.DataFrame | None = None,
     tariff: float | None = None,
-    feeder: str | None = "feeder",
     z: float = 1.96,
-    customer_id: str = "customer_id",
-    date: str = "date",
-    kwh: str = "kwh",
+    zero_kwh: float = 0.0,
+    min_zero_days: int = 7,
+    baseline_days: int | None = None,
+    columns: Mapping[str, str] | None = None,
+    customer_id: str | None = None,
+    date: str | None = None,
+    kwh: str | None = None,
+    feeder: str | None = None,
+    bad_kwh: str = "raise",
+    duplicates: str = "raise",
+    missing: str = "interpolate",
+    missing_feeder: str = "warn",
 ) -> pd.DataFrame:
     """Estimate the energy each flagged meter did not bill since its theft started.
 
-    * **Start**: the change point of :func:`meter_features` (the split where the meter's level
-      relative to its feeder peers falls most).
-    * **Baseline**: the meter's level relative to its peers before the start (its energy over the
-      peers' profile energy), times the
-      peers' median daily profile after it: what the meter would have read had it kept its
-      earlier share of the feeder's consumption (weather and season come from the peers).
+    * **Start**: the change day of :func:`~crmmine.anomaly.meter_features` (the lasting step with
+      the largest fall relative to the peers and the meter's own season), or the first day of the
+      meter's longest run of zero readings when that run is at least ``min_zero_days`` long and
+      begins earlier (a meter that read nothing for weeks and then normally again).
+    * **Baseline**: the meter's level relative to its peers before the start (all days, or the last
+      ``baseline_days``; its energy over the peers' profile energy) times the peers' median daily
+      profile after it: what the meter would have read had it kept its earlier share of its peers'
+      consumption (weather and calendar come from the peers; a seasonal pattern of the meter's own
+      that differs from its peers' is not modelled, so the estimate of a single meter can be off by
+      that difference).
     * **Stolen kWh**: baseline minus reported, summed from the start. The interval uses the
       standard error of the pre-start level (variation of the relative series, counted in weeks
       since consecutive days are not independent).
 
     Parameters
     ----------
-    readings : pandas.DataFrame
-        Long readings (``customer_id, date, kwh[, feeder]``) for all meters (peers are needed).
-    flagged : index-like
-        Meters to assess (e.g. ``theft_scores(...).query("flag").index``).
+    readings : table or MeterMatrix
+        Long readings of all meters (peers are needed), as for :func:`~crmmine.anomaly.theft_scores`.
+    flagged : index-like or TheftScores
+        Meters to assess (e.g. ``theft_scores(...).flagged``).
     features : pandas.DataFrame, optional
-        Output of :func:`meter_features` for the same readings (recomputed if absent).
+        Output of :func:`~crmmine.anomaly.meter_features` for the same readings (computed if absent;
+        a :class:`TheftScores` passed as ``flagged`` provides them).
     tariff : float, optional
-        Price per kWh; adds ``amount`` columns.
+        Price per kWh; adds ``amount``, ``amount_low``, ``amount_high``.
+    z : float
+        Normal quantile of the interval (1.96: 95%).
+    zero_kwh, min_zero_days : float, int
+        A reading at or below ``zero_kwh`` is a zero; runs of at least ``min_zero_days`` count.
+    baseline_days : int, optional
+        Take the meter's relative level from this many days before the start only (default: all).
+    columns, customer_id, date, kwh, feeder, bad_kwh, duplicates, missing, missing_feeder
+        Column roles and reading policies (see :func:`~crmmine.anomaly.meter_matrix`).
 
     Returns
     -------
     pandas.DataFrame
         Per flagged meter: ``start``, ``days``, ``baseline_kwh``, ``reported_kwh``, ``stolen_kwh``,
-        ``stolen_low``, ``stolen_high`` (and ``amount``, ``amount_low``, ``amount_high`` with a tariff).
+        ``stolen_low``, ``stolen_high`` (and the amounts with a tariff).
+
+    Examples
+    --------
+    >>> from crmmine.anomaly import make_meter_readings, inject_theft
+    >>> data = make_meter_readings(200, 365, random_state=0)
+    >>> readings, truth = inject_theft(data.readings, attacks=("h1",), share=0.05, random_state=1)
+    >>> thieves = truth.index[truth["thief"]]
+    >>> owed = unbilled_energy(readings, thieves, tariff=0.25)
+    >>> bool(abs(owed["stolen_kwh"].sum() / truth["stolen_kwh"].sum() - 1) < 0.25)
+    True
 
     References
     ----------
     Jokar, P., Arianpoo, N. and Leung, V. C. M. (2016). *IEEE Transactions on Smart Grid* 7(1),
     216-226 (attack models); change-point baseline as in utility back-billing practice.
     """
-    X, meters, days = readings_matrix(readings, customer_id=customer_id, date=date, kwh=kwh)
+    check_params(
+        {"tariff": tariff, "z": z},
+        {
+            "tariff": [Interval(Real, 0, None), None],
+            "z": [Interval(Real, 0, None, closed="neither")],
+            "zero_kwh": [Interval(Real, 0, None)],
+            "min_zero_days": [Interval(Integral, 1, None)],
+            "baseline_days": [Interval(Integral, 7, None), None],
+        },
+        caller="unbilled_energy()",
+    )
+    if isinstance(flagged, TheftScores):
+        if features is None:
+            features = flagged.table
+        flagged = flagged.flagged
+    matrix = as_matrix(
+        readings,
+        columns=columns,
+        customer_id=customer_id,
+        date=date,
+        kwh=kwh,
+        feeder=feeder,
+        bad_kwh=bad_kwh,
+        duplicates=duplicates,
+        missing=missing,
+        missing_feeder=missing_feeder,
+    )
+    X, meters, days = matrix.kwh, matrix.meters, matrix.days
     ids = pd.Index(flagged)
-    missing = ids.difference(meters)
-    if len(missing):
-        raise ParameterError(f"{len(missing)} flagged meters have no readings (e.g. {list(missing[:5])})")
+    missing_ids = ids.difference(meters)
+    if len(missing_ids):
+        raise DataError(
+            f"{len(missing_ids)} flagged meters have no readings (e.g. {list(missing_ids[:5])}). "
+            "Fix: pass the ids of meters in the readings."
+        )
     if features is None:
-        features = meter_features(readings, feeder=feeder, customer_id=customer_id, date=date, kwh=kwh)
-    if feeder is not None and feeder in readings.columns:
-        groups = readings.groupby(customer_id)[feeder].first().reindex(meters).to_numpy()
-    else:
-        groups = np.zeros(len(meters), dtype=np.int64)
-    X = np.where(np.isnan(X), np.nanmedian(X, axis=1, keepdims=True), X)
-    prof = _profiles(X, groups)
+        features = meter_features(matrix)
+    absent = ids.difference(features.index)
+    if len(absent):
+        raise DataError(
+            f"{len(absent)} flagged meters are not in the features (e.g. {list(absent[:5])}). "
+            "Fix: compute the features on the same readings."
+        )
+    W = X.shape[1] // 7
+    med = np.median(X[:, : W * 7].reshape(X.shape[0], W, 7).sum(axis=2, dtype=np.float64), axis=1) / 7.0
+    typical = np.median(med[med > 0]) if (med > 0).any() else 1.0
+    med = np.maximum(med, 1e-3 * typical)
+    codes, values = pd.factorize(pd.Series(matrix.feeder), sort=False)
+    prof = _peer_profiles(X, med, codes, len(values))
     rows = meters.get_indexer(ids)
-    x, p = X[rows], prof[rows]
-    start = pd.DatetimeIndex(features.loc[ids, "change_day"])
-    k = (start - days[0]).days.to_numpy()
+    x = X[rows].astype(np.float64)
+    p = prof[codes[rows]] * med[rows, None]
+    change = pd.DatetimeIndex(features.loc[ids, "change_day"])
+    k = (change - days[0]).days.to_numpy()
+    # a long run of zero readings before the change day (attack h2: the meter reads nothing for
+    # weeks, then normally again) starts the theft earlier
+    zrun_start, zrun_len = longest_run_starts(x <= zero_kwh)
+    early = (zrun_len >= min_zero_days) & (zrun_start >= 0) & (zrun_start < k)
+    k = np.where(early, zrun_start, k)
+    start = days[k]
     t = np.arange(X.shape[1])[None, :]
-    before, after = t < k[:, None], t >= k[:, None]
+    before = t < k[:, None]
+    if baseline_days is not None:
+        before &= t >= (k - baseline_days)[:, None]
+    after = t >= k[:, None]
     with np.errstate(invalid="ignore", divide="ignore"):
-        r = x / np.where(p > 0, p, np.nan)
+        r = x / p
         level = np.where(before, x, 0.0).sum(axis=1) / np.where(before, p, 0.0).sum(axis=1)
-        weekly = before.sum(axis=1) / 7.0  # weekly blocks: day-to-day values are not independent
-        se = np.nanstd(np.where(before, r, np.nan), axis=1) / np.sqrt(np.maximum(weekly, 1.0))
+        weeks = before.sum(axis=1) / 7.0  # weekly blocks: day-to-day values are not independent
+        se = np.nanstd(np.where(before, r, np.nan), axis=1) / np.sqrt(np.maximum(weeks, 1.0))
     profile_after = np.where(after, p, 0.0).sum(axis=1)
     baseline = level * profile_after
     reported = np.where(after, x, 0.0).sum(axis=1)
@@ -100,6 +182,7 @@ def unbilled_energy(
         index=ids,
     )
     if tariff is not None:
-        for col in ("stolen_kwh", "stolen_low", "stolen_high"):
-            out[col.replace("stolen_kwh", "amount").replace("stolen_", "amount_")] = out[col] * tariff
+        out["amount"] = out["stolen_kwh"] * tariff
+        out["amount_low"] = out["stolen_low"] * tariff
+        out["amount_high"] = out["stolen_high"] * tariff
     return out

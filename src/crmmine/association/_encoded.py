@@ -20,7 +20,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from crmmine.errors import DataError, SchemaError, missing_columns_error
+from crmmine.errors import SchemaError, bad_rows_error, missing_columns_error
+
+__all__ = ["EncodedItemsets", "encode_frame", "no_gc", "segment_xor", "zobrist_keys"]
 
 _SEED = 20000101
 
@@ -75,7 +77,7 @@ class EncodedItemsets:
         self._order = np.argsort(self.hashes, kind="stable")
         self._sorted = self.hashes[self._order]
 
-    # attrs of a DataFrame are deep-copied by pandas; the arrays are never mutated.
+    # the arrays are never mutated: copies share them
     def __deepcopy__(self, memo: dict) -> EncodedItemsets:
         return self
 
@@ -131,28 +133,31 @@ class EncodedItemsets:
 
 
 def encode_frame(itemsets: pd.DataFrame, n_transactions: int | None = None) -> EncodedItemsets:
-    """Encode an itemset DataFrame (crmmine's, or mlxtend's ``itemsets``/``support``)."""
+    """Encode a plain itemset table: crmmine's ``FrequentItemsets.to_frame()`` or mlxtend's frame.
+
+    The item column is ``itemset`` (crmmine) or ``itemsets`` (mlxtend). Counts come from
+    ``support_count``, or from ``support`` times ``n_transactions``. The number of
+    transactions is ``n_transactions`` when given, else ``support_count / support``.
+    Nothing is read from ``DataFrame.attrs``.
+    """
     if not isinstance(itemsets, pd.DataFrame):
-        raise SchemaError("itemsets must be a DataFrame from frequent_itemsets, "
+        raise SchemaError("itemsets must be the result of frequent_itemsets or a DataFrame of itemsets, "
                           f"got {type(itemsets).__name__}.")
-    enc = itemsets.attrs.get("_crmmine_encoded")
-    if isinstance(enc, EncodedItemsets) and "support_count" in itemsets.columns:
-        index = itemsets.index
-        if pd.api.types.is_integer_dtype(index.dtype) and (
-                len(index) == 0 or (index.min() >= 0 and index.max() < enc.n)):
-            rows = index.to_numpy(np.int64)
-            counts = itemsets["support_count"].to_numpy()
-            if np.array_equal(counts, enc.counts[rows]):
-                whole = len(rows) == enc.n and np.array_equal(rows, np.arange(enc.n))
-                return enc if whole else enc.take(rows)
+    if itemsets.columns.duplicated().any():
+        dup = sorted({str(c) for c in itemsets.columns[itemsets.columns.duplicated()]})
+        raise SchemaError(f"itemsets has duplicated column names {dup}. Fix: keep one column of each name.")
     col = "itemset" if "itemset" in itemsets.columns else ("itemsets" if "itemsets" in itemsets.columns
                                                            else None)
     if col is None:
         raise missing_columns_error(["itemset"], itemsets.columns, role="itemsets")
-    if n_transactions is None:
-        n_transactions = itemsets.attrs.get("n_transactions")
     if "support_count" in itemsets.columns:
         counts = itemsets["support_count"].to_numpy(np.int64)
+        if n_transactions is None:
+            if "support" not in itemsets.columns or len(itemsets) == 0:
+                raise SchemaError("the number of transactions is unknown. Fix: pass n_transactions=<number "
+                                  "of baskets>.")
+            ratio = counts / itemsets["support"].to_numpy(float)
+            n_transactions = int(np.rint(np.median(ratio)))
     elif "support" in itemsets.columns:
         if n_transactions is None:
             raise SchemaError(
@@ -162,16 +167,12 @@ def encode_frame(itemsets: pd.DataFrame, n_transactions: int | None = None) -> E
         counts = np.rint(itemsets["support"].to_numpy(float) * n_transactions).astype(np.int64)
     else:
         raise missing_columns_error(["support_count"], itemsets.columns, role="itemsets")
-    if n_transactions is None:
-        if "support" not in itemsets.columns or len(itemsets) == 0:
-            raise SchemaError("the number of transactions is unknown. Fix: pass n_transactions=...")
-        ratio = itemsets["support_count"].to_numpy(float) / itemsets["support"].to_numpy(float)
-        n_transactions = int(np.rint(np.median(ratio)))
     sets = itemsets[col].tolist()
     bad = [i for i, s in enumerate(sets) if not isinstance(s, (frozenset, set, tuple, list)) or len(s) == 0]
     if bad:
-        raise DataError(f"column {col!r}: {len(bad):,} rows are not non-empty sets of items. Examples: "
-                        f"{[sets[i] for i in bad[:5]]}. Fix: pass the output of frequent_itemsets.")
+        raise bad_rows_error(col, "values that are not non-empty sets of items",
+                             itemsets[col].iloc[bad], len(bad),
+                             "pass FrequentItemsets.to_frame() or mlxtend's frequent itemsets")
     lengths = np.fromiter((len(s) for s in sets), np.int64, count=len(sets))
     flat = pd.Series(list(itertools.chain.from_iterable(sets)), dtype=object)
     try:

@@ -16,7 +16,8 @@ import math
 import numpy as np
 from numba import njit
 
-__all__ = ["eclat", "hypergeom_upper", "sequence_pairs", "tree_to_csr"]
+__all__ = ["bitset_itemset_counts", "bitset_rule_counts", "eclat", "hypergeom_log_upper",
+           "hypergeom_quantile", "match_rules", "sequence_pairs", "tree_to_csr"]
 
 
 @njit(cache=True, nogil=True)
@@ -335,12 +336,22 @@ def tree_to_csr(parent, item, code_of):
     return ptr, out
 
 
-@njit(cache=True, nogil=True)
-def hypergeom_upper(k, n_a, n_c, n):
-    """``P(X >= k)`` for X hypergeometric (n items, n_c successes, n_a draws), elementwise.
+@njit(cache=True, nogil=True, inline="always")
+def _log_pmf(x, a, c, n):
+    """log P(X = x) for X hypergeometric: n items, c successes, a draws."""
+    return (math.lgamma(c + 1) - math.lgamma(x + 1) - math.lgamma(c - x + 1)
+            + math.lgamma(n - c + 1) - math.lgamma(a - x + 1) - math.lgamma(n - c - a + x + 1)
+            - (math.lgamma(n + 1) - math.lgamma(a + 1) - math.lgamma(n - a + 1)))
 
-    Sums the pmf from the mode outwards on the smaller tail, with the ratio
-    recurrence between neighbouring terms and ``lgamma`` for the first term.
+
+@njit(cache=True, nogil=True)
+def hypergeom_log_upper(k, n_a, n_c, n):
+    """``log P(X >= k)`` for X hypergeometric (n items, n_c successes, n_a draws), elementwise.
+
+    Sums the pmf from the mode outwards on the smaller tail with the ratio
+    recurrence between neighbouring terms, relative to the first term (whose
+    log comes from ``lgamma``), so the log stays finite far below the
+    smallest double (1e-308).
     """
     out = np.empty(len(k))
     for r in range(len(k)):
@@ -350,21 +361,18 @@ def hypergeom_upper(k, n_a, n_c, n):
         hi = min(a, c)
         x0 = k[r]
         if x0 <= lo:
-            out[r] = 1.0
+            out[r] = 0.0
             continue
         if x0 > hi:
-            out[r] = 0.0
+            out[r] = -np.inf
             continue
         mode = int((a + 1) * (c + 1) / (n + 2))
         # the tail that does not contain the mode is summed directly
         upper = x0 > mode
         start = x0 if upper else x0 - 1
-        logp = (math.lgamma(c + 1) - math.lgamma(start + 1) - math.lgamma(c - start + 1)
-                + math.lgamma(n - c + 1) - math.lgamma(a - start + 1)
-                - math.lgamma(n - c - a + start + 1)
-                - (math.lgamma(n + 1) - math.lgamma(a + 1) - math.lgamma(n - a + 1)))
-        term = math.exp(logp)
-        total = term
+        logp = _log_pmf(start, a, c, n)
+        term = 1.0
+        total = 1.0
         x = start
         if upper:
             while x < hi:
@@ -373,7 +381,7 @@ def hypergeom_upper(k, n_a, n_c, n):
                 total += term
                 if term < total * 1e-17:
                     break
-            out[r] = min(total, 1.0)
+            out[r] = min(logp + math.log(total), 0.0)
         else:
             while x > lo:
                 term *= x * (n - a - c + x) / ((a - x + 1.0) * (c - x + 1.0))
@@ -381,7 +389,43 @@ def hypergeom_upper(k, n_a, n_c, n):
                 total += term
                 if term < total * 1e-17:
                     break
-            out[r] = max(0.0, 1.0 - total)
+            lower = math.exp(logp) * total
+            out[r] = math.log1p(-lower) if lower < 1.0 else -np.inf
+    return out
+
+
+@njit(cache=True, nogil=True)
+def hypergeom_quantile(d, n_a, n_c, n):
+    """Smallest x with ``P(X <= x) >= d`` for X hypergeometric, elementwise (R's ``qhyper``).
+
+    Starts ten standard deviations above the mean (the mass beyond is below
+    1e-20) and adds pmf terms downwards until the upper tail exceeds
+    ``1 - d``, so the cost is a few standard deviations per rule.
+    """
+    out = np.empty(len(n_a))
+    fuzz = 1.0 - 64.0 * 2.220446049250313e-16
+    for r in range(len(n_a)):
+        a = n_a[r]
+        c = n_c[r]
+        lo = max(0, a + c - n)
+        hi = min(a, c)
+        if hi == lo or d >= 1.0:
+            out[r] = hi
+            continue
+        mean = a * c / n
+        var = mean * (n - c) / n * (n - a) / max(n - 1.0, 1.0)
+        top = min(hi, int(mean + 10.0 * math.sqrt(var) + 2.0))
+        x = top
+        term = math.exp(_log_pmf(x, a, c, n))
+        tail = 0.0
+        # P(X <= x - 1) = 1 - P(X >= x): step down while it still reaches d
+        while x > lo:
+            tail += term
+            if 1.0 - tail < d * fuzz:
+                break
+            term *= x * (n - a - c + x) / ((a - x + 1.0) * (c - x + 1.0))
+            x -= 1
+        out[r] = x
     return out
 
 
@@ -463,3 +507,70 @@ def match_rules(customers, cust_ptr, cust_items, n_codes, anchor_ptr, anchor_rul
         for x in range(nt):
             best[touched[x]] = -1
     return out_c[:n_out], out_i[:n_out], out_r[:n_out]
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _popcount64(x):
+    x = x - ((x >> np.uint64(1)) & np.uint64(0x5555555555555555))
+    x = (x & np.uint64(0x3333333333333333)) + ((x >> np.uint64(2)) & np.uint64(0x3333333333333333))
+    x = (x + (x >> np.uint64(4))) & np.uint64(0x0F0F0F0F0F0F0F0F)
+    return int((x * np.uint64(0x0101010101010101)) >> np.uint64(56))
+
+
+@njit(cache=True, nogil=True)
+def bitset_itemset_counts(ptr, items, present, missing):
+    """Per itemset (CSR ``ptr``/``items``): popcount of the AND of its present bitsets and of the
+    OR of its missing bitsets."""
+    n = len(ptr) - 1
+    n_words = present.shape[1]
+    out_p = np.zeros(n, np.int64)
+    out_m = np.zeros(n, np.int64)
+    for r in range(n):
+        a, b = ptr[r], ptr[r + 1]
+        cp = 0
+        cm = 0
+        for w in range(n_words):
+            acc_p = present[items[a], w]
+            acc_m = missing[items[a], w]
+            for q in range(a + 1, b):
+                acc_p &= present[items[q], w]
+                acc_m |= missing[items[q], w]
+            cp += _popcount64(acc_p)
+            cm += _popcount64(acc_m)
+        out_p[r] = cp
+        out_m[r] = cm
+    return out_p, out_m
+
+
+@njit(cache=True, nogil=True)
+def bitset_rule_counts(a_ptr, a_items, c_ptr, c_items, present, missing):
+    """Per rule A => C: #(A all present and some C missing), #(C all present and some A missing),
+    #(some item of A or C missing)."""
+    n = len(a_ptr) - 1
+    n_words = present.shape[1]
+    out_ac = np.zeros(n, np.int64)
+    out_ca = np.zeros(n, np.int64)
+    out_any = np.zeros(n, np.int64)
+    full = ~np.uint64(0)
+    for r in range(n):
+        n1 = 0
+        n2 = 0
+        n3 = 0
+        for w in range(n_words):
+            pa = full
+            ma = np.uint64(0)
+            for q in range(a_ptr[r], a_ptr[r + 1]):
+                pa &= present[a_items[q], w]
+                ma |= missing[a_items[q], w]
+            pc = full
+            mc = np.uint64(0)
+            for q in range(c_ptr[r], c_ptr[r + 1]):
+                pc &= present[c_items[q], w]
+                mc |= missing[c_items[q], w]
+            n1 += _popcount64(pa & mc)
+            n2 += _popcount64(pc & ma)
+            n3 += _popcount64(ma | mc)
+        out_ac[r] = n1
+        out_ca[r] = n2
+        out_any[r] = n3
+    return out_ac, out_ca, out_any

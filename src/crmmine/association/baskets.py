@@ -10,17 +10,19 @@ no dense one-hot matrix is ever created from a long table.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from crmmine._backend import backend_of, to_narwhals, to_pandas
+from crmmine.association._missing import MissingCells, pack_columns
 from crmmine.data.columns import Columns, resolve_columns
 from crmmine.errors import DataError, ParameterError, SchemaError, bad_rows_error, missing_columns_error
 
-__all__ = ["Baskets", "make_baskets"]
+__all__ = ["Baskets", "check_values", "input_kind", "make_baskets"]
 
 _UNITS = ("order", "customer")
 
@@ -42,6 +44,9 @@ class Baskets:
     unit : str
         What a basket is: ``"order"``, ``"customer"``, ``"basket"`` (a list
         input) or ``"row"`` (a one-hot frame).
+    missing : MissingCells or None
+        For a one-hot frame with missing values (NaN): which cells were
+        missing; they are not in ``indices``.
 
     Examples
     --------
@@ -57,6 +62,7 @@ class Baskets:
     items: np.ndarray
     ids: pd.Index
     unit: str = "order"
+    missing: MissingCells | None = None
 
     @property
     def n_baskets(self) -> int:
@@ -85,6 +91,61 @@ class Baskets:
     def __repr__(self) -> str:
         return (f"Baskets(n_baskets={self.n_baskets:,}, n_items={self.n_items:,}, "
                 f"n_entries={len(self.indices):,}, unit={self.unit!r})")
+
+
+def input_kind(data: Any) -> str:
+    """What kind of input ``data`` is: "baskets", "pandas", "lists" or a backend of crmmine._backend."""
+    if isinstance(data, Baskets):
+        return "baskets"
+    if isinstance(data, pd.DataFrame):
+        return "pandas"
+    if isinstance(data, (list, tuple)):
+        return "lists"
+    try:
+        return backend_of(data)
+    except ParameterError:
+        if isinstance(data, Iterable) and not isinstance(data, (str, bytes, Mapping)):
+            return "lists"
+        raise ParameterError(
+            f"data must be a transaction table (pandas, polars, pyarrow, DuckDB, Spark), a list of "
+            f"baskets or a one-hot frame, got {type(data).__name__}."
+        ) from None
+
+
+def _type_names(types: pd.Series) -> str:
+    return ", ".join(sorted({t.__name__ for t in types.unique()}))
+
+
+def check_values(values: pd.Series, column: str, *, what: str = "items", rows: Any = None) -> None:
+    """Raise when a column holds unhashable values (lists, dicts) or ids of mixed types (1 and "1").
+
+    ``rows`` (a DataFrame aligned with ``values``) is shown as the examples; by default the values.
+    Only object columns are inspected, with pandas' C type inference first, so clean columns cost
+    one pass.
+    """
+    if values.dtype != object or len(values) == 0:
+        return
+    inferred = pd.api.types.infer_dtype(values, skipna=True)
+    if inferred not in ("mixed", "mixed-integer"):
+        return
+    types = values.map(type)
+    shown = rows if rows is not None else values
+    unhashable = ~values.map(lambda v: isinstance(v, Hashable)).to_numpy(bool)
+    if unhashable.any():
+        raise bad_rows_error(
+            column, f"values that cannot be {what} (unhashable {_type_names(types[unhashable])})",
+            shown[unhashable], int(unhashable.sum()),
+            f"put one value per row: explode list columns first (frame.explode({column!r})), or turn "
+            "each value into a string or tuple")
+    is_text = types.map(lambda t: issubclass(t, (str, bytes))).to_numpy(bool)
+    is_number = types.map(lambda t: issubclass(t, (int, float, np.number)) and not issubclass(t, bool)
+                          ).to_numpy(bool)
+    if is_text.any() and is_number.any():
+        minority = is_number if is_number.sum() <= is_text.sum() else is_text
+        raise bad_rows_error(
+            column, f"{what} of mixed types ({_type_names(types)}): 1 and '1' would count as two "
+            "different values", shown[minority], int(minority.sum()),
+            f"convert the column to one type first, e.g. frame[{column!r}] = frame[{column!r}].astype(str)")
 
 
 def _factorize(values: Any, *, as_object: bool = True) -> tuple[np.ndarray, Any]:
@@ -140,41 +201,69 @@ def _check_nulls(frame: pd.DataFrame, column: str, fix: str) -> None:
         raise bad_rows_error(column, "missing values", frame.loc[mask], int(mask.sum()), fix)
 
 
+def _is_binary_object(values: pd.Series) -> bool:
+    uniques = pd.unique(values.dropna())
+    return len(uniques) <= 2 and all(isinstance(v, (bool, np.bool_, int, np.integer)) and v in (0, 1)
+                                     for v in uniques)
+
+
 def _is_onehot(frame: pd.DataFrame) -> bool:
     if frame.shape[1] == 0:
         return False
-    for dtype in frame.dtypes:
+    for name, dtype in frame.dtypes.items():
         if isinstance(dtype, pd.SparseDtype):
             dtype = dtype.subtype
-        if not (pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_numeric_dtype(dtype)):
-            return False
+        if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_numeric_dtype(dtype):
+            continue
+        if pd.api.types.is_object_dtype(dtype) and _is_binary_object(frame[name]):
+            continue
+        return False
     return True
 
 
 def _from_onehot(frame: pd.DataFrame) -> Baskets:
+    """Baskets from a one-hot frame; NaN cells are recorded as missing (mlxtend's ``null_values``)."""
     rows_list, cols_list = [], []
+    missing_cols: dict[int, np.ndarray] = {}
     for j, col in enumerate(frame.columns):
-        values = frame[col]
+        values = frame.iloc[:, j]
         if isinstance(values.dtype, pd.SparseDtype):
             values = values.sparse.to_dense()
         arr = values.to_numpy()
+        nan = pd.isna(arr) if arr.dtype == object or arr.dtype.kind == "f" else np.zeros(len(arr), bool)
         if arr.dtype == object or arr.dtype.kind == "f":
-            bad = ~np.isin(arr, [0, 1, True, False]) | pd.isna(arr)
+            ok = nan.copy()
+            ok[~nan] = np.isin(arr[~nan], [0, 1])
+            bad = ~ok
             if bad.any():
-                raise bad_rows_error(str(col), "values other than 0/1 or True/False", values[bad],
+                raise bad_rows_error(str(col), "values other than 0/1, True/False or missing", values[bad],
                                      int(bad.sum()), "pass a one-hot frame of booleans, or a long "
                                      "table with an item column")
         elif arr.dtype.kind in "iu" and ((arr != 0) & (arr != 1)).any():
             bad = (arr != 0) & (arr != 1)
             raise bad_rows_error(str(col), "values other than 0/1", values[bad], int(bad.sum()),
                                  "pass a one-hot frame of booleans, or a long table with an item column")
-        hit = np.flatnonzero(arr.astype(bool))
+        present = np.zeros(len(arr), bool)
+        present[~nan] = arr[~nan].astype(bool)
+        if nan.any():
+            missing_cols[j] = nan
+        hit = np.flatnonzero(present)
         rows_list.append(hit)
         cols_list.append(np.full(len(hit), j, dtype=np.int64))
     rows = np.concatenate(rows_list) if rows_list else np.empty(0, np.int64)
     cols = np.concatenate(cols_list) if cols_list else np.empty(0, np.int64)
     labels = np.asarray(list(frame.columns), dtype=object)
-    return _from_codes(rows.astype(np.int64), cols, len(frame), labels, frame.index, "row")
+    baskets = _from_codes(rows.astype(np.int64), cols, len(frame), labels, frame.index, "row")
+    if not missing_cols:
+        return baskets
+    miss = np.zeros((len(frame), len(labels)), bool)
+    for j, mask in missing_cols.items():
+        miss[:, j] = mask
+    pres = np.zeros((len(frame), len(labels)), bool)
+    pres[rows, cols] = True
+    cells = MissingCells(present=pack_columns(pres), missing=pack_columns(miss), n_rows=len(frame))
+    return Baskets(indptr=baskets.indptr, indices=baskets.indices, items=baskets.items, ids=baskets.ids,
+                   unit="row", missing=cells)
 
 
 def _from_lists(data: Iterable[Iterable[Any]]) -> Baskets:
@@ -191,24 +280,15 @@ def _from_lists(data: Iterable[Iterable[Any]]) -> Baskets:
         baskets = [list(b) for b in baskets]
         sizes = np.fromiter((len(b) for b in baskets), dtype=np.int64, count=len(baskets))
     flat = pd.Series(list(itertools.chain.from_iterable(baskets)), dtype=object)
+    owner = pd.Series(np.repeat(np.arange(len(baskets)), sizes), name="basket")
     if flat.isna().any():
-        rows = np.repeat(np.arange(len(baskets)), sizes)[flat.isna().to_numpy()]
+        rows = owner[flat.isna().to_numpy()]
         raise bad_rows_error("item", "missing items (None/NaN) in baskets",
-                             pd.Series(rows, name="basket"), len(rows), "remove missing items first")
+                             rows, len(rows), "remove missing items first")
+    check_values(flat, "item", rows=pd.DataFrame({"basket": owner, "item": flat}))
     codes, labels = _factorize(flat)
     rows = np.repeat(np.arange(len(baskets), dtype=np.int64), sizes)
     return _from_codes(rows, codes, len(baskets), labels, pd.RangeIndex(len(baskets)), "basket")
-
-
-def _to_pandas(data: Any, needed: list[str]) -> pd.DataFrame:
-    """Bring a polars/pyarrow/duckdb eager frame to pandas (only the needed columns)."""
-    import narwhals as nw
-
-    frame = nw.from_native(data, eager_only=True)
-    missing = [c for c in needed if c not in frame.columns]
-    if missing:
-        raise missing_columns_error(missing, frame.columns)
-    return frame.select(needed).to_pandas()
 
 
 def make_baskets(
@@ -226,10 +306,12 @@ def make_baskets(
     Parameters
     ----------
     data : DataFrame, list of baskets, one-hot DataFrame or Baskets
-        A long table with one row per (order or customer, item) - polars and
-        other eager frames are accepted through narwhals -; a list whose
-        elements are collections of items; or a one-hot frame of booleans or
-        0/1 (rows are baskets, columns items, as mlxtend expects).
+        A long table with one row per (order or customer, item) - pandas, or
+        polars, pyarrow, DuckDB and Spark tables through crmmine's backend
+        layer (only the two columns are collected) -; a list whose elements
+        are collections of items; or a one-hot frame of booleans or 0/1 (rows
+        are baskets, columns items, as mlxtend expects), where missing values
+        (NaN) are allowed and recorded as missing cells.
     unit : {"order", "customer"}
         For a long table, what a basket is: each order (basket analysis) or
         each customer's whole history ("customers who bought A also bought B").
@@ -250,9 +332,10 @@ def make_baskets(
     Raises
     ------
     SchemaError
-        If the unit or item column is missing.
+        If the unit or item column is missing, or a column name is duplicated.
     DataError
-        If ids or items are missing, or a hierarchy leaves items unmapped.
+        If ids or items are missing, unhashable (lists, dicts) or of mixed
+        types (``1`` and ``"1"``), or a hierarchy leaves items unmapped.
 
     Examples
     --------
@@ -272,6 +355,9 @@ def make_baskets(
     rules. Proc. 20th VLDB, 487-499 (the transaction-database model).
     """
     if isinstance(data, Baskets):
+        if hierarchy is not None and data.missing is not None:
+            raise ParameterError("parameter 'hierarchy' cannot be combined with missing cells in a one-hot "
+                                 "frame. Fix: fill the missing values, or map the columns first.")
         if hierarchy is not None:
             lists = data.to_lists()
             flat = pd.Series(list(itertools.chain.from_iterable(lists)), dtype=object)
@@ -281,27 +367,33 @@ def make_baskets(
             return _from_codes(rows, codes, data.n_baskets, labels, data.ids, data.unit)
         return data
     if unit not in _UNITS:
-        raise ParameterError(f"unit must be one of {_UNITS}, got {unit!r}. Fix: unit='order' for "
-                             "basket analysis or unit='customer' for customer-level co-purchase.")
+        raise ParameterError(f"parameter 'unit' must be one of {_UNITS}, got {unit!r}. Fix: unit='order' "
+                             "for basket analysis or unit='customer' for customer-level co-purchase.")
     cols = resolve_columns(columns, order_id=order_id, customer_id=customer_id, item=item)
     unit_col = cols.order_id if unit == "order" else cols.customer_id
-    if not isinstance(data, pd.DataFrame):
-        if isinstance(data, (list, tuple)) or (isinstance(data, Iterable) and not hasattr(data, "columns")):
-            baskets = _from_lists(data)
-            return make_baskets(baskets, hierarchy=hierarchy) if hierarchy is not None else baskets
-        data = _to_pandas(data, [unit_col, cols.item])
-    if cols.item not in data.columns:
-        if _is_onehot(data):
+    kind = input_kind(data)
+    if kind == "lists":
+        baskets = _from_lists(data)
+        return make_baskets(baskets, hierarchy=hierarchy) if hierarchy is not None else baskets
+    names = list(data.columns) if kind == "pandas" else list(to_narwhals(data).columns)
+    if len(set(map(str, names))) < len(names):
+        seen: set[str] = set()
+        dup = sorted({str(c) for c in names if str(c) in seen or seen.add(str(c))})
+        raise SchemaError(f"duplicated column names {dup}: a column must appear once to be read. "
+                          "Fix: rename or drop the copies (frame.loc[:, ~frame.columns.duplicated()]).")
+    if cols.item not in names:
+        if kind == "pandas" and unit_col not in names and _is_onehot(data):
             baskets = _from_onehot(data)
             return make_baskets(baskets, hierarchy=hierarchy) if hierarchy is not None else baskets
-        raise missing_columns_error([cols.item], data.columns)
-    if unit_col not in data.columns:
-        raise missing_columns_error([unit_col], data.columns)
-    if data.columns.duplicated().any():
-        dup = data.columns[data.columns.duplicated()].tolist()
-        raise SchemaError(f"duplicated column names {dup}. Fix: rename them so each appears once.")
+        raise missing_columns_error([cols.item], names)
+    if unit_col not in names:
+        raise missing_columns_error([unit_col], names)
+    if kind != "pandas":
+        data = to_pandas(data, what="transactions", columns=[unit_col, cols.item])
     _check_nulls(data, unit_col, f"drop or fill rows without an {unit} id (see clean_transactions)")
     _check_nulls(data, cols.item, "drop or fill rows without an item")
+    check_values(data[unit_col], unit_col, what=f"{unit} ids", rows=data[[unit_col, cols.item]])
+    check_values(data[cols.item], cols.item, what="items", rows=data[[unit_col, cols.item]])
     items = data[cols.item]
     if hierarchy is not None:
         items = _apply_hierarchy(items, hierarchy, cols.item)

@@ -2,83 +2,52 @@
 
 from __future__ import annotations
 
-import math
 import warnings
 from collections.abc import Mapping
-from fractions import Fraction
+from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from crmmine._params import Interval, Options, validate_params
 from crmmine.association._encoded import EncodedItemsets
-from crmmine.association.baskets import Baskets, make_baskets
+from crmmine.association.baskets import Baskets, input_kind, make_baskets
+from crmmine.association.frequent import (
+    FrequentItemsets,
+    LargeOutputWarning,
+    OutputTooLargeError,
+    build_frequent_itemsets,
+    min_count_for,
+)
 from crmmine.data.columns import Columns
-from crmmine.errors import CRMMineError, ParameterError
+from crmmine.errors import DataError, DataWarning
 
 __all__ = [
     "LargeOutputWarning",
     "OutputTooLargeError",
     "frequent_itemsets",
+    "mine_encoded",
     "min_count_for",
 ]
 
 _KINDS = ("all", "closed", "maximal")
-#: Rough bytes per row of the itemset DataFrame (frozenset, ints, float, index).
-_BYTES_PER_ROW = 260
-_BYTES_PER_ITEM = 16
-
-
-class LargeOutputWarning(UserWarning):
-    """The mined output is large enough to strain memory."""
-
-
-class OutputTooLargeError(CRMMineError, MemoryError):
-    """Mining stopped because the number of itemsets passed ``max_itemsets``."""
-
-
-def min_count_for(min_support: float, n_transactions: int) -> int:
-    """Smallest count that meets a relative minimum support: ``ceil(s * N)``, at least 1.
-
-    The product is computed exactly on the decimal value of ``s`` so that, for
-    instance, ``0.1 * 30`` gives 3 and not 4.
-
-    Examples
-    --------
-    >>> min_count_for(0.001, 9835)
-    10
-    >>> min_count_for(0.1, 30)
-    3
-
-    References
-    ----------
-    Hahsler, M., Gruen, B., Hornik, K. (2005). arules - a computational
-    environment for mining association rules and frequent item sets. Journal
-    of Statistical Software 14(15).
-    """
-    if isinstance(min_support, bool) or not isinstance(min_support, (int, float, np.floating, np.integer)):
-        raise ParameterError(f"min_support must be a number in (0, 1], got {min_support!r}.")
-    if not 0 < float(min_support) <= 1:
-        raise ParameterError(
-            f"min_support must be a fraction in (0, 1], got {min_support!r}. "
-            "Fix: pass e.g. min_support=0.01, or an absolute count with min_count=..."
-        )
-    return max(1, math.ceil(Fraction(repr(float(min_support))) * n_transactions))
-
-
-def _is_spark(data: Any) -> bool:
-    mod = type(data).__module__
-    return mod.startswith("pyspark.") and type(data).__name__ == "DataFrame"
 
 
 def mine_encoded(baskets: Baskets, min_count: int, max_len: int | None,
-                 max_itemsets: int) -> EncodedItemsets:
-    """Run the Eclat kernel on baskets; returns all frequent itemsets encoded."""
+                 max_itemsets: int, allowed: np.ndarray | None = None) -> EncodedItemsets:
+    """Run the Eclat kernel on baskets; returns all frequent itemsets encoded.
+
+    ``allowed`` (a boolean mask over item codes) leaves the other items out of the search.
+    """
     from crmmine.association._kernels import eclat, tree_to_csr
 
     n = baskets.n_baskets
     counts_all = baskets.item_counts()
-    freq_codes = np.flatnonzero(counts_all >= min_count)
+    ok = counts_all >= min_count
+    if allowed is not None:
+        ok &= allowed
+    freq_codes = np.flatnonzero(ok)
     # mining order: ascending support (small tid-lists first keeps classes small)
     freq_codes = freq_codes[np.argsort(counts_all[freq_codes], kind="stable")]
     m = len(freq_codes)
@@ -97,7 +66,7 @@ def mine_encoded(baskets: Baskets, min_count: int, max_len: int | None,
     n_multi = int(multi.sum())
     # horizontal layout: ranks in decreasing order within each basket (sort one int64 key)
     hkey = np.sort(rows * m + (m - 1 - r))
-    bitems = (m - 1 - hkey % m).astype(np.int32)
+    bitems = (m - 1 - hkey % m).astype(np.int32) if m else np.zeros(0, np.int32)
     bptr = np.zeros(n_multi + 1, np.int64)
     np.cumsum(np.bincount(rows, minlength=n_multi), out=bptr[1:])
     # vertical layout: sorted basket numbers per item
@@ -119,28 +88,57 @@ def mine_encoded(baskets: Baskets, min_count: int, max_len: int | None,
     return EncodedItemsets(ptr=ptr, items=items, counts=count, labels=baskets.items, n_transactions=n)
 
 
-def closed_maximal_flags(enc: EncodedItemsets) -> tuple[np.ndarray, np.ndarray]:
-    """Boolean arrays (closed, maximal) for a downward-closed collection of itemsets.
+def _mine_with_missing(baskets: Baskets, min_support: float, threshold: int, max_len: int | None,
+                       max_itemsets: int) -> tuple[EncodedItemsets, np.ndarray]:
+    """mlxtend's ``null_values`` mining: candidates treat a missing cell as present (an upper bound
+    that keeps the search anti-monotone); an itemset is kept when its count among the baskets that
+    observe all its items reaches ``min_support`` of them."""
+    cells = baskets.missing
+    assert cells is not None
+    observed_items = cells.observed_per_item
+    with np.errstate(divide="ignore", invalid="ignore"):
+        item_support = np.where(observed_items > 0, baskets.item_counts() / observed_items, 0.0)
+    allowed = item_support >= min_support
+    # baskets with missing cells counted as present, for the candidate search
+    miss_rows, miss_cols = np.nonzero(np.unpackbits(cells.missing.view(np.uint8), axis=1,
+                                                    bitorder="little")[:, :cells.n_rows].T)
+    rows = np.concatenate([np.repeat(np.arange(baskets.n_baskets), baskets.sizes()), miss_rows])
+    codes = np.concatenate([baskets.indices.astype(np.int64), miss_cols.astype(np.int64)])
+    from crmmine.association.baskets import _from_codes
 
-    An itemset is closed when no superset in the collection has the same
-    count, maximal when no superset is in the collection; checking the
-    supersets one item longer suffices (support is anti-monotone).
-    """
-    lengths = enc.lengths
-    sub_hash = np.repeat(enc.hashes, lengths) ^ enc.keys[enc.items]
-    owner = np.repeat(np.arange(enc.n), lengths)
-    long = np.repeat(lengths >= 2, lengths)
-    sub_hash, owner = sub_hash[long], owner[long]
-    idx = enc.lookup(sub_hash, lengths[owner] - 1)
-    ok = idx >= 0
-    idx, owner = idx[ok], owner[ok]
-    maximal = np.ones(enc.n, bool)
-    maximal[idx] = False
-    closed = np.ones(enc.n, bool)
-    closed[idx[enc.counts[idx] == enc.counts[owner]]] = False
-    return closed, maximal
+    upper = _from_codes(rows.astype(np.int64), codes, baskets.n_baskets, baskets.items, baskets.ids, "row")
+    enc = mine_encoded(upper, threshold, max_len, max_itemsets, allowed=allowed)
+    present, observed = cells.itemset_counts(enc.ptr, enc.items)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        support = np.where(observed > 0, present / observed, 0.0)
+    keep = np.flatnonzero(support >= min_support)
+    enc = EncodedItemsets(ptr=enc.ptr, items=enc.items, counts=present, labels=enc.labels,
+                          n_transactions=enc.n_transactions).take(keep)
+    return enc, observed[keep]
 
 
+def _warn_if_identical(baskets: Baskets) -> None:
+    """Warn when every basket holds the same items: supports are 1 and every lift is 1."""
+    sizes = baskets.sizes()
+    if baskets.missing is not None or len(sizes) == 0 or (sizes != sizes[0]).any():
+        return
+    if len(sizes) > 1 and (baskets.indices.reshape(len(sizes), -1) != baskets.indices[:sizes[0]]).any():
+        return
+    what = "there is one basket" if len(sizes) == 1 else f"all {len(sizes):,} baskets hold the same items"
+    warnings.warn(f"{what}: every itemset has support 1 and every rule confidence 1 and lift 1, so "
+                  "nothing can be learned about which items go together. Fix: mine more varied baskets "
+                  "(e.g. unit='order' instead of 'customer', or a longer period).", DataWarning, stacklevel=4)
+
+
+@validate_params({
+    "min_support": [Interval(Real, 0, 1, closed="right")],
+    "min_count": [Interval(Integral, 1, None), None],
+    "max_len": [Interval(Integral, 1, None), None],
+    "kind": [Options(_KINDS)],
+    "unit": [Options(("order", "customer"))],
+    "max_itemsets": [Interval(Integral, 1, None)],
+    "memory_limit": [Interval(Real, 0, None, closed="neither")],
+})
 def frequent_itemsets(
     data: Any,
     min_support: float = 0.01,
@@ -156,17 +154,19 @@ def frequent_itemsets(
     order_id: str | None = None,
     customer_id: str | None = None,
     item: str | None = None,
-) -> pd.DataFrame:
+) -> FrequentItemsets:
     """Mine frequent itemsets with exact support counts.
 
     Parameters
     ----------
-    data : DataFrame, list of baskets, one-hot DataFrame, Baskets or PySpark DataFrame
-        A long table (one row per order line), anything :func:`make_baskets`
-        accepts, or a PySpark DataFrame (mined with Spark MLlib's FPGrowth).
+    data : table, list of baskets, one-hot DataFrame or Baskets
+        A long table (one row per order line: pandas, polars, pyarrow or
+        DuckDB, read through crmmine's backend layer), anything
+        :func:`make_baskets` accepts, or a PySpark DataFrame (mined inside
+        Spark with MLlib's FPGrowth; only the itemsets come back).
     min_support : float, default 0.01
-        Minimum support as a fraction of baskets; an itemset is frequent when
-        its count is at least ``ceil(min_support * N)``.
+        Minimum support as a fraction of baskets, in (0, 1]; an itemset is
+        frequent when its count is at least ``ceil(min_support * N)``.
     min_count : int, optional
         Absolute minimum count; overrides ``min_support``.
     max_len : int, optional
@@ -176,33 +176,50 @@ def frequent_itemsets(
         same support) or only maximal ones (no frequent superset). Closed and
         maximal are judged among the mined itemsets, so with ``max_len`` they
         are closed/maximal up to that length.
-    unit : {"order", "customer"}
-        For a long table, what a basket is.
+    unit : {"order", "customer"}, default "order"
+        For a long table, what a basket is (see docs/conventions.md).
     hierarchy : mapping or Series, optional
         Item -> group to mine at a higher level (see :func:`make_baskets`).
     max_itemsets : int, default 20,000,000
         Stop with :class:`OutputTooLargeError` beyond this many itemsets (the
         compact result takes 16 bytes per itemset while mining).
     memory_limit : float, default 2e9
-        Warn (:class:`LargeOutputWarning`) when the DataFrame is estimated to
-        need more bytes than this, before it is built.
+        :meth:`FrequentItemsets.to_frame` warns (:class:`LargeOutputWarning`)
+        when the table is estimated to need more bytes than this.
     columns, order_id, customer_id, item
-        Column names of a long table.
+        Column names of a long table: a ``columns={role: name}`` mapping and
+        keywords per role (keywords win).
 
     Returns
     -------
-    DataFrame
-        ``itemset`` (frozenset of item labels), ``support_count``, ``support``
-        (fraction), ``length``; sorted by length then decreasing count.
-        ``attrs`` holds ``n_transactions``, ``min_count``, ``unit``.
+    FrequentItemsets
+        ``to_frame()`` gives ``itemset`` (frozenset of item labels),
+        ``support_count``, ``support`` (fraction), ``length`` and
+        ``all_confidence``, sorted by length then decreasing count.
+
+    Warns
+    -----
+    DataWarning
+        When every basket holds the same items (one basket included): the
+        supports are right, but every rule has lift 1.
+
+    Notes
+    -----
+    A one-hot frame with missing values (NaN) is mined as mlxtend does with
+    ``null_values=True``: the support of an itemset is counted among the
+    baskets where none of its items is missing; candidates are the itemsets
+    whose count reaches ``ceil(min_support * N)`` when a missing cell counts
+    as present (a bound that keeps the search exact and fast), and items
+    whose own support is below ``min_support`` are left out.
 
     Examples
     --------
     >>> baskets = [["milk", "bread"], ["milk", "eggs"], ["milk", "bread", "eggs"], ["bread"]]
     >>> fi = frequent_itemsets(baskets, min_support=0.5)
-    >>> fi["support_count"].tolist(), fi["support"].tolist(), fi["length"].tolist()
+    >>> table = fi.to_frame()
+    >>> table["support_count"].tolist(), table["support"].tolist(), table["length"].tolist()
     ([3, 3, 2, 2, 2], [0.75, 0.75, 0.5, 0.5, 0.5], [1, 1, 1, 2, 2])
-    >>> sorted(sorted(s) for s in fi["itemset"][fi["length"] == 2])
+    >>> sorted(sorted(s) for s in table["itemset"][table["length"] == 2])
     [['bread', 'milk'], ['eggs', 'milk']]
     >>> len(frequent_itemsets(baskets, min_support=0.5, kind="maximal"))
     2
@@ -216,15 +233,7 @@ def frequent_itemsets(
     Han, J., Pei, J., Yin, Y. (2000). Mining frequent patterns without candidate
     generation. Proc. ACM SIGMOD, 1-12.
     """
-    if kind not in _KINDS:
-        raise ParameterError(f"kind must be one of {_KINDS}, got {kind!r}.")
-    if max_len is not None and (isinstance(max_len, bool) or not isinstance(max_len, (int, np.integer))
-                                or max_len < 1):
-        raise ParameterError(f"max_len must be a positive integer or None, got {max_len!r}.")
-    if min_count is not None and (isinstance(min_count, bool) or not isinstance(min_count, (int, np.integer))
-                                  or min_count < 1):
-        raise ParameterError(f"min_count must be a positive integer, got {min_count!r}.")
-    if _is_spark(data):
+    if input_kind(data) == "pyspark":
         from crmmine.association.spark import spark_frequent_itemsets
 
         return spark_frequent_itemsets(data, min_support=min_support, min_count=min_count,
@@ -234,40 +243,15 @@ def frequent_itemsets(
                            customer_id=customer_id, item=item)
     n = baskets.n_baskets
     if n == 0:
-        raise ParameterError("no baskets to mine. Fix: pass at least one basket.")
+        raise DataError("no baskets to mine: the input has no rows. Fix: pass at least one basket.")
     threshold = int(min_count) if min_count is not None else min_count_for(min_support, n)
+    _warn_if_identical(baskets)
+    if baskets.missing is not None:
+        support = min_support if min_count is None else min_count / n
+        enc, observed = _mine_with_missing(baskets, support, threshold, max_len, max_itemsets)
+        return build_frequent_itemsets(enc, min_count=threshold, unit=baskets.unit, kind=kind,
+                                       item_counts=baskets.item_counts(), missing=baskets.missing,
+                                       observed=observed, memory_limit=memory_limit)
     enc = mine_encoded(baskets, threshold, max_len, max_itemsets)
-    return itemsets_frame(enc, min_count=threshold, unit=baskets.unit, kind=kind,
-                          memory_limit=memory_limit)
-
-
-def itemsets_frame(enc: EncodedItemsets, *, min_count: int, unit: str, kind: str = "all",
-                   memory_limit: float = 2e9) -> pd.DataFrame:
-    """Turn encoded itemsets into the public DataFrame (sorted, optionally filtered)."""
-    if kind != "all":
-        closed, maximal = closed_maximal_flags(enc)
-        enc = enc.take(np.flatnonzero(closed if kind == "closed" else maximal))
-    lengths = enc.lengths
-    order = np.lexsort((-enc.counts, lengths))
-    if not np.array_equal(order, np.arange(enc.n)):
-        enc = enc.take(order)
-        lengths = enc.lengths
-    estimate = enc.n * _BYTES_PER_ROW + len(enc.items) * _BYTES_PER_ITEM
-    if estimate > memory_limit:
-        warnings.warn(
-            f"{enc.n:,} itemsets: the DataFrame of frozensets needs about {estimate / 1e9:.1f} GB. "
-            "Raise min_support, set max_len, use kind='closed' or 'maximal', or raise memory_limit "
-            "to silence this warning.", LargeOutputWarning, stacklevel=3)
-    n_tx = enc.n_transactions
-    frame = pd.DataFrame({
-        "itemset": pd.Series(enc.frozensets(), dtype=object),
-        "support_count": enc.counts.astype(np.int64),
-        "support": enc.counts / n_tx,
-        "length": lengths.astype(np.int64),
-    })
-    frame.attrs["n_transactions"] = n_tx
-    frame.attrs["min_count"] = int(min_count)
-    frame.attrs["unit"] = unit
-    frame.attrs["kind"] = kind
-    frame.attrs["_crmmine_encoded"] = enc
-    return frame
+    return build_frequent_itemsets(enc, min_count=threshold, unit=baskets.unit, kind=kind,
+                                   item_counts=baskets.item_counts(), memory_limit=memory_limit)

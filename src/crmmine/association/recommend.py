@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from numbers import Integral, Real
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from crmmine._backend import to_narwhals, to_pandas
+from crmmine._params import Interval, Options, validate_params
+from crmmine._results import Result
 from crmmine.association.baskets import Baskets, make_baskets
+from crmmine.association.rules import AssociationRules
 from crmmine.data.columns import Columns, resolve_columns
 from crmmine.errors import ParameterError, SchemaError, missing_columns_error
 
@@ -18,8 +23,6 @@ if TYPE_CHECKING:
 
 __all__ = ["RecommendationEvaluation", "evaluate_recommendations", "recommend"]
 
-_FALLBACKS = ("popular", None)
-
 
 def _fmt_set(items: Iterable[Any]) -> str:
     return "{" + ", ".join(sorted(map(str, items))) + "}"
@@ -27,8 +30,8 @@ def _fmt_set(items: Iterable[Any]) -> str:
 
 def _explanations(rules: pd.DataFrame, unit: str) -> list[str]:
     """One sentence per rule: "62% of customers who bought {A} also bought B, 19.0x the base rate"."""
-    who = "orders with" if unit == "order" else "customers who bought"
-    verb = "also contained" if unit == "order" else "also bought"
+    who = {"customer": "customers who bought", "order": "orders with"}.get(unit, "baskets with")
+    verb = "also bought" if unit == "customer" else "also contained"
     out = []
     for a, c, conf, lift in zip(rules["antecedent"], rules["consequent"], rules["confidence"],
                                 rules["lift"]):
@@ -36,15 +39,23 @@ def _explanations(rules: pd.DataFrame, unit: str) -> list[str]:
     return out
 
 
-def _check_rules(rules: pd.DataFrame, metric: str) -> None:
-    if not isinstance(rules, pd.DataFrame):
-        raise SchemaError(f"rules must be the DataFrame from association_rules, got {type(rules).__name__}.")
+def _rules_table(rules: AssociationRules | pd.DataFrame, metric: str) -> tuple[pd.DataFrame, str]:
+    """The rules table and the basket unit it was mined per (a plain table: "order", the default)."""
+    if isinstance(rules, AssociationRules):
+        table, unit = rules.table, rules.unit
+    elif isinstance(rules, pd.DataFrame):
+        table, unit = rules, "order"
+    else:
+        raise SchemaError(f"rules must be the result of association_rules (or its to_frame()), "
+                          f"got {type(rules).__name__}.")
     needed = ["antecedent", "consequent", "confidence", "lift"]
-    missing = [c for c in needed if c not in rules.columns]
+    missing = [c for c in needed if c not in table.columns]
     if missing:
-        raise missing_columns_error(missing, rules.columns, role="rules")
-    if metric not in rules.columns:
-        raise ParameterError(f"metric {metric!r} is not a column of rules; use e.g. 'confidence' or 'lift'.")
+        raise missing_columns_error(missing, table.columns, role="rules")
+    if metric not in table.columns:
+        raise ParameterError(f"parameter 'metric' = {metric!r} is not a column of the rules; use e.g. "
+                             "'confidence' or 'lift'.")
+    return table.reset_index(drop=True), unit
 
 
 def _owned_keys(baskets: Baskets, n_codes: int) -> np.ndarray:
@@ -128,8 +139,13 @@ def _popular(baskets: Baskets, need: pd.Series, n_codes: int, exclude: pd.DataFr
     return out.drop(columns="pos")
 
 
+@validate_params({
+    "top_n": [Interval(Integral, 1, None)],
+    "metric": [str],
+    "fallback": [Options(("popular",)), None],
+})
 def recommend(
-    rules: pd.DataFrame,
+    rules: AssociationRules | pd.DataFrame,
     tx: Any,
     top_n: int = 5,
     *,
@@ -148,11 +164,12 @@ def recommend(
 
     Parameters
     ----------
-    rules : DataFrame
-        Output of :func:`association_rules`.
-    tx : DataFrame
+    rules : AssociationRules or DataFrame
+        Output of :func:`association_rules`, or its ``to_frame()`` (possibly
+        filtered; the explanations then speak of orders, the default unit).
+    tx : table
         Long transaction table with customer and item columns (the customer's
-        whole history is their basket).
+        whole history is their basket); pandas, polars, pyarrow or DuckDB.
     top_n : int, default 5
         Recommendations per customer.
     metric : str, default "confidence"
@@ -196,14 +213,9 @@ def recommend(
     association rule mining for recommender systems. Data Min. Knowl. Disc.
     6, 83-105.
     """
-    if isinstance(top_n, bool) or not isinstance(top_n, (int, np.integer)) or top_n < 1:
-        raise ParameterError(f"top_n must be a positive integer, got {top_n!r}.")
-    if fallback not in _FALLBACKS:
-        raise ParameterError(f"fallback must be 'popular' or None, got {fallback!r}.")
-    _check_rules(rules, metric)
+    rules, unit = _rules_table(rules, metric)
     cols = resolve_columns(columns, customer_id=customer_id, item=item)
     baskets = make_baskets(tx, unit="customer", columns=cols)
-    unit = rules.attrs.get("unit", "customer")
     if customers is not None:
         wanted = pd.Index(list(customers))
         pos = baskets.ids.get_indexer(wanted)
@@ -273,8 +285,8 @@ def recommend(
     return out
 
 
-@dataclass
-class RecommendationEvaluation:
+@dataclass(repr=False, eq=False)
+class RecommendationEvaluation(Result):
     """Out-of-sample quality of rule-based recommendations against a popularity baseline.
 
     Attributes
@@ -286,8 +298,9 @@ class RecommendationEvaluation:
     n_customers : int
         Customers evaluated (active in both periods).
     n_rules : int
-        Rules mined on the training period.
-    split : Timestamp
+        Rules mined on the calibration period.
+    calibration_end : Timestamp
+        Last day of the calibration period (rules are mined on it).
     recommendations : DataFrame
         The rule-based recommendations that were scored.
     """
@@ -295,32 +308,33 @@ class RecommendationEvaluation:
     table: pd.DataFrame
     n_customers: int
     n_rules: int
-    split: pd.Timestamp
+    calibration_end: pd.Timestamp
     recommendations: pd.DataFrame = field(repr=False)
 
     def to_frame(self) -> pd.DataFrame:
-        """The metrics table."""
+        """The metrics table, one row per (model, k)."""
         return self.table.copy()
 
-    def summary(self) -> str:
-        """A short text summary at the largest k."""
+    def summary(self) -> pd.DataFrame:
+        """Precision, hit rate, recall and coverage of each model at the largest k."""
         k = int(self.table["k"].max())
-        last = self.table[self.table["k"] == k].set_index("model")
-        lines = [f"Recommendations evaluated on {self.n_customers:,} customers after {self.split.date()} "
-                 f"({self.n_rules:,} rules):"]
-        for model, row in last.iterrows():
-            lines.append(f"  {model:>8}: precision@{k} {row['precision']:.3f}, hit rate@{k} "
-                         f"{row['hit_rate']:.3f}, recall@{k} {row['recall']:.3f}")
-        return "\n".join(lines)
+        return self.table[self.table["k"] == k].reset_index(drop=True)
 
-    def plot(self, ax: Axes | None = None, metric: str = "precision") -> Axes:
+    def _repr_items(self) -> dict[str, Any]:
+        k = int(self.table["k"].max())
+        last = self.table[self.table["k"] == k].set_index("model")["precision"]
+        items: dict[str, Any] = {"n_customers": int(self.n_customers), "n_rules": int(self.n_rules)}
+        items.update({f"precision@{k}_{m}": float(v) for m, v in last.items()})
+        return items
+
+    def plot(self, ax: Axes | None = None, metric: str = "precision", **kwargs: Any) -> Axes:
         """Plot ``metric`` at k for the rules and the popularity baseline; returns the Axes."""
         import matplotlib.pyplot as plt
 
         if ax is None:
             _, ax = plt.subplots(figsize=(5, 3.5))
         for model, grp in self.table.groupby("model", sort=False):
-            ax.plot(grp["k"], grp[metric], marker="o", label=model)
+            ax.plot(grp["k"], grp[metric], marker="o", label=model, **kwargs)
         ax.set_xlabel("k (recommendations per customer)")
         ax.set_ylabel(f"{metric}@k")
         ax.set_title("Out-of-sample cross-sell quality")
@@ -347,16 +361,25 @@ def _score_lists(recs: pd.DataFrame, cust_col: str, bought: pd.DataFrame, custom
     return pd.DataFrame(rows)
 
 
+@validate_params({
+    "calibration_end": ["date"],
+    "observation_end": ["date", None],
+    "min_support": [Interval(Real, 0, 1, closed="right")],
+    "min_confidence": [Interval(Real, 0, 1)],
+    "top_n": [Interval(Integral, 1, None)],
+    "unit": [Options(("order", "customer"))],
+    "metric": [str],
+})
 def evaluate_recommendations(
-    tx: pd.DataFrame,
-    split: Any,
+    tx: Any,
+    calibration_end: Any,
     *,
     min_support: float = 0.01,
     min_confidence: float = 0.2,
     top_n: int = 5,
-    unit: str = "customer",
+    unit: str = "order",
     metric: str = "confidence",
-    end: Any = None,
+    observation_end: Any = None,
     columns: Mapping[str, str] | Columns | None = None,
     customer_id: str | None = None,
     order_id: str | None = None,
@@ -365,30 +388,32 @@ def evaluate_recommendations(
 ) -> RecommendationEvaluation:
     """Mine rules on one period and measure their recommendations on the next.
 
-    Rules are mined on transactions before ``split``; each customer active
-    in both periods gets ``top_n`` recommendations from their history
-    before ``split``. A hit is a recommended item the customer bought in
-    ``[split, end)``. Items they had bought before count neither as hits nor
-    as targets. A popularity recommender (most-bought items not yet owned)
-    is scored the same way as the baseline.
+    Rules are mined on the transactions dated on or before
+    ``calibration_end`` (any time that day); each customer active in both
+    periods gets ``top_n`` recommendations from their history up to then. A
+    hit is a recommended item the customer bought after ``calibration_end``,
+    up to ``observation_end`` (inclusive). Items they had bought before count
+    neither as hits nor as targets. A popularity recommender (most-bought
+    items not yet owned) is scored the same way as the baseline.
 
     Parameters
     ----------
-    tx : DataFrame
+    tx : table
         Long transactions with customer, date and item (and order for
-        ``unit="order"``) columns.
-    split : date-like
-        Start of the evaluation period.
+        ``unit="order"``) columns; pandas, polars, pyarrow or DuckDB.
+    calibration_end : date-like
+        Last day of the calibration (mining) period.
     min_support, min_confidence : float
-        Mining thresholds on the training period.
+        Mining thresholds on the calibration period.
     top_n : int, default 5
         Largest k evaluated (k = 1 .. top_n).
-    unit : {"customer", "order"}
-        Basket unit for mining.
+    unit : {"order", "customer"}, default "order"
+        Basket unit for mining (docs/conventions.md).
     metric : str
         Rule score for ranking.
-    end : date-like, optional
-        End of the evaluation period (default: all data after ``split``).
+    observation_end : date-like, optional
+        Last day of the evaluation period (default: all data after
+        ``calibration_end``).
     columns, customer_id, order_id, date, item
         Column names.
 
@@ -403,7 +428,8 @@ def evaluate_recommendations(
     ...     "customer_id": [1, 1, 2, 2, 3, 3, 1, 2, 3, 4, 4],
     ...     "item": ["a", "b", "a", "b", "a", "c", "c", "c", "b", "a", "b"],
     ...     "date": pd.to_datetime(["2024-01-01"] * 6 + ["2024-02-01"] * 3 + ["2024-01-05"] * 2)})
-    >>> ev = evaluate_recommendations(tx, "2024-01-15", min_support=0.3, min_confidence=0.5, top_n=1)
+    >>> ev = evaluate_recommendations(tx, "2024-01-15", min_support=0.3, min_confidence=0.5, top_n=1,
+    ...                               unit="customer")
     >>> ev.n_customers
     3
     >>> ev.to_frame()[["model", "k", "precision"]].round(3).values.tolist()
@@ -419,26 +445,29 @@ def evaluate_recommendations(
 
     cols = resolve_columns(columns, customer_id=customer_id, order_id=order_id, date=date, item=item)
     needed = [cols.customer_id, cols.date, cols.item] + ([cols.order_id] if unit == "order" else [])
-    missing = [c for c in needed if c not in tx.columns]
+    names = list(tx.columns) if isinstance(tx, pd.DataFrame) else list(to_narwhals(tx).columns)
+    missing = [c for c in needed if c not in names]
     if missing:
-        raise missing_columns_error(missing, tx.columns)
+        raise missing_columns_error(missing, names)
+    tx = to_pandas(tx, what="transactions", columns=needed)
     when = pd.to_datetime(tx[cols.date])
-    split_ts = pd.Timestamp(split)
-    train_mask = (when < split_ts).to_numpy()
-    test_mask = (when >= split_ts).to_numpy()
-    if end is not None:
-        test_mask &= (when < pd.Timestamp(end)).to_numpy()
+    cut = pd.Timestamp(calibration_end).normalize() + pd.Timedelta(days=1)
+    train_mask = (when < cut).to_numpy()
+    test_mask = (when >= cut).to_numpy()
+    if observation_end is not None:
+        test_mask &= (when < pd.Timestamp(observation_end).normalize() + pd.Timedelta(days=1)).to_numpy()
     train, test = tx.loc[train_mask], tx.loc[test_mask]
     if len(train) == 0 or len(test) == 0:
-        raise ParameterError(f"split {split_ts} leaves {len(train):,} training and {len(test):,} test rows. "
-                             "Fix: pick a split date inside the data.")
+        raise ParameterError(f"calibration_end {pd.Timestamp(calibration_end).date()} leaves {len(train):,} "
+                             f"calibration and {len(test):,} evaluation rows. Fix: pick a date inside "
+                             "the data.")
     itemsets = frequent_itemsets(train, min_support=min_support, unit=unit, columns=cols)
     rules = association_rules(itemsets, min_confidence=min_confidence, p_adjust="none")
     customers = pd.Index(np.intersect1d(train[cols.customer_id].unique(), test[cols.customer_id].unique()))
     rule_recs = recommend(rules, train, top_n=top_n, metric=metric, fallback=None, customers=customers,
                           columns=cols)
-    pop_recs = recommend(rules.iloc[:0], train, top_n=top_n, fallback="popular", customers=customers,
-                         columns=cols)
+    pop_recs = recommend(rules.subset(np.zeros(len(rules), bool)), train, top_n=top_n, fallback="popular",
+                         customers=customers, columns=cols)
     # targets: items bought in the test period that the customer had not bought before
     hist = pd.MultiIndex.from_frame(train[[cols.customer_id, cols.item]].drop_duplicates())
     fut = test[[cols.customer_id, cols.item]].drop_duplicates()
@@ -451,4 +480,5 @@ def evaluate_recommendations(
     covered = rule_recs[cols.customer_id].nunique() / max(len(customers), 1)
     table["coverage"] = np.where(table["model"] == "rules", covered, 1.0)
     return RecommendationEvaluation(table=table, n_customers=len(customers), n_rules=len(rules),
-                                    split=split_ts, recommendations=rule_recs)
+                                    calibration_end=pd.Timestamp(calibration_end).normalize(),
+                                    recommendations=rule_recs)

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from numbers import Integral, Real
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from crmmine.association.itemsets import min_count_for
+from crmmine._backend import to_narwhals, to_pandas
+from crmmine._params import Interval, validate_params
+from crmmine._results import Result
+from crmmine.association.baskets import check_values
+from crmmine.association.frequent import min_count_for
 from crmmine.data.columns import Columns, resolve_columns
-from crmmine.errors import DataError, ParameterError, bad_rows_error, missing_columns_error
+from crmmine.errors import DataError, ParameterError, SchemaError, bad_rows_error, missing_columns_error
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -21,8 +26,8 @@ __all__ = ["SequentialRules", "sequential_rules"]
 _MAX_PAIR_CELLS = 64_000_000
 
 
-@dataclass
-class SequentialRules:
+@dataclass(repr=False, eq=False)
+class SequentialRules(Result):
     """Rules A -> B ("B bought in a later order within the window after A").
 
     Attributes
@@ -53,22 +58,21 @@ class SequentialRules:
         """The rules table."""
         return self.rules.copy()
 
-    def summary(self) -> str:
-        """Text summary with the strongest rules."""
-        lines = [f"{len(self.rules):,} sequential rules within {self.within_days:g} days "
-                 f"over {self.n_customers:,} customers."]
-        for _, r in self.rules.head(5).iterrows():
-            lines.append(f"  after {r['antecedent']} -> {r['consequent']}: {r['confidence']:.0%} of buyers "
-                         f"within {self.within_days:g} days ({r['lift']:.1f}x base rate), median "
-                         f"{r['days_median']:g} days")
-        return "\n".join(lines)
+    def summary(self) -> pd.DataFrame:
+        """The ten strongest rules: antecedent, consequent, customers, confidence, lift, median days."""
+        return self.rules.head(10)[["antecedent", "consequent", "support_count", "confidence", "lift",
+                                    "days_median"]].reset_index(drop=True)
+
+    def _repr_items(self) -> dict[str, Any]:
+        return {"rules": len(self.rules), "within_days": float(self.within_days),
+                "n_customers": int(self.n_customers)}
 
     def days(self, rule: int = 0) -> np.ndarray:
         """Days from A to B for each customer supporting rule ``rule`` (a row of ``rules``)."""
         return self.gaps.loc[self.gaps["rule"] == rule, "days"].to_numpy()
 
-    def plot(self, rule: int = 0, ax: Axes | None = None) -> Axes:
-        """Histogram of days from A to B for one rule; returns the Axes."""
+    def plot(self, ax: Axes | None = None, rule: int = 0, **kwargs: Any) -> Axes:
+        """Histogram of days from A to B for one rule (a row of ``rules``); returns the Axes."""
         import matplotlib.pyplot as plt
 
         if ax is None:
@@ -77,7 +81,8 @@ class SequentialRules:
             ax.set_title("no sequential rules")
             return ax
         r = self.rules.iloc[rule]
-        ax.hist(self.days(rule), bins=np.arange(0, self.within_days + 2) - 0.5, color="#4c72b0")
+        ax.hist(self.days(rule), bins=np.arange(0, self.within_days + 2) - 0.5,
+                color=kwargs.pop("color", "#4c72b0"), **kwargs)
         ax.set_xlabel("days from A to B")
         ax.set_ylabel("customers")
         ax.set_title(f"after {r['antecedent']} -> {r['consequent']}")
@@ -98,8 +103,14 @@ def _window_days(within: Any) -> float:
     return days
 
 
+@validate_params({
+    "min_support": [Interval(Real, 0, 1, closed="right")],
+    "min_count": [Interval(Integral, 1, None), None],
+    "min_confidence": [Interval(Real, 0, 1)],
+    "min_lift": [Interval(Real, 0, None), None],
+})
 def sequential_rules(
-    tx: pd.DataFrame,
+    tx: Any,
     within: Any = "30D",
     *,
     min_support: float = 0.01,
@@ -120,8 +131,9 @@ def sequential_rules(
 
     Parameters
     ----------
-    tx : DataFrame
-        Long transactions with customer, date and item columns.
+    tx : table
+        Long transactions with customer, date and item columns (pandas, polars,
+        pyarrow or DuckDB; only those three columns are read).
     within : str, Timedelta or number, default "30D"
         Window after the A order; a number is days.
     min_support : float, default 0.01
@@ -165,12 +177,16 @@ def sequential_rules(
 
     window = _window_days(within)
     cols = resolve_columns(columns, customer_id=customer_id, date=date, item=item)
-    if not isinstance(tx, pd.DataFrame):
-        raise ParameterError(f"tx must be a pandas DataFrame, got {type(tx).__name__}.")
     needed = [cols.customer_id, cols.date, cols.item]
-    missing = [c for c in needed if c not in tx.columns]
+    names = [str(c) for c in (tx.columns if isinstance(tx, pd.DataFrame) else to_narwhals(tx).columns)]
+    if len(set(names)) < len(names):
+        dup = sorted({c for c in names if names.count(c) > 1})
+        raise SchemaError(f"duplicated column names {dup}: a column must appear once to be read. "
+                          "Fix: rename or drop the copies (frame.loc[:, ~frame.columns.duplicated()]).")
+    missing = [c for c in needed if c not in names]
     if missing:
-        raise missing_columns_error(missing, tx.columns)
+        raise missing_columns_error(missing, names)
+    tx = to_pandas(tx, what="transactions", columns=needed)
     for c in needed:
         mask = tx[c].isna().to_numpy()
         if mask.any():
@@ -178,6 +194,8 @@ def sequential_rules(
                                  "drop or fill these rows (see clean_transactions)")
     if len(tx) == 0:
         raise DataError("the transaction table is empty. Fix: pass at least one row.")
+    check_values(tx[cols.customer_id], cols.customer_id, what="customer ids", rows=tx[needed])
+    check_values(tx[cols.item], cols.item, what="items", rows=tx[needed])
     when = pd.to_datetime(tx[cols.date])
     cust_codes, cust_ids = pd.factorize(tx[cols.customer_id])
     item_codes, item_labels = pd.factorize(tx[cols.item])

@@ -6,12 +6,13 @@ import numpy as np
 
 from crmmine.errors import ParameterError
 
-__all__ = ["adjust_pvalues", "fisher_pvalues"]
+__all__ = ["adjust_log_pvalues", "adjust_pvalues", "fisher_pvalues"]
 
 _METHODS = ("holm", "bh", "bonferroni", "none")
 
 
-def fisher_pvalues(n_ac: np.ndarray, n_a: np.ndarray, n_c: np.ndarray, n: int) -> np.ndarray:
+def fisher_pvalues(n_ac: np.ndarray, n_a: np.ndarray, n_c: np.ndarray, n: int, *, log: bool = False
+                   ) -> np.ndarray:
     """One-sided Fisher's exact test p-values for positive association of A and C.
 
     For the 2x2 table of baskets with/without A against with/without C, the
@@ -25,6 +26,9 @@ def fisher_pvalues(n_ac: np.ndarray, n_a: np.ndarray, n_c: np.ndarray, n: int) -
         Counts of baskets holding A and C, A, and C.
     n : int
         Number of baskets.
+    log : bool, default False
+        Return the natural log of the p-values: it stays finite where the
+        p-value itself underflows to 0 (below about 1e-308).
 
     Returns
     -------
@@ -34,6 +38,8 @@ def fisher_pvalues(n_ac: np.ndarray, n_a: np.ndarray, n_c: np.ndarray, n: int) -
     --------
     >>> float(fisher_pvalues(np.array([3]), np.array([3]), np.array([3]), 6)[0])
     0.05
+    >>> float(fisher_pvalues([2000], [2000], [2000], 100_000, log=True)[0]) < -9000
+    True
 
     References
     ----------
@@ -42,10 +48,11 @@ def fisher_pvalues(n_ac: np.ndarray, n_a: np.ndarray, n_c: np.ndarray, n: int) -
     Hahsler, M., Hornik, K. (2007). New probabilistic interest measures for
     association rules. Intelligent Data Analysis 11(5), 437-455.
     """
-    from crmmine.association._kernels import hypergeom_upper
+    from crmmine.association._kernels import hypergeom_log_upper
 
     n_ac, n_a, n_c = (np.atleast_1d(np.asarray(v, dtype=np.int64)) for v in (n_ac, n_a, n_c))
-    return hypergeom_upper(n_ac, n_a, n_c, int(n))
+    log_p = hypergeom_log_upper(n_ac, n_a, n_c, int(n))
+    return log_p if log else np.exp(log_p)
 
 
 def adjust_pvalues(p: np.ndarray, method: str = "holm") -> np.ndarray:
@@ -78,7 +85,7 @@ def adjust_pvalues(p: np.ndarray, method: str = "holm") -> np.ndarray:
     J. Royal Statistical Society B 57(1), 289-300.
     """
     if method not in _METHODS:
-        raise ParameterError(f"p_adjust must be one of {_METHODS}, got {method!r}.")
+        raise ParameterError(f"parameter 'p_adjust' must be one of {_METHODS}, got {method!r}.")
     p = np.asarray(p, dtype=float)
     m = len(p)
     if m == 0 or method == "none":
@@ -94,4 +101,35 @@ def adjust_pvalues(p: np.ndarray, method: str = "holm") -> np.ndarray:
         adj = np.minimum.accumulate((m / ranks * ps)[::-1])[::-1]
     out = np.empty(m)
     out[order] = np.minimum(adj, 1.0)
+    return out
+
+
+def adjust_log_pvalues(log_p: np.ndarray, method: str = "holm") -> np.ndarray:
+    """:func:`adjust_pvalues` on the log scale: the log of the adjusted p-values.
+
+    Ranks and factors are applied to ``log p`` so that p-values below the
+    smallest double keep their order.
+
+    Examples
+    --------
+    >>> np.exp(adjust_log_pvalues(np.log([0.01, 0.04, 0.03]), "holm")).round(4).tolist()
+    [0.03, 0.06, 0.06]
+    """
+    if method not in _METHODS:
+        raise ParameterError(f"parameter 'p_adjust' must be one of {_METHODS}, got {method!r}.")
+    lp = np.asarray(log_p, dtype=float)
+    m = len(lp)
+    if m == 0 or method == "none":
+        return lp.copy()
+    if method == "bonferroni":
+        return np.minimum(lp + np.log(m), 0.0)
+    order = np.argsort(lp, kind="stable")
+    ls = lp[order]
+    ranks = np.arange(1, m + 1)
+    if method == "holm":
+        adj = np.maximum.accumulate(np.log(m - ranks + 1) + ls)
+    else:
+        adj = np.minimum.accumulate((np.log(m / ranks) + ls)[::-1])[::-1]
+    out = np.empty(m)
+    out[order] = np.minimum(adj, 0.0)
     return out

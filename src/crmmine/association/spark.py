@@ -8,10 +8,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from crmmine.association._encoded import encode_frame
-from crmmine.association.itemsets import itemsets_frame, min_count_for
+from crmmine.association._encoded import EncodedItemsets, encode_frame
+from crmmine.association.frequent import FrequentItemsets, build_frequent_itemsets, min_count_for
 from crmmine.data.columns import Columns, resolve_columns
-from crmmine.errors import DataError, ParameterError, missing_columns_error
+from crmmine.errors import DataError, ParameterError, SchemaError, missing_columns_error
 
 __all__ = ["spark_frequent_itemsets"]
 
@@ -28,7 +28,7 @@ def spark_frequent_itemsets(
     order_id: str | None = None,
     customer_id: str | None = None,
     item: str | None = None,
-) -> pd.DataFrame:
+) -> FrequentItemsets:
     """Frequent itemsets of a long PySpark table, mined by Spark MLlib's FPGrowth.
 
     Baskets are built in Spark (``collect_set`` of items per order or
@@ -46,8 +46,8 @@ def spark_frequent_itemsets(
 
     Returns
     -------
-    DataFrame
-        ``itemset``, ``support_count``, ``support``, ``length``.
+    FrequentItemsets
+        The same result as the compiled engine gives (``to_frame()`` for the table).
 
     Examples
     --------
@@ -70,12 +70,17 @@ def spark_frequent_itemsets(
     from pyspark.sql import functions as F
 
     if unit not in ("order", "customer"):
-        raise ParameterError(f"unit must be 'order' or 'customer', got {unit!r}.")
+        raise ParameterError(f"parameter 'unit' must be 'order' or 'customer', got {unit!r}.")
     cols = resolve_columns(columns, order_id=order_id, customer_id=customer_id, item=item)
     unit_col = cols.order_id if unit == "order" else cols.customer_id
-    missing = [c for c in (unit_col, cols.item) if c not in sdf.columns]
+    names = list(sdf.columns)
+    if len(set(names)) < len(names):
+        dup = sorted({c for c in names if names.count(c) > 1})
+        raise SchemaError(f"duplicated column names {dup}: a column must appear once to be read. "
+                          "Fix: rename or drop the copies.")
+    missing = [c for c in (unit_col, cols.item) if c not in names]
     if missing:
-        raise missing_columns_error(missing, sdf.columns)
+        raise missing_columns_error(missing, names)
     nulls = sdf.filter(F.col(unit_col).isNull() | F.col(cols.item).isNull())
     n_null = nulls.count()
     if n_null:
@@ -100,11 +105,13 @@ def spark_frequent_itemsets(
         keep &= lengths <= max_len
     frame = pd.DataFrame({"itemset": pd.Series([s for s, k in zip(sets, keep) if k], dtype=object),
                           "support_count": counts[keep]})
-    frame["support"] = frame["support_count"] / n
-    frame.attrs["n_transactions"] = n
     if len(frame) == 0:
-        frame["length"] = np.zeros(0, np.int64)
-        frame.attrs.update({"min_count": threshold, "unit": unit, "kind": kind})
-        return frame
+        enc = EncodedItemsets(ptr=np.zeros(1, np.int64), items=np.zeros(0, np.int32),
+                              counts=np.zeros(0, np.int64), labels=np.zeros(0, dtype=object),
+                              n_transactions=n)
+        return build_frequent_itemsets(enc, min_count=threshold, unit=unit, kind=kind)
     enc = encode_frame(frame, n)
-    return itemsets_frame(enc, min_count=threshold, unit=unit, kind=kind)
+    single = enc.lengths == 1
+    item_counts = np.zeros(len(enc.labels), np.int64)
+    item_counts[enc.items[enc.ptr[:-1][single]]] = enc.counts[single]
+    return build_frequent_itemsets(enc, min_count=threshold, unit=unit, kind=kind, item_counts=item_counts)

@@ -5,9 +5,13 @@ and ``T``): :class:`BGNBD`, :class:`ParetoNBD`, :class:`MBGNBD`; for discrete
 opportunities :class:`BGBB`; for spend :class:`GammaGamma`.  :func:`clv`
 combines a transaction model and a spend model into discounted customer
 lifetime value; :class:`MarkovCLV` values customers by recency state;
-:func:`holdout_validation` and :func:`tracking` compare models with a holdout period.
+:func:`holdout_validation`, :func:`tracking` and :func:`period_transactions`
+compare models with what customers did; :func:`alive_path` follows P(alive)
+over time; fitted models are saved with ``model.save(path)`` and read back with
+:func:`load_model`.
 """
 
+from crmmine.value.alive import AlivePath, alive_path
 from crmmine.value.bgbb import BGBB
 from crmmine.value.bgnbd import BGNBD
 from crmmine.value.clv import clv, per_unit_rate
@@ -15,11 +19,15 @@ from crmmine.value.gammagamma import GammaGamma
 from crmmine.value.markov import MarkovCLV
 from crmmine.value.mbgnbd import MBGNBD
 from crmmine.value.paretonbd import ParetoNBD
+from crmmine.value.persistence import load_model, save_model
 from crmmine.value.plots import frequency_recency_matrix, plot_frequency_recency_matrix, plot_tracking
 from crmmine.value.validation import (
     HoldoutValidation,
+    PeriodTransactions,
+    Tracking,
     expected_frequency_counts,
     holdout_validation,
+    period_transactions,
     tracking,
 )
 
@@ -27,17 +35,24 @@ __all__ = [
     "BGBB",
     "BGNBD",
     "MBGNBD",
+    "AlivePath",
     "GammaGamma",
     "HoldoutValidation",
     "MarkovCLV",
     "ParetoNBD",
+    "PeriodTransactions",
+    "Tracking",
+    "alive_path",
     "clv",
     "expected_frequency_counts",
     "frequency_recency_matrix",
     "holdout_validation",
+    "load_model",
     "per_unit_rate",
+    "period_transactions",
     "plot_frequency_recency_matrix",
     "plot_tracking",
+    "save_model",
     "tracking",
 ]
 

@@ -1,18 +1,59 @@
-"""Base class shared by the buy-till-you-die models."""
+"""Base classes shared by the buy-till-you-die models.
+
+:class:`BTYDModel` holds what every model shares: the scikit-learn contract (through
+:class:`crmmine._estimator.CRMMineEstimator`), reading and checking the input columns,
+compression of identical rows, the multi-start fit, standard errors, the boundary checks
+(a fit whose parameters ran to the edge of the parameter space warns with
+:class:`~crmmine.errors.BoundaryFitWarning` and says what collapsed), ``summary()`` and
+``from_params``. :class:`TransactionModel` adds the predictions of the continuous-time
+models fitted on ``frequency``, ``recency`` and ``T``.
+
+How ``t`` combines with customers in every prediction:
+
+- a number (or a duration string such as ``"13W"``, converted with the model's
+  ``time_unit_``) applies to every customer and gives a Series;
+- a Series is matched to the summary on its index (one horizon per customer) and gives a Series;
+- a list or array gives a table: one row per customer, one column per value of ``t``.
+"""
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Mapping
+from numbers import Integral, Real
 from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
+from crmmine._align import align_to
+from crmmine._estimator import CRMMineEstimator
+from crmmine._params import Interval
+from crmmine._roles import resolve_roles
+from crmmine._units import horizon_in_units, time_unit_days
 from crmmine.data.columns import require_columns
-from crmmine.errors import ParameterError, bad_rows_error
+from crmmine.errors import (
+    BoundaryFitWarning,
+    DataError,
+    DataWarning,
+    ParameterError,
+    SchemaError,
+    bad_rows_error,
+)
 from crmmine.value._fitting import CompressedData, compress_rows, numeric_hessian, optimise
+from crmmine.value.persistence import load_model, save_model
+from crmmine.value.simulate import ages_from, rng_from
 
 __all__ = ["BTYDModel", "TransactionModel"]
+
+#: Log-parameters are searched in [-LOG_BOUND, LOG_BOUND]; a fit within 1 of either edge ran out of room.
+LOG_BOUND = 30.0
+#: A gamma or beta mixing distribution whose shape exceeds this has lost its heterogeneity.
+HOMOGENEOUS_SHAPE = 1e4
+#: A drop-out process whose probability of acting on a new customer within the observed window is
+#: below this has collapsed (the model behaves as if nobody ever leaves).
+NO_DROPOUT = 1e-3
 
 
 def _column(summary: pd.DataFrame, name: str, role: str) -> np.ndarray:
@@ -21,12 +62,30 @@ def _column(summary: pd.DataFrame, name: str, role: str) -> np.ndarray:
     if bad.any():
         raise bad_rows_error(
             name,
-            f"missing, non-numeric or negative values for {role}",
+            f"missing, non-numeric, infinite or negative values for {role}",
             summary.loc[bad, [name]],
             int(bad.sum()),
             "build the summary with crmmine.customer_summary or fill/remove those rows",
         )
     return values
+
+
+def check_summary(summary: Any, needed: list[str], model: str) -> None:
+    """A pandas summary with each needed column present exactly once (else a clear error)."""
+    if not isinstance(summary, pd.DataFrame):
+        kind = f"{type(summary).__module__.split('.')[0]}.{type(summary).__name__}"
+        raise ParameterError(
+            f"{model} expects a pandas DataFrame summary (one row per customer, ids as the index), got "
+            f"{kind}. Fix: build it with crmmine.customer_summary, or convert the table with .to_pandas() "
+            "and set the customer id as the index."
+        )
+    require_columns(summary.columns, needed, role="customer summary")
+    duplicated = sorted({str(c) for c in summary.columns[summary.columns.duplicated()] if c in needed})
+    if duplicated:
+        raise SchemaError(
+            f"the customer summary has duplicated columns {duplicated}. Fix: keep one column of each name "
+            "(e.g. summary.loc[:, ~summary.columns.duplicated()])."
+        )
 
 
 def _hessian_from_gradient(grad, theta: np.ndarray, rel_step: float = 1e-6) -> np.ndarray:
@@ -43,40 +102,100 @@ def _hessian_from_gradient(grad, theta: np.ndarray, rel_step: float = 1e-6) -> n
     return 0.5 * (hess + hess.T)
 
 
-def _read_weights(
-    summary: pd.DataFrame, weights: str | np.ndarray | None, keep: np.ndarray | None = None
-) -> np.ndarray | None:
-    """Row weights from a column name or an array: finite, non-negative, one per summary row."""
+def _read_weights(summary: pd.DataFrame, weights: Any) -> np.ndarray | None:
+    """Row weights from a column name, a Series (matched on the index) or an array (row order)."""
     if weights is None:
         return None
-    w = (
-        summary[weights].to_numpy(dtype="float64")
-        if isinstance(weights, str)
-        else np.asarray(weights, dtype="float64")
-    )
-    if w.shape[0] != len(summary) or (~np.isfinite(w) | (w < 0)).any():
-        raise ParameterError("weights must be finite, non-negative and one per summary row")
-    return w if keep is None else w[keep]
+    if isinstance(weights, str):
+        require_columns(summary.columns, [weights], role="customer summary")
+        values = pd.to_numeric(summary[weights], errors="coerce")
+        name = weights
+    else:
+        values = pd.to_numeric(
+            align_to(weights, summary.index, name="weights", target="the summary"), errors="coerce"
+        )
+        name = "weights"
+    w = values.to_numpy(dtype="float64")
+    bad = ~np.isfinite(w) | (w < 0)
+    if bad.any():
+        raise bad_rows_error(
+            name,
+            "missing, infinite or negative weights",
+            values[bad].to_frame(name),
+            int(bad.sum()),
+            "weights count customers: pass finite numbers >= 0, one per summary row",
+        )
+    return w
 
 
-class BTYDModel:
-    """Common machinery: input checks, compression, fitting, standard errors, summary.
+def resolve_time_unit(param: Any, summary: pd.DataFrame, who: str) -> Any:
+    """The unit a model is fitted in: the explicit parameter, else the summary's recorded unit.
 
-    Subclasses set ``_param_names`` and ``_inputs`` and implement ``_loglik``
-    (per-row log-likelihood for natural parameters) and ``_start_points``.
+    An explicit unit that contradicts ``summary.attrs["time_unit"]`` raises, since every duration
+    of the summary would then be read in the wrong unit.
+    """
+    recorded = summary.attrs.get("time_unit") if isinstance(summary, pd.DataFrame) else None
+    if param is None:
+        if recorded is None:
+            return None
+        try:
+            time_unit_days(recorded)
+        except ParameterError:
+            return None
+        return recorded
+    try:
+        time_unit_days(param)
+    except ParameterError as exc:
+        raise ParameterError(f"{who}: time_unit={param!r} is not a time unit: {exc}") from None
+    if recorded is not None:
+        try:
+            same = np.isclose(time_unit_days(recorded), time_unit_days(param), rtol=1e-12, atol=0)
+        except ParameterError:
+            same = True
+        if not same:
+            raise ParameterError(
+                f"{who}: time_unit={param!r} contradicts the summary's time unit {recorded!r} "
+                f"(summary.attrs['time_unit']): recency and T were computed in {recorded!r}. Fix: "
+                f"drop time_unit= to use the summary's unit, or rebuild the summary with "
+                f"time_unit={param!r}."
+            )
+    return param
+
+
+class BTYDModel(CRMMineEstimator):
+    """Common machinery: input checks, compression, fitting, standard errors, boundary checks, summary.
+
+    Subclasses set ``_param_names``, ``_roles`` (model input -> default column) and implement
+    ``_loglik`` (per-row log-likelihood for natural parameters), ``_start_points`` and
+    ``_collapse_checks``.
     """
 
     _param_names: tuple[str, ...] = ()
-    _inputs: tuple[str, ...] = ("frequency", "recency", "T")
+    _roles: ClassVar[dict[str, str]] = {"frequency": "frequency", "recency": "recency", "T": "T"}
     _model_name: str = "model"
+    _positive_params: tuple[str, ...] = ()  # parameters shifted to stay above a bound (none by default)
+    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
+        "penalizer": [Interval(Real, 0, None, closed="left")],
+        "n_starts": [Interval(Integral, 1, None)],
+        "tol": [Interval(Real, 0, None, closed="neither")],
+        "max_iter": [Interval(Integral, 1, None)],
+        "warm_start": [None, "array-like", Mapping],
+    }
+    _fitted_attributes: ClassVar[tuple[str, ...]] = ("params_",)
 
     def __init__(
-        self, penalizer: float = 0.0, n_starts: int = 3, tol: float = 1e-12, max_iter: int = 2000
+        self,
+        penalizer: float = 0.0,
+        n_starts: int = 3,
+        tol: float = 1e-12,
+        max_iter: int = 2000,
+        warm_start: Any = None,
     ) -> None:
         self.penalizer = penalizer
         self.n_starts = n_starts
         self.tol = tol
         self.max_iter = max_iter
+        self.warm_start = warm_start
 
     # -- to implement -------------------------------------------------------
     def _loglik(self, theta: np.ndarray, cols: dict[str, np.ndarray]) -> np.ndarray:
@@ -85,14 +204,33 @@ class BTYDModel:
     def _start_points(self, data: CompressedData) -> list[np.ndarray]:
         return [np.zeros(len(self._param_names))]
 
+    def _collapse_checks(
+        self, theta: np.ndarray, data: CompressedData
+    ) -> list[tuple[tuple[str, ...], str, str]]:
+        """Model-specific boundary checks: ``(parameters, short note, full message)`` per finding."""
+        return []
+
+    # -- parameter transform (log scale; GammaGamma may shift q) -------------------
+    def _to_natural(self, z: np.ndarray) -> np.ndarray:
+        return np.exp(z)
+
+    def _to_search(self, theta: np.ndarray) -> np.ndarray:
+        return np.log(theta)
+
+    def _natural_jacobian(self, z: np.ndarray) -> np.ndarray:
+        """d theta / d z per parameter (diagonal transform)."""
+        return np.exp(z)
+
     # -- input --------------------------------------------------------------
+    def _column_names(self, columns: Any, fitted: bool, **roles: str | None) -> dict[str, str]:
+        """Role -> column name: the class defaults (or the names used in ``fit``), ``columns=``, keywords."""
+        defaults = dict(self._roles)
+        if fitted and isinstance(getattr(self, "input_columns_", None), dict):
+            defaults.update(self.input_columns_)
+        return resolve_roles(columns, defaults, **roles)
+
     def _read_inputs(self, summary: pd.DataFrame, names: dict[str, str]) -> dict[str, np.ndarray]:
-        if not isinstance(summary, pd.DataFrame):
-            raise ParameterError(
-                f"{self._model_name} expects a pandas DataFrame summary, got "
-                f"{type(summary).__name__}; build one with crmmine.customer_summary."
-            )
-        require_columns(summary.columns, list(names.values()), role="customer summary")
+        check_summary(summary, list(names.values()), self._model_name)
         cols = {key: _column(summary, col, key) for key, col in names.items()}
         if "frequency" in cols:
             freq = cols["frequency"]
@@ -128,39 +266,59 @@ class BTYDModel:
                     )
         return cols
 
-    def _names(self, **kwargs: str) -> dict[str, str]:
-        return {key: kwargs[key] for key in self._inputs}
-
     # -- objective ------------------------------------------------------------
     def _objective(self, data: CompressedData):
         total = data.n_obs
 
-        def f(log_theta: np.ndarray) -> float:
-            theta = np.exp(log_theta)
+        def f(z: np.ndarray) -> float:
+            theta = self._to_natural(z)
             ll = self._loglik(theta, data.columns)
             return -float(np.dot(data.weights, ll)) / total + self.penalizer * float(np.sum(theta**2))
 
         return f
 
-    def _fit_compressed(self, data: CompressedData, time_unit: Any = None):
-        if self.penalizer < 0:
-            raise ParameterError(f"penalizer must be >= 0, got {self.penalizer!r}")
+    def _warm_start_values(self) -> np.ndarray | None:
+        warm = self.warm_start
+        if warm is None:
+            return None
+        if isinstance(warm, Mapping | pd.Series):
+            missing = [p for p in self._param_names if p not in warm]
+            if missing:
+                raise ParameterError(
+                    f"warm_start of {type(self).__name__} must give every parameter "
+                    f"{list(self._param_names)}; missing {missing}."
+                )
+            values = np.array([float(warm[p]) for p in self._param_names])
+        else:
+            values = np.asarray(warm, dtype="float64").ravel()
+            if values.shape[0] != len(self._param_names):
+                raise ParameterError(
+                    f"warm_start of {type(self).__name__} must have {len(self._param_names)} values "
+                    f"({list(self._param_names)}), got {values.shape[0]}."
+                )
+        if not np.all(np.isfinite(values) & (values > 0)):
+            raise ParameterError(f"warm_start values must be finite and positive, got {values.tolist()}.")
+        return values
+
+    def _fit_compressed(self, data: CompressedData) -> BTYDModel:
         if data.n_obs <= 0:
-            raise ParameterError(f"{self._model_name}: no customers to fit (total weight 0).")
-        starts = self._start_points(data)[: max(int(self.n_starts), 1)]
-        warm = getattr(self, "_warm_start", None)
-        if warm is not None:  # set by the bootstrap: refits start from the full-data optimum
-            starts = [np.log(np.asarray(warm, dtype="float64")), *starts[: max(int(self.n_starts), 1) - 1]]
+            raise DataError(f"{self._model_name}: no customers to fit (total weight 0).")
+        n_starts = int(self.n_starts)
+        starts = self._start_points(data)[:n_starts]
+        warm = self._warm_start_values()
+        if warm is not None:  # e.g. bootstrap refits start from the full-data optimum
+            starts = [self._to_search(warm), *starts[: n_starts - 1]]
         value_and_grad = None
         if hasattr(self, "_value_and_grad"):
             prepared = self._prepare(data)
             total = data.n_obs
 
-            def value_and_grad(log_theta: np.ndarray) -> tuple[float, np.ndarray]:
-                theta = np.exp(log_theta)
+            def value_and_grad(z: np.ndarray) -> tuple[float, np.ndarray]:
+                theta = self._to_natural(z)
                 ll, grad = self._value_and_grad(theta, prepared)
                 value = -ll / total + self.penalizer * float(np.sum(theta**2))
-                return value, -grad * theta / total + 2.0 * self.penalizer * theta**2
+                jac = self._natural_jacobian(z)
+                return value, (-grad / total + 2.0 * self.penalizer * theta) * jac
 
         result = optimise(
             self._objective(data),
@@ -171,7 +329,7 @@ class BTYDModel:
             max_iter=self.max_iter,
             value_and_grad=value_and_grad,
         )
-        theta = np.exp(result.x)
+        theta = self._to_natural(result.x)
         self.params_ = pd.Series(theta, index=list(self._param_names), name="coef")
         ll_rows = self._loglik(theta, data.columns)
         self.log_likelihood_ = float(np.dot(data.weights, ll_rows))
@@ -198,20 +356,69 @@ class BTYDModel:
             se = np.full(theta.shape, np.nan)
         self.covariance_ = pd.DataFrame(cov, index=self.params_.index, columns=self.params_.index)
         self.standard_errors_ = pd.Series(se, index=self.params_.index, name="se")
+        with np.errstate(invalid="ignore"):
+            positive_definite = bool(np.all(np.isfinite(hess)) and np.all(np.linalg.eigvalsh(hess) > 0))
         self.convergence_ = {
             "runs": result.runs,
             "objective": result.fun,
             "n_rows_compressed": data.n_rows,
             "n_input_rows": data.n_input_rows,
-            "hessian_positive_definite": bool(np.all(np.linalg.eigvalsh(hess) > 0)),
+            "hessian_positive_definite": positive_definite,
         }
-        self.time_unit_ = time_unit
+        self._check_boundary(result.x, theta, data)
+        return self
+
+    def _check_boundary(self, z: np.ndarray, theta: np.ndarray, data: CompressedData) -> None:
+        """Warn (BoundaryFitWarning) when the optimum sits at an edge of the parameter space."""
+        findings = list(self._collapse_checks(theta, data))
+        covered = {p for params, _, _ in findings for p in params}
+        for name, value, zi in zip(self._param_names, theta, z):
+            if name in covered or abs(zi) < LOG_BOUND - 1.0:
+                continue
+            direction = "0" if zi < 0 else "infinity"
+            findings.append(
+                (
+                    (name,),
+                    f"ran to {direction}",
+                    f"{self._model_name} fit at a boundary: parameter {name} = {value:.3g} ran to the "
+                    f"edge of the search range (the likelihood keeps improving as {name} -> {direction}). "
+                    f"Its standard error and the predictions that depend on it are not reliable. Fix: "
+                    f"check the summary (time unit, count='days'), or add a small penalizer "
+                    f"(penalizer=0.001).",
+                )
+            )
+        self.boundary_ = {}
+        bad_se = [p for p in covered if not np.isfinite(self.standard_errors_.get(p, np.nan))]
+        for params, note, message in findings:
+            for p in params:
+                self.boundary_[p] = note
+            if any(p in bad_se for p in params):
+                message += " (standard errors at this boundary are not defined: NaN)"
+            warnings.warn(message, BoundaryFitWarning, stacklevel=4)
+
+    def _fit_recording(self, fit_body) -> BTYDModel:
+        """Run ``fit_body`` while recording crmmine warnings in ``warnings_`` (re-emitted)."""
+        self._validate_params()
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            fit_body()
+        self._record_warnings(caught)
+        if not hasattr(self, "boundary_"):
+            self.boundary_ = {}
         return self
 
     # -- public ---------------------------------------------------------------
     @classmethod
-    def from_params(cls, **params: float):
+    def from_params(cls, *, time_unit: Any = None, **params: float):
         """Build a model from known parameters, without fitting.
+
+        Parameters
+        ----------
+        time_unit : str or float, optional
+            The time unit the parameters are expressed in (needed for annual discounting and
+            horizons given as strings); ignored by models without a time unit.
+        **params : float
+            Every parameter of the model, e.g. ``r``, ``alpha``, ``a``, ``b`` for BG/NBD.
 
         Examples
         --------
@@ -226,42 +433,94 @@ class BTYDModel:
                 f"{cls.__name__}.from_params needs exactly {list(cls._param_names)}; "
                 f"missing {missing}, unexpected {extra}"
             )
-        model = cls()
-        model.params_ = pd.Series(
-            [float(params[p]) for p in cls._param_names], index=list(cls._param_names), name="coef"
-        )
-        model.time_unit_ = None
+        values = np.array([float(params[p]) for p in cls._param_names])
+        if not np.all(np.isfinite(values) & (values > 0)):
+            raise ParameterError(f"{cls.__name__}.from_params: parameters must be finite and positive.")
+        model = cls(time_unit=time_unit) if "time_unit" in cls._get_param_names() else cls()
+        model._validate_params()
+        if time_unit is not None:
+            time_unit_days(time_unit)
+        model.params_ = pd.Series(values, index=list(cls._param_names), name="coef")
+        model.n_params_ = len(cls._param_names)
+        if "time_unit" in cls._get_param_names():
+            model.time_unit_ = time_unit
+        model.warnings_ = []
+        model.boundary_ = {}
         return model
 
     def _theta(self) -> np.ndarray:
-        if not hasattr(self, "params_"):
-            raise ParameterError(f"{type(self).__name__} is not fitted: call fit(summary) or from_params().")
+        self._check_fitted("or build one with from_params(...)")
         return self.params_.to_numpy(dtype="float64")
+
+    def _unit(self, what: str) -> Any:
+        """The model's time unit, or a clear error saying how to give it."""
+        self._check_fitted()
+        unit = getattr(self, "time_unit_", None)
+        if unit is None:
+            name = type(self).__name__
+            raise ParameterError(
+                f"{what} needs the time unit of the {name} model, which is unknown (the summary it was "
+                f"fitted on did not record one). Fix: fit with {name}(time_unit='W') (or 'D', ...), "
+                f"or build it with {name}.from_params(..., time_unit='W')."
+            )
+        return unit
+
+    def _horizon(self, t: Any, name: str = "t") -> float:
+        """A horizon as a number of the model's time units (strings such as '13W' are converted)."""
+        if isinstance(t, str):
+            return horizon_in_units(t, self._unit(f"{name}={t!r}"), name=name)
+        if isinstance(t, bool | np.bool_) or not isinstance(t, Real):
+            raise ParameterError(f"{name} must be a number of time units or a duration string, got {t!r}.")
+        if not np.isfinite(t) or t < 0:
+            raise ParameterError(f"{name} must be finite and >= 0, got {t!r}.")
+        return float(t)
 
     @property
     def aic_(self) -> float:
         """Akaike information criterion, ``2k - 2 LL``."""
+        self._check_fitted()
         return 2.0 * self.n_params_ - 2.0 * self.log_likelihood_
 
     @property
     def bic_(self) -> float:
         """Bayesian information criterion, ``k log n - 2 LL``."""
+        self._check_fitted()
         return self.n_params_ * np.log(self.n_obs_) - 2.0 * self.log_likelihood_
 
     def summary(self) -> pd.DataFrame:
-        """Coefficients, standard errors and 95% Wald intervals.
+        """Coefficients, standard errors and 95% Wald intervals computed on the log scale.
+
+        The parameters are positive, so the interval is built for ``log(theta)`` (delta method:
+        standard error ``se / theta``) and transformed back: ``theta * exp(+-1.96 se / theta)``.
+        Both bounds are positive and the interval is asymmetric.
 
         Returns
         -------
         pandas.DataFrame
-            Indexed by parameter name: ``coef``, ``se``, ``lower 95%``, ``upper 95%``.
+            Indexed by parameter name: ``coef``, ``se``, ``lower 95%``, ``upper 95%``; when the fit
+            raised a warning (a boundary, a data repair) a ``note`` column says which parameters it
+            concerns (the full messages are in ``warnings_``).
         """
+        self._check_fitted()
         theta = self.params_
         se = getattr(self, "standard_errors_", pd.Series(np.nan, index=theta.index))
         z = stats.norm.ppf(0.975)
-        return pd.DataFrame(
-            {"coef": theta, "se": se, "lower 95%": theta - z * se, "upper 95%": theta + z * se}
+        with np.errstate(invalid="ignore", over="ignore"):
+            spread = np.exp(z * se / theta)
+        table = pd.DataFrame(
+            {"coef": theta, "se": se, "lower 95%": theta / spread, "upper 95%": theta * spread}
         )
+        notes = {p: [] for p in theta.index}
+        for p, note in getattr(self, "boundary_", {}).items():
+            notes[p].append(f"at a boundary: {note}")
+        other = [w for w in getattr(self, "warnings_", []) if not w.startswith("BoundaryFitWarning")]
+        for w in other:
+            kind = w.split(":", 1)[0]
+            for p in notes:
+                notes[p].append(f"{kind} (see warnings_)")
+        if any(notes.values()):
+            table["note"] = ["; ".join(v) for v in notes.values()]
+        return table
 
     _lifetimes_class: str = ""
     _lifetimes_names: ClassVar[dict[str, str]] = {}
@@ -275,89 +534,410 @@ class BTYDModel:
 
         fitter = getattr(lifetimes, self._lifetimes_class)()
         fitter.params_ = pd.Series(
-            {self._lifetimes_names.get(k, k): float(v) for k, v in self._theta_items()}
+            {self._lifetimes_names.get(k, k): float(v) for k, v in zip(self.params_.index, self._theta())}
         )
         if hasattr(fitter, "conditional_expected_number_of_purchases_up_to_time"):
             fitter.predict = fitter.conditional_expected_number_of_purchases_up_to_time
         return fitter
 
-    def _theta_items(self):
-        return zip(self.params_.index, self._theta())
+    def save(self, path: Any) -> None:
+        """Write the fitted model to a versioned JSON file (see :func:`crmmine.value.load_model`)."""
+        save_model(self, path)
 
-    def __repr__(self) -> str:
-        if hasattr(self, "params_"):
-            inner = ", ".join(f"{k}={v:.4g}" for k, v in self.params_.items())
-            return f"{type(self).__name__}({inner})"
-        return f"{type(self).__name__}(penalizer={self.penalizer})"
+    @classmethod
+    def load(cls, path: Any):
+        """Read a model written by :meth:`save`; raises if the file holds another model class."""
+        return load_model(path, expected=cls)
+
+
+def _distinct(*columns: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
+    """Distinct rows of parallel columns and, for every input row, the index of its distinct row."""
+    frame = pd.DataFrame({i: c for i, c in enumerate(columns)})
+    codes = frame.groupby(list(frame.columns), sort=False).ngroup().to_numpy()
+    first = np.empty(int(codes.max()) + 1 if codes.size else 0, dtype=np.int64)
+    first[codes[::-1]] = np.arange(codes.shape[0] - 1, -1, -1)
+    return [np.asarray(c)[first] for c in columns], codes
+
+
+def _t_grid(t: Any, index: pd.Index, to_units) -> tuple[np.ndarray, list | None]:
+    """Horizons per customer (``(n,)``) or a customer x t grid (``(n, k)``) and the column labels."""
+    if isinstance(t, pd.DataFrame):
+        raise ParameterError("t must be a number, a Series indexed by customer, or a list of values.")
+    if isinstance(t, pd.Series):
+        aligned = align_to(t, index, name="t", target="the summary")
+        return np.array([to_units(v) for v in aligned.tolist()], dtype="float64"), None
+    if isinstance(t, list | tuple | np.ndarray | pd.Index):
+        values = list(np.asarray(t, dtype=object).ravel())
+        if not values:
+            raise ParameterError("t must not be empty.")
+        units = np.array([to_units(v) for v in values], dtype="float64")
+        labels = [v.item() if isinstance(v, np.generic) else v for v in values]
+        return np.broadcast_to(units, (len(index), units.shape[0])).copy(), labels
+    return np.full(len(index), to_units(t), dtype="float64"), None
+
+
+def _shape_output(values: np.ndarray, index: pd.Index, labels: list | None, name: str, label_name: str):
+    if labels is None:
+        return pd.Series(values, index=index, name=name)
+    frame = pd.DataFrame(values, index=index, columns=pd.Index(labels, name=label_name))
+    return frame
 
 
 class TransactionModel(BTYDModel):
     """Continuous-time models fitted on ``frequency``, ``recency`` and ``T``."""
 
+    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
+        **BTYDModel._parameter_constraints,
+        "time_unit": [None, str, Interval(Real, 0, None, closed="neither")],
+    }
+
+    def __init__(
+        self,
+        penalizer: float = 0.0,
+        n_starts: int = 3,
+        tol: float = 1e-12,
+        max_iter: int = 2000,
+        warm_start: Any = None,
+        time_unit: Any = None,
+    ) -> None:
+        super().__init__(
+            penalizer=penalizer, n_starts=n_starts, tol=tol, max_iter=max_iter, warm_start=warm_start
+        )
+        self.time_unit = time_unit
+
     def fit(
         self,
         summary: pd.DataFrame,
         *,
-        weights: str | np.ndarray | None = None,
-        frequency: str = "frequency",
-        recency: str = "recency",
-        T: str = "T",
+        weights: Any = None,
+        columns: Mapping[str, str] | None = None,
+        frequency: str | None = None,
+        recency: str | None = None,
+        T: str | None = None,
     ):
         """Fit by maximum likelihood on a customer summary.
 
         Parameters
         ----------
         summary : pandas.DataFrame
-            One row per customer (or per group of identical customers with ``weights``).
-        weights : str or array, optional
-            Column name or array of row weights; identical rows are compressed either way.
-        frequency, recency, T : str
-            Column names (repeat purchases, last minus first purchase, age), all in one time unit.
+            One row per customer (or per group of identical customers with ``weights``), with
+            ``frequency`` (repeat purchases), ``recency`` (last minus first purchase) and ``T``
+            (age), all in one time unit. Build it with ``count="days"`` (several orders on one
+            day are one purchase, as the models assume).
+        weights : str, Series or array, optional
+            Column name, Series matched on the index, or array in row order: how many customers
+            each row stands for. Identical rows are compressed either way.
+        columns : mapping, optional
+            Role -> column name, e.g. ``{"frequency": "x", "recency": "t_x"}``.
+        frequency, recency, T : str, optional
+            Column names (override ``columns``).
 
         Returns
         -------
         self
+
+        Raises
+        ------
+        DataError
+            Nothing to learn: no customer has a repeat purchase, or every ``T`` is 0.
+
+        Warns
+        -----
+        DataWarning
+            Customers with repeat purchases and recency 0 (several orders on the first day
+            counted as separate purchases).
+        BoundaryFitWarning
+            The optimum is at a boundary of the parameter space (the message says what collapsed).
         """
-        cols = self._read_inputs(summary, {"frequency": frequency, "recency": recency, "T": T})
-        w = _read_weights(summary, weights)
-        data = compress_rows(cols, w)
-        return self._fit_compressed(data, summary.attrs.get("time_unit"))
+
+        def body() -> None:
+            names = self._column_names(columns, False, frequency=frequency, recency=recency, T=T)
+            unit = resolve_time_unit(self.time_unit, summary, type(self).__name__)
+            cols = self._read_inputs(summary, names)
+            w = _read_weights(summary, weights)
+            self._check_learnable(summary, cols, names, w)
+            data = compress_rows(cols, w)
+            self._fit_compressed(data)
+            self.time_unit_ = unit
+            self.input_columns_ = names
+
+        return self._fit_recording(body)
+
+    def _check_learnable(self, summary: pd.DataFrame, cols: dict, names: dict, w: np.ndarray | None) -> None:
+        if len(summary) == 0:
+            raise DataError(f"{self._model_name}: the summary is empty (0 rows). Fix: check the input.")
+        used = np.ones(len(summary), dtype=bool) if w is None else w > 0
+        if not used.any():
+            raise DataError(f"{self._model_name}: every weight is 0; there are no customers to fit.")
+        x, tx, T = cols["frequency"], cols["recency"], cols["T"]
+        if np.all(T[used] == 0):
+            raise bad_rows_error(
+                names["T"],
+                "T = 0 for every customer (all first purchases on the as_of day): "
+                "there is no observed time in which to learn purchase rates",
+                summary.loc[used, [names["frequency"], names["recency"], names["T"]]],
+                int(used.sum()),
+                "use a later as_of / calibration_end, or check that T is the age "
+                "(as_of minus first purchase)",
+                error=DataError,
+            )
+        if np.all(x[used] == 0):
+            raise bad_rows_error(
+                names["frequency"],
+                "frequency = 0 for every customer (nobody made a repeat purchase): "
+                "purchase rates and drop-out cannot be told apart",
+                summary.loc[used, [names["frequency"], names["recency"], names["T"]]],
+                int(used.sum()),
+                "use a longer calibration period, or check that frequency counts repeat purchases "
+                "(orders - 1)",
+                error=DataError,
+            )
+        same_day = used & (x > 0) & (tx == 0)
+        if same_day.any():
+            n = int(same_day.sum())
+            examples = summary.loc[same_day, [names["frequency"], names["recency"]]].head(5)
+            warnings.warn(
+                f"column {names['recency']!r}: {n:,} customer{'s' if n > 1 else ''} have repeat purchases "
+                f"but recency 0, i.e. every purchase on the first day (e.g. ids "
+                f"{examples.index.tolist()}). The {self._model_name} model treats purchases as separate "
+                f"points in time: several orders on one day counted as repeat purchases inflate "
+                f"frequency and make these customers look like they left right away (low P(alive)). "
+                f"Fix: build the summary with count='days' (customer_summary or calibration_holdout).",
+                DataWarning,
+                stacklevel=4,
+            )
 
     def _arrays(
-        self, summary: pd.DataFrame, frequency: str = "frequency", recency: str = "recency", T: str = "T"
+        self, summary: pd.DataFrame, columns: Any = None, **roles: str | None
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        cols = self._read_inputs(summary, {"frequency": frequency, "recency": recency, "T": T})
+        names = self._column_names(columns, True, **roles)
+        cols = self._read_inputs(summary, names)
         return cols["frequency"], cols["recency"], cols["T"]
 
-    def log_likelihood_rows(self, summary: pd.DataFrame) -> pd.Series:
+    def log_likelihood_rows(
+        self, summary: pd.DataFrame, *, columns: Any = None, **roles: str | None
+    ) -> pd.Series:
         """Per-customer log-likelihood at the fitted parameters."""
-        x, tx, T = self._arrays(summary)
+        x, tx, T = self._arrays(summary, columns, **roles)
         ll = self._loglik(self._theta(), {"frequency": x, "recency": tx, "T": T})
         return pd.Series(ll, index=summary.index, name="log_likelihood")
 
     def purchase_pmf(self, n: int | np.ndarray, t: float | np.ndarray) -> np.ndarray:
-        """P(X(t) = n) for a customer observed from time 0 to ``t`` (a new customer)."""
-        n_arr, t_arr = np.broadcast_arrays(np.asarray(n, dtype="float64"), np.asarray(t, dtype="float64"))
-        return self._pmf(n_arr, t_arr)
+        """P(X(t) = n): probability of ``n`` repeat purchases in ``(0, t]`` for a new customer.
 
-    def _pmf(self, n: np.ndarray, t: np.ndarray) -> np.ndarray:
+        ``n`` and ``t`` broadcast together (numpy rules).
+        """
+        theta = self._theta()
+        n_arr, t_arr = np.broadcast_arrays(np.asarray(n, dtype="float64"), np.asarray(t, dtype="float64"))
+        return self._pmf_at(theta, n_arr, t_arr)
+
+    def _pmf_at(self, theta: np.ndarray, n: np.ndarray, t: np.ndarray) -> np.ndarray:
         raise NotImplementedError
 
-    def expected_purchases(self, summary: pd.DataFrame, t: float | np.ndarray) -> pd.Series:
-        """Expected purchases in ``(T, T + t]`` given each customer's history."""
-        x, tx, T = self._arrays(summary)
-        t_arr = np.broadcast_to(np.asarray(t, dtype="float64"), x.shape)
-        return pd.Series(
-            self._conditional_expectation(x, tx, T, t_arr), index=summary.index, name="expected_purchases"
-        )
+    def _future_pmf(self, x, T, n, t) -> np.ndarray:
+        """P(n purchases in (T, T + t]) for a customer alive at T with history (x, T)."""
+        raise NotImplementedError
 
-    def p_alive(self, summary: pd.DataFrame) -> pd.Series:
-        """Probability that each customer is still active at ``T``."""
-        x, tx, T = self._arrays(summary)
-        return pd.Series(self._p_alive(x, tx, T), index=summary.index, name="p_alive")
+    def _survival(self, x, T, t) -> np.ndarray:
+        """P(alive at T + t | alive at T, history) per row."""
+        raise NotImplementedError
+
+    def expected_purchases(
+        self,
+        summary: pd.DataFrame,
+        t: Any,
+        *,
+        columns: Any = None,
+        frequency: str | None = None,
+        recency: str | None = None,
+        T: str | None = None,
+    ) -> pd.Series | pd.DataFrame:
+        """Expected purchases in ``(T, T + t]`` given each customer's history.
+
+        Parameters
+        ----------
+        summary : pandas.DataFrame
+            Customer summary in the model's time unit.
+        t : number, str, Series or list
+            Horizon: a number of time units (or ``"13W"``-style string) for everyone; a Series
+            matched on the index (one horizon per customer); a list gives one column per horizon.
+        columns, frequency, recency, T : optional
+            Column names (default: those used in ``fit``).
+
+        Returns
+        -------
+        Series named ``expected_purchases``, or a DataFrame (customers x ``t``) for a list of ``t``.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from crmmine.value import BGNBD
+        >>> m = BGNBD.from_params(r=0.2426, alpha=4.4136, a=0.7929, b=2.4259)
+        >>> one = pd.DataFrame({"frequency": [2], "recency": [30.43], "T": [38.86]})
+        >>> m.expected_purchases(one, [13, 26, 39]).round(3)
+        t     13     26     39
+        0  0.457  0.862  1.226
+        """
+        x, tx, T_ = self._arrays(summary, columns, frequency=frequency, recency=recency, T=T)
+        grid, labels = _t_grid(t, summary.index, self._horizon)
+        if grid.ndim == 2:
+            k = grid.shape[1]
+            values = self._conditional_expectation(
+                np.repeat(x, k), np.repeat(tx, k), np.repeat(T_, k), grid.ravel()
+            ).reshape(grid.shape)
+        else:
+            values = self._conditional_expectation(x, tx, T_, grid)
+        return _shape_output(values, summary.index, labels, "expected_purchases", "t")
+
+    def p_alive(
+        self,
+        summary: pd.DataFrame,
+        t: Any = 0.0,
+        *,
+        columns: Any = None,
+        frequency: str | None = None,
+        recency: str | None = None,
+        T: str | None = None,
+    ) -> pd.Series | pd.DataFrame:
+        """Probability that each customer is still active at ``T + t`` given the history.
+
+        ``t = 0`` (default) is now (the end of the observed period); a later ``t`` also counts the
+        chance of leaving in between (purchases in ``(T, T + t]`` are not observed, so they are
+        averaged over). ``t`` combines with customers as in :meth:`expected_purchases`.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from crmmine.value import BGNBD
+        >>> m = BGNBD.from_params(r=0.2426, alpha=4.4136, a=0.7929, b=2.4259)
+        >>> one = pd.DataFrame({"frequency": [2], "recency": [30.43], "T": [38.86]})
+        >>> m.p_alive(one, [0, 52]).round(3)
+        t     0      52
+        0  0.727  0.532
+        """
+        x, tx, T_ = self._arrays(summary, columns, frequency=frequency, recency=recency, T=T)
+        now = self._p_alive(x, tx, T_)
+        grid, labels = _t_grid(t, summary.index, self._horizon)
+        if grid.ndim == 2:
+            k = grid.shape[1]
+            later = self._survival(np.repeat(x, k), np.repeat(T_, k), grid.ravel()).reshape(grid.shape)
+            values = now[:, None] * later
+        elif np.all(grid == 0):
+            values = now
+        else:
+            values = now * np.where(grid > 0, self._survival(x, T_, grid), 1.0)
+        return _shape_output(values, summary.index, labels, "p_alive", "t")
+
+    def conditional_purchase_pmf(
+        self,
+        summary: pd.DataFrame,
+        n: Any,
+        t: Any,
+        *,
+        columns: Any = None,
+        frequency: str | None = None,
+        recency: str | None = None,
+        T: str | None = None,
+    ) -> pd.Series | pd.DataFrame:
+        """P(exactly ``n`` purchases in ``(T, T + t]`` | the customer's history).
+
+        Given alive at ``T`` (probability :meth:`p_alive`), a customer's future is a new customer's
+        process with parameters updated by her history; given dead, she makes no purchase. So
+        ``P(n | history) = P(alive) P_new(n; updated) + (1 - P(alive)) [n = 0]``.
+
+        Parameters
+        ----------
+        summary : pandas.DataFrame
+        n : int or list of int
+            Number of purchases; a list gives one column per ``n``.
+        t : number, str or Series
+            Horizon, as in :meth:`expected_purchases` (a list of ``t`` together with a list of
+            ``n`` is refused: ask for one at a time).
+
+        Returns
+        -------
+        Series named ``purchase_probability`` or a DataFrame (customers x ``n``).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from crmmine.value import BGNBD
+        >>> m = BGNBD.from_params(r=0.2426, alpha=4.4136, a=0.7929, b=2.4259)
+        >>> one = pd.DataFrame({"frequency": [2], "recency": [30.43], "T": [38.86]})
+        >>> round(float(m.conditional_purchase_pmf(one, list(range(200)), 39).sum(axis=1).iloc[0]), 6)
+        1.0
+
+        References
+        ----------
+        Fader, P. S., Hardie, B. G. S. and Lee, K. L. (2005). "Counting your customers" the easy
+        way. *Marketing Science* 24(2) (the updating of the individual-level parameters).
+        Fader, P. S., Hardie, B. G. S. (2006). Deriving the conditional PMF of the Pareto/NBD
+        model. http://brucehardie.com/notes/028/
+        """
+        x, tx, T_ = self._arrays(summary, columns, frequency=frequency, recency=recency, T=T)
+        many_n = isinstance(n, list | tuple | np.ndarray | pd.Index)
+        grid, t_labels = _t_grid(t, summary.index, self._horizon)
+        if many_n and t_labels is not None:
+            raise ParameterError("give several n or several t, not both (call once per t).")
+        n_values = np.asarray(n if many_n else [n], dtype="float64").ravel()
+        if n_values.size == 0 or np.any(n_values < 0) or np.any(n_values != np.floor(n_values)):
+            raise ParameterError(f"n must be whole numbers >= 0, got {n!r}.")
+        with np.errstate(all="ignore"):
+            (ux, utx, uT), codes = _distinct(x, tx, T_)
+            alive = self._p_alive(ux, utx, uT)[codes]
+        if t_labels is not None:  # one n, several t (the same for every customer): one column per t
+            (fx, fT), fcodes = _distinct(x, T_)
+            values = np.column_stack(
+                [
+                    self._pmf_given_alive(fx, fT, fcodes, alive, n_values[0], grid[0, j])
+                    for j in range(grid.shape[1])
+                ]
+            )
+            return _shape_output(values, summary.index, t_labels, "purchase_probability", "t")
+        (fx, fT, ft), fcodes = _distinct(x, T_, grid)
+        values = np.column_stack([self._pmf_given_alive(fx, fT, fcodes, alive, k, ft) for k in n_values])
+        if not many_n:
+            return pd.Series(values[:, 0], index=summary.index, name="purchase_probability")
+        labels = [int(v) for v in n_values]
+        return _shape_output(values, summary.index, labels, "purchase_probability", "n")
+
+    def _pmf_given_alive(self, fx, fT, fcodes, alive, n: float, t: Any) -> np.ndarray:
+        """``P(alive) x P_future(n) + (1 - P(alive)) [n = 0]`` per customer.
+
+        The future PMF of an alive customer depends only on (x, T, t), which repeat far more often
+        than (x, t_x, T): it is evaluated on the distinct rows ``fx, fT`` (``fcodes`` maps customers to
+        them) and spread back.
+        """
+        with np.errstate(all="ignore"):
+            future = self._future_pmf(fx, fT, np.full(fx.shape[0], float(n)), np.broadcast_to(t, fx.shape))
+        return np.clip(alive * future[fcodes] + (1.0 - alive) * (n == 0), 0.0, 1.0)
 
     def _conditional_expectation(self, x, tx, T, t):
         raise NotImplementedError
 
     def _p_alive(self, x, tx, T):
+        raise NotImplementedError
+
+    def simulate(self, T: Any, *, n_customers: int | None = None, random_state: Any = None) -> pd.DataFrame:
+        """Draw customers from the fitted model: their summary after ``T`` time units.
+
+        Parameters
+        ----------
+        T : number or array
+            Age of each simulated customer; a number with ``n_customers`` gives everyone that age.
+        n_customers : int, optional
+            Number of customers when ``T`` is a number.
+        random_state : None, int or numpy Generator
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``frequency``, ``recency``, ``T`` (a summary the model can be fitted on) and ``alive``
+            (whether the customer is still active at ``T``, hidden in real data).
+        """
+        theta = self._theta()
+        ages = ages_from(T, n_customers)
+        return self._simulate(theta, ages, rng_from(random_state))
+
+    def _simulate(self, theta: np.ndarray, ages: np.ndarray, rng: np.random.Generator) -> pd.DataFrame:
         raise NotImplementedError

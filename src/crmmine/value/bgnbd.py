@@ -10,6 +10,7 @@ from scipy.special import betainc, betaln, digamma, gammaln, hyp2f1, xlog1py
 
 from crmmine.value._base import TransactionModel
 from crmmine.value._fitting import CompressedData, Factorised, factorise
+from crmmine.value.simulate import simulate_bgnbd
 
 __all__ = ["BGNBD"]
 
@@ -63,6 +64,11 @@ class BGNBD(TransactionModel):
         Starting points tried; the best converged run wins.
     tol, max_iter : float, int
         Optimiser tolerance and iteration limit.
+    warm_start : dict, Series or array, optional
+        Starting parameter values tried first (e.g. a previous fit's ``params_``).
+    time_unit : str or float, optional
+        Unit of ``recency`` and ``T``. ``None`` takes the unit recorded by
+        :func:`crmmine.customer_summary`; an explicit unit that contradicts it raises.
 
     Attributes
     ----------
@@ -70,10 +76,18 @@ class BGNBD(TransactionModel):
         ``r``, ``alpha``, ``a``, ``b``.
     log_likelihood_ : float
         Total log-likelihood as in the paper (no constant dropped).
-    standard_errors_ : pandas.Series
+    standard_errors_, covariance_ : pandas.Series, pandas.DataFrame
         From the inverse Hessian of the negative log-likelihood.
+    time_unit_ : str, float or None
+        The unit the parameters are expressed in.
+    input_columns_ : dict
+        Role -> column used in ``fit`` (predictions use the same names by default).
     convergence_ : dict
         Every start's outcome, compressed row count, Hessian check.
+    warnings_ : list of str
+        crmmine warnings raised by ``fit`` (boundary fits, data repairs).
+    boundary_ : dict
+        Parameters at a boundary of the parameter space and what collapsed.
 
     Examples
     --------
@@ -176,6 +190,28 @@ class BGNBD(TransactionModel):
         tail = (1.0 - z) ** (a - 1.0) * hyp2f1(a + b - 1.0 - r, a - 1.0, a + b + x - 1.0, z)
         return (a + b + x - 1.0) / (a - 1.0) * (1.0 - tail) * self._p_alive(x, tx, T)
 
+    def _survival(self, x, T, t):
+        r, alpha, a, b = self._theta()
+        return survival_bg(r + x, alpha + T, a, b + x, t)
+
+    def _future_pmf(self, x, T, n, t):
+        # Alive at T, the future is a new BG/NBD customer with (r + x, alpha + T, a, b + x).
+        r, alpha, a, b = self._theta()
+        return bgnbd_pmf(n, t, r + x, alpha + T, a, b + x)
+
+    def _collapse_checks(self, theta, data):
+        r, alpha, a, b = theta
+        return bg_collapse_checks(
+            self._model_name,
+            r,
+            alpha,
+            a,
+            b,
+            data,
+            "the NBD model (no drop-out)",
+            survival=survival_bg(r, alpha, a, b, _t_max(data)),
+        )
+
     def expected_purchases_new(self, t: float | np.ndarray) -> np.ndarray:
         """E[X(t)]: expected purchases in ``(0, t]`` of a customer who starts at 0.
 
@@ -190,16 +226,98 @@ class BGNBD(TransactionModel):
         z = t / (alpha + t)
         return (a + b - 1.0) / (a - 1.0) * (1.0 - (alpha / (alpha + t)) ** r * hyp2f1(r, b, a + b - 1.0, z))
 
-    def _pmf(self, n: np.ndarray, t: np.ndarray) -> np.ndarray:
-        r, alpha, a, b = self._theta()
-        p = alpha / (alpha + t)
+    def _pmf_at(self, theta, n, t):
+        r, alpha, a, b = theta
+        return bgnbd_pmf(n, t, r, alpha, a, b)
+
+    def _simulate(self, theta, ages, rng):
+        return simulate_bgnbd(theta, ages, rng)
+
+
+def _t_max(data: CompressedData) -> float:
+    return float(np.max(data.columns["T"][data.weights > 0]))
+
+
+def survival_bg(r, alpha, a, b, t):
+    """P(still alive after ``t``) for a BG/NBD customer alive now, with parameters (r, alpha, a, b).
+
+    Each purchase ends the relationship with probability p, so given the rate lambda and p the
+    survival is ``E[(1-p)^N(t)] = exp(-lambda p t)``; averaged over lambda ~ Gamma(r, alpha) and
+    p ~ Beta(a, b) it is ``2F1(r, a; a + b; -t/alpha)``, evaluated after Pfaff's transformation
+    as ``(alpha/(alpha+t))^a 2F1(a + b - r, a; a + b; t/(alpha+t))`` (argument in [0, 1)).
+    """
+    t = np.asarray(t, dtype="float64")
+    z = t / (alpha + t)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = (alpha / (alpha + t)) ** a * hyp2f1(a + b - r, a, a + b, z)
+    return np.clip(np.where(t > 0, value, 1.0), 0.0, 1.0)
+
+
+def bgnbd_pmf(n, t, r, alpha, a, b):
+    """P(X(t) = n) of the BG/NBD model (Fader, Hardie & Lee 2005, eq. 8); arrays broadcast."""
+    n, t, r, alpha, a, b = np.broadcast_arrays(
+        *(np.asarray(v, dtype="float64") for v in (n, t, r, alpha, a, b))
+    )
+    p = alpha / (alpha + t)
+    with np.errstate(invalid="ignore", divide="ignore"):
         log_nb = gammaln(r + n) - gammaln(r) - gammaln(n + 1) + r * np.log(p) + xlog1py(n, -p)
         first = np.exp(betaln(a, b + n) - betaln(a, b) + log_nb)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            second = np.where(
-                n > 0,
-                np.exp(betaln(a + 1, np.maximum(b + n - 1, 1e-300)) - betaln(a, b))
-                * betainc(np.maximum(n, 1e-300), r, 1.0 - p),
-                0.0,
+        second = np.where(
+            n > 0,
+            np.exp(betaln(a + 1, np.maximum(b + n - 1, 1e-300)) - betaln(a, b))
+            * betainc(np.maximum(n, 1e-300), r, 1.0 - p),
+            0.0,
+        )
+    return first + second
+
+
+def bg_collapse_checks(model, r, alpha, a, b, data, reduces_to, survival, initial_toss=False):
+    """Boundary findings shared by BG/NBD and MBG/NBD (drop-out collapse, homogeneity)."""
+    from crmmine.value._base import HOMOGENEOUS_SHAPE, NO_DROPOUT
+    from crmmine.value._boundary import dropout_collapsed, homogeneous
+
+    findings = []
+    t_max = _t_max(data)
+    # P(a new customer has left by t_max) = 1 - E[exp(-lambda p t)] <= E[lambda] E[p] t (+ E[p] for the
+    # toss at time 0 of MBG/NBD): the bound stays reliable where 2F1 with huge parameters does not.
+    mean_p = a / (a + b)
+    bound = mean_p * (r / alpha) * t_max + (mean_p if initial_toss else 0.0)
+    exact = 1.0 - float(np.asarray(survival))
+    p_drop = min(bound, exact) if np.isfinite(exact) and 0.0 <= exact <= 1.0 else bound
+    if p_drop < NO_DROPOUT:
+        findings.append(
+            (
+                ("a", "b"),
+                "drop-out collapsed (nobody leaves)",
+                dropout_collapsed(
+                    model,
+                    {"a": a, "b": b},
+                    p_drop,
+                    t_max,
+                    reduces_to,
+                    extra=f"; mean drop-out probability per purchase a/(a+b) = {a / (a + b):.3g}",
+                ),
             )
-        return first + second
+        )
+    elif a + b > HOMOGENEOUS_SHAPE:
+        findings.append(
+            (
+                ("a", "b"),
+                "drop-out probability the same for everyone",
+                homogeneous(model, "drop-out probability", {"a": a, "b": b}, f"a/(a+b) = {a / (a + b):.3g}"),
+            )
+        )
+    if r > HOMOGENEOUS_SHAPE:
+        findings.append(
+            (
+                ("r", "alpha"),
+                "purchase rate the same for everyone",
+                homogeneous(
+                    model,
+                    "purchase rate",
+                    {"r": r, "alpha": alpha},
+                    f"r/alpha = {r / alpha:.3g} per time unit",
+                ),
+            )
+        )
+    return findings

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from numbers import Real
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from sklearn.base import clone
 
-from crmmine.data.columns import time_unit_days
+from crmmine._units import time_unit_days
 from crmmine.errors import ParameterError
 from crmmine.value._fitting import compress_rows
 
@@ -27,20 +29,9 @@ def per_unit_rate(annual_rate: float, time_unit: str | float) -> float:
     >>> round((1 + per_unit_rate(0.10, "W")) ** (365.25 / 7), 10)
     1.1
     """
-    if annual_rate <= -1:
-        raise ParameterError(f"annual_rate must be > -1, got {annual_rate!r}")
+    if isinstance(annual_rate, bool) or not isinstance(annual_rate, Real) or not annual_rate > -1:
+        raise ParameterError(f"annual_discount_rate must be a number > -1, got {annual_rate!r}")
     return float((1.0 + annual_rate) ** (time_unit_days(time_unit) / 365.25) - 1.0)
-
-
-def _resolve_unit(summary: pd.DataFrame, models: tuple[Any, ...], time_unit: str | None) -> str | None:
-    if time_unit is not None:
-        return time_unit
-    if summary.attrs.get("time_unit") is not None:
-        return summary.attrs["time_unit"]
-    for m in models:
-        if getattr(m, "time_unit_", None) is not None:
-            return m.time_unit_
-    return None
 
 
 def _discounted_purchases(
@@ -53,16 +44,26 @@ def _discounted_purchases(
     previous = np.zeros(len(summary))
     discounted = np.zeros(len(summary))
     for end in ends:  # a loop over future periods, vectorised over customers
-        cumulative = model.expected_purchases(summary, end).to_numpy(dtype="float64")
+        cumulative = model.expected_purchases(summary, float(end)).to_numpy(dtype="float64")
         discounted += (cumulative - previous) / (1.0 + rate) ** end
         previous = cumulative
     return previous, discounted
 
 
-def _clone(model: Any, theta: np.ndarray) -> Any:
-    twin = type(model)(penalizer=model.penalizer, n_starts=1, tol=model.tol, max_iter=model.max_iter)
-    twin._warm_start = theta
-    return twin
+def _in_units(value: Any, model: Any, name: str) -> float:
+    """A horizon or step in the model's time units (strings need the model's unit)."""
+    if isinstance(value, str):
+        return float(model._horizon(value, name=name))
+    if (
+        isinstance(value, bool | np.bool_)
+        or not isinstance(value, Real)
+        or not np.isfinite(value)
+        or value <= 0
+    ):
+        raise ParameterError(
+            f"{name} must be a positive number of time units or a duration such as '1Y', got {value!r}."
+        )
+    return float(value)
 
 
 def clv(
@@ -70,15 +71,13 @@ def clv(
     spend_model: Any,
     summary: pd.DataFrame,
     *,
-    horizon: float,
-    discount_rate: float = 0.0,
-    annual_discount_rate: float | None = None,
-    time_unit: str | None = None,
-    step: float = 1.0,
+    horizon: Any,
+    annual_discount_rate: float = 0.0,
+    step: Any = 1.0,
     margin: float = 1.0,
     n_bootstrap: int = 0,
     quantiles: tuple[float, ...] = (0.05, 0.5, 0.95),
-    random_state: int | np.random.Generator | None = None,
+    random_state: Any = None,
 ) -> pd.DataFrame:
     """Discounted customer lifetime value over a finite horizon.
 
@@ -89,22 +88,19 @@ def clv(
 
     Parameters
     ----------
-    transaction_model : fitted BGNBD, ParetoNBD, MBGNBD (or any object with ``expected_purchases``)
+    transaction_model : fitted BGNBD, ParetoNBD, MBGNBD or BGBB
+        Its ``time_unit_`` is the unit of ``horizon`` and ``step`` when they are numbers.
     spend_model : fitted GammaGamma, a number (same spend for everyone), or None (CLV in transactions)
     summary : pandas.DataFrame
-        Customer summary in the model's time unit (``frequency``, ``recency``, ``T`` and
-        ``repeat_monetary_mean`` for the spend model).
-    horizon : float
-        How far ahead, in time units (e.g. 52 for a year in weeks).
-    discount_rate : float, default 0
-        Discount rate per time unit (per week for a weekly summary).
-    annual_discount_rate : float, optional
-        Alternative to ``discount_rate``: an annual rate, converted with :func:`per_unit_rate`
-        using the summary's time unit (so the unit must be known; there is no hidden 30-day month).
-    time_unit : str, optional
-        Overrides ``summary.attrs["time_unit"]``.
-    step : float, default 1
-        Length of a discounting period in time units; cash flows are discounted at period ends.
+        Customer summary in the model's time unit (the columns the models were fitted on).
+    horizon : number or str
+        How far ahead: a number of the model's time units (52 for a year of a weekly model) or a
+        duration string such as ``"1Y"`` or ``"26W"`` (needs the model's time unit).
+    annual_discount_rate : float, default 0
+        Yearly discount rate, converted to the model's time unit by compounding
+        (:func:`per_unit_rate`); a non-zero rate needs the model's time unit.
+    step : number or str, default 1
+        Length of a discounting period (cash flows are discounted at period ends).
     margin : float, default 1
         Profit margin applied to spend.
     n_bootstrap : int, default 0
@@ -113,7 +109,7 @@ def clv(
         not customers), refits both models from the full-data optimum and recomputes CLV.
     quantiles : tuple of float
         Quantiles of the bootstrap distribution returned as ``clv_q05``-style columns.
-    random_state : int or Generator, optional
+    random_state : None, int or numpy Generator
         Seed for the bootstrap.
 
     Returns
@@ -121,7 +117,12 @@ def clv(
     pandas.DataFrame
         Indexed like ``summary``: ``p_alive`` (when the model has it), ``expected_purchases``,
         ``discounted_purchases``, ``expected_spend``, ``clv`` and the bootstrap quantile columns.
-        ``attrs`` records the horizon, unit and rate used.
+        ``attrs`` records the horizon, unit and rate used (information only).
+
+    Raises
+    ------
+    ParameterError
+        A string horizon or step, or a non-zero annual rate, with a model whose time unit is unknown.
 
     Examples
     --------
@@ -129,10 +130,9 @@ def clv(
     >>> from crmmine.value import BGNBD, GammaGamma
     >>> s = pd.DataFrame({"frequency": [2, 0], "recency": [30.43, 0.0], "T": [38.86, 38.86],
     ...                   "repeat_monetary_mean": [40.0, 0.0]})
-    >>> s.attrs["time_unit"] = "W"
-    >>> m = BGNBD.from_params(r=0.2426, alpha=4.4136, a=0.7929, b=2.4259)
+    >>> m = BGNBD.from_params(r=0.2426, alpha=4.4136, a=0.7929, b=2.4259, time_unit="W")
     >>> gg = GammaGamma.from_params(p=6.25, q=3.74, gamma=15.44)
-    >>> out = clv(m, gg, s, horizon=52, annual_discount_rate=0.1)
+    >>> out = clv(m, gg, s, horizon="1Y", annual_discount_rate=0.1)
     >>> bool(out.loc[0, "clv"] > out.loc[1, "clv"] > 0)
     True
 
@@ -142,25 +142,26 @@ def clv(
     for customer base analysis. *Journal of Marketing Research* 42(4), 415-430.
     Gupta, S. et al. (2006). Modeling customer lifetime value. *Journal of Service Research* 9(2).
     """
-    if horizon <= 0 or step <= 0:
-        raise ParameterError(f"horizon and step must be positive, got horizon={horizon}, step={step}")
-    if annual_discount_rate is not None and discount_rate:
-        raise ParameterError("give either discount_rate (per time unit) or annual_discount_rate, not both")
-    unit = _resolve_unit(summary, (transaction_model, spend_model), time_unit)
-    if annual_discount_rate is not None:
-        if unit is None:
-            raise ParameterError(
-                "annual_discount_rate needs the time unit: the summary has no "
-                "attrs['time_unit']; pass time_unit='W' (or 'D', ...)."
-            )
+    if not hasattr(transaction_model, "expected_purchases"):
+        raise ParameterError(
+            f"transaction_model must be a fitted BTYD model, got {type(transaction_model).__name__}."
+        )
+    if hasattr(transaction_model, "_check_fitted"):
+        transaction_model._check_fitted()
+    horizon_units = _in_units(horizon, transaction_model, "horizon")
+    step_units = _in_units(step, transaction_model, "step")
+    if isinstance(n_bootstrap, bool) or not isinstance(n_bootstrap, int) or n_bootstrap < 0:
+        raise ParameterError(f"n_bootstrap must be an int >= 0, got {n_bootstrap!r}.")
+    if annual_discount_rate != 0:
+        unit = transaction_model._unit("annual_discount_rate")
         rate = per_unit_rate(annual_discount_rate, unit)
     else:
-        rate = float(discount_rate)
-    if rate <= -1:
-        raise ParameterError(f"discount rate must be > -1, got {rate}")
+        per_unit_rate(annual_discount_rate, "D")  # validates the number
+        unit = getattr(transaction_model, "time_unit_", None)
+        rate = 0.0
 
     def compute(tm: Any, sm: Any, frame: pd.DataFrame) -> pd.DataFrame:
-        total, disc = _discounted_purchases(tm, frame, horizon, step, rate)
+        total, disc = _discounted_purchases(tm, frame, horizon_units, step_units, rate)
         if sm is None:
             spend = np.ones(len(frame))
         elif np.isscalar(sm):
@@ -183,10 +184,10 @@ def clv(
         )
     result.attrs.update(
         {
-            "horizon": horizon,
+            "horizon": horizon_units,
             "time_unit": unit,
             "discount_rate_per_unit": rate,
-            "step": step,
+            "step": step_units,
             "margin": margin,
             "n_bootstrap": n_bootstrap,
         }
@@ -194,30 +195,37 @@ def clv(
     return result
 
 
+def _names(model: Any) -> dict[str, str]:
+    return model._column_names(None, True)
+
+
 def _bootstrap(tm, sm, summary, compute, n_bootstrap, quantiles, random_state) -> pd.DataFrame:
-    rng = np.random.default_rng(random_state)
-    spend_col = "repeat_monetary_mean" if sm is not None and not np.isscalar(sm) else None
-    keys = {"frequency": summary["frequency"], "recency": summary["recency"], "T": summary["T"]}
-    if spend_col:
-        keys["monetary"] = summary[spend_col]
-    data = compress_rows({k: np.asarray(v, dtype="float64") for k, v in keys.items()})
+    from crmmine.value.simulate import rng_from
+
+    rng = rng_from(random_state)
+    refit_spend = sm is not None and not np.isscalar(sm)
+    used = list(dict.fromkeys([*_names(tm).values(), *(_names(sm).values() if refit_spend else [])]))
+    keys = {c: pd.to_numeric(summary[c]).to_numpy(dtype="float64") for c in used}
+    data = compress_rows(keys)
     rows = pd.DataFrame(data.columns)
-    rows = rows.rename(columns={"monetary": "repeat_monetary_mean"})
-    rows.attrs = dict(summary.attrs)
     n = round(data.n_obs)
     draws = np.empty((n_bootstrap, data.n_rows))
     probs = data.weights / data.weights.sum()
+    fit_unit = getattr(tm, "time_unit_", None)
     for b in range(n_bootstrap):  # loop over bootstrap replicates, vectorised over rows
         w = rng.multinomial(n, probs).astype("float64")
-        tm_b = _clone(tm, tm.params_.to_numpy()).fit(rows, weights=w)
+        tm_b = clone(tm).set_params(warm_start=tm.params_.to_dict(), n_starts=1)
+        if "time_unit" in tm_b.get_params():
+            tm_b.set_params(time_unit=fit_unit)
+        tm_b.fit(rows, weights=w, columns=_names(tm))
         sm_b = sm
-        if spend_col:
-            sm_b = _clone(sm, sm.params_.to_numpy()).fit(rows, weights=w)
+        if refit_spend:
+            sm_b = clone(sm).set_params(warm_start=sm.params_.to_dict(), n_starts=1)
+            sm_b.fit(rows, weights=w, columns=_names(sm))
         draws[b] = compute(tm_b, sm_b, rows)["clv"].to_numpy()
     qs = np.quantile(draws, quantiles, axis=0)
     table = pd.DataFrame({f"clv_q{round(q * 100):02d}": qs[i] for i, q in enumerate(quantiles)})
-    key_frame = pd.DataFrame({k: np.asarray(v, dtype="float64") for k, v in keys.items()})
-    table.index = pd.MultiIndex.from_frame(pd.DataFrame(data.columns))
-    looked_up = table.reindex(pd.MultiIndex.from_frame(key_frame))
+    table.index = pd.MultiIndex.from_frame(rows)
+    looked_up = table.reindex(pd.MultiIndex.from_frame(pd.DataFrame(keys)))
     looked_up.index = summary.index
     return looked_up

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import betaln, gammaln, hyp2f1, xlog1py
+from scipy.special import betainc, betaln, gammaln, hyp2f1, xlog1py
 
 from crmmine.value._base import TransactionModel
 from crmmine.value._fitting import CompressedData
+from crmmine.value.bgnbd import bg_collapse_checks, bgnbd_pmf, survival_bg
+from crmmine.value.simulate import simulate_bgnbd
 
 __all__ = ["MBGNBD"]
 
@@ -20,7 +22,7 @@ class MBGNBD(TransactionModel):
 
     Parameters
     ----------
-    penalizer, n_starts, tol, max_iter
+    penalizer, n_starts, tol, max_iter, warm_start, time_unit
         As in :class:`~crmmine.value.BGNBD`.
 
     Examples
@@ -82,16 +84,46 @@ class MBGNBD(TransactionModel):
         t = np.asarray(t, dtype="float64")
         return b / (a - 1.0) * (1.0 - (alpha / (alpha + t)) ** r * hyp2f1(r, b + 1.0, a + b, t / (alpha + t)))
 
-    def _pmf(self, n: np.ndarray, t: np.ndarray) -> np.ndarray:
-        from scipy.special import betainc
-
-        r, alpha, a, b = self._theta()
+    def _pmf_at(self, theta, n, t):
+        r, alpha, a, b = theta
         p = alpha / (alpha + t)
-        log_nb = gammaln(r + n) - gammaln(r) - gammaln(n + 1) + r * np.log(p) + xlog1py(n, -p)
-        # survived all n+1 tosses and made n purchases, or dropped at the (n+1)th toss
-        # (after the nth purchase, including n = 0) having reached n purchases before dropping.
-        alive = np.exp(betaln(a, b + n + 1) - betaln(a, b) + log_nb)
         with np.errstate(divide="ignore", invalid="ignore"):
+            log_nb = gammaln(r + n) - gammaln(r) - gammaln(n + 1) + r * np.log(p) + xlog1py(n, -p)
+            # survived all n+1 tosses and made n purchases, or dropped at the (n+1)th toss
+            # (after the nth purchase, including n = 0) having reached n purchases before dropping.
+            alive = np.exp(betaln(a, b + n + 1) - betaln(a, b) + log_nb)
             reach = np.where(n > 0, betainc(np.maximum(n, 1e-300), r, 1.0 - p), 1.0)
         dropped = np.exp(betaln(a + 1, b + n) - betaln(a, b)) * reach
         return alive + dropped
+
+    def _simulate(self, theta, ages, rng):
+        return simulate_bgnbd(theta, ages, rng, modified=True)
+
+    def _survival(self, x, T, t):
+        r, alpha, a, b = self._theta()
+        # alive at T after x + 1 tosses survived: p ~ Beta(a, b + x + 1), and from then on each
+        # purchase is followed by a toss, as in BG/NBD
+        return survival_bg(r + x, alpha + T, a, b + x + 1.0, t)
+
+    def _future_pmf(self, x, T, n, t):
+        # Alive at T, the future is a BG/NBD customer (no toss at the start) with
+        # (r + x, alpha + T, a, b + x + 1).
+        r, alpha, a, b = self._theta()
+        return bgnbd_pmf(n, t, r + x, alpha + T, a, b + x + 1.0)
+
+    def _collapse_checks(self, theta, data):
+        r, alpha, a, b = theta
+        t_max = float(np.max(data.columns["T"][data.weights > 0]))
+        # a new MBG/NBD customer survives the first toss with probability b/(a+b), then as BG/NBD with b + 1
+        survival = b / (a + b) * survival_bg(r, alpha, a, b + 1.0, t_max)
+        return bg_collapse_checks(
+            self._model_name,
+            r,
+            alpha,
+            a,
+            b,
+            data,
+            "the NBD model (no drop-out)",
+            survival=survival,
+            initial_toss=True,
+        )

@@ -6,11 +6,12 @@ import math
 
 import numba
 import numpy as np
-from scipy.special import digamma, gammaln, xlogy
+from scipy.special import digamma, gammaln
 
 from crmmine.value._base import TransactionModel
 from crmmine.value._fitting import CompressedData, Factorised, factorise
 from crmmine.value._special import log_hyp2f1_1, log_hyp2f1_1_grad, logsubexp
+from crmmine.value.simulate import simulate_pareto
 
 __all__ = ["ParetoNBD"]
 
@@ -132,7 +133,7 @@ class ParetoNBD(TransactionModel):
 
     Parameters
     ----------
-    penalizer, n_starts, tol, max_iter
+    penalizer, n_starts, tol, max_iter, warm_start, time_unit
         As in :class:`~crmmine.value.BGNBD`.
 
     Attributes
@@ -287,34 +288,114 @@ class ParetoNBD(TransactionModel):
         t = np.asarray(t, dtype="float64")
         return r * beta / alpha * self._growth(s, np.full_like(t, beta), t)
 
-    def _pmf(self, n: np.ndarray, t: np.ndarray) -> np.ndarray:
-        # P(X(t)=n) = P(alive, n purchases) + P(died in (0,t], n purchases before), Fader & Hardie (2005)
-        # via the same likelihood pieces integrated over t_x; computed by quadrature over death time.
+    def _pmf_at(self, theta, n, t):
+        r, alpha, s, beta = theta
+        return pareto_pmf(n, t, r, alpha, s, beta)
+
+    def _simulate(self, theta, ages, rng):
+        return simulate_pareto(theta, ages, rng)
+
+    def _survival(self, x, T, t):
+        s, beta = self._theta()[2:]
+        # alive at T: the remaining lifetime's rate is Gamma(s, beta + T), so P(alive at T + t) is
+        # E[exp(-mu t)] = ((beta + T) / (beta + T + t))^s
+        return np.exp(s * (np.log(beta + T) - np.log(beta + T + t)))
+
+    def _future_pmf(self, x, T, n, t):
+        # Alive at T, the future is a new Pareto/NBD customer with (r + x, alpha + T, s, beta + T).
         r, alpha, s, beta = self._theta()
-        nodes, wts = np.polynomial.legendre.leggauss(64)
-        n_b, t_b = np.broadcast_arrays(n, t)
-        out = np.empty(n_b.shape, dtype="float64")
-        flat_n, flat_t = n_b.ravel(), t_b.ravel()
-        # survive to t: NB(r, alpha/(alpha+t)) count x (beta/(beta+t))^s
-        log_nb_t = (
-            gammaln(r + flat_n)
-            - gammaln(r)
-            - gammaln(flat_n + 1)
-            + r * np.log(alpha / (alpha + flat_t))
-            + xlogy(flat_n, flat_t / (alpha + flat_t))
-        )
-        alive = np.exp(log_nb_t + s * np.log(beta / (beta + flat_t)))
-        # death at tau in (0, t): density s beta^s/(beta+tau)^(s+1), count NB(r, alpha/(alpha+tau)) at tau
-        tau = 0.5 * flat_t[:, None] * (nodes[None, :] + 1.0)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            log_nb_tau = (
-                gammaln(r + flat_n[:, None])
-                - gammaln(r)
-                - gammaln(flat_n[:, None] + 1)
-                + r * np.log(alpha / (alpha + tau))
-                + xlogy(flat_n[:, None], tau / (alpha + tau))
+        return pareto_pmf(n, t, r + x, alpha + T, s, beta + T)
+
+    def _collapse_checks(self, theta, data):
+        from crmmine.value._base import HOMOGENEOUS_SHAPE, NO_DROPOUT
+        from crmmine.value._boundary import dropout_collapsed, homogeneous
+
+        r, alpha, s, beta = theta
+        t_max = float(np.max(data.columns["T"][data.weights > 0]))
+        p_drop = -float(np.expm1(s * (np.log(beta) - np.log(beta + t_max))))
+        findings = []
+        if p_drop < NO_DROPOUT:
+            findings.append(
+                (
+                    ("s", "beta"),
+                    "drop-out collapsed (nobody leaves)",
+                    dropout_collapsed(
+                        self._model_name,
+                        {"s": s, "beta": beta},
+                        p_drop,
+                        t_max,
+                        "the NBD model (no drop-out)",
+                        extra=f"; mean drop-out rate s/beta = {s / beta:.3g} per time unit",
+                    ),
+                )
             )
-            dens = np.log(s) + s * np.log(beta) - (s + 1.0) * np.log(beta + tau)
-            dead = (0.5 * flat_t[:, None] * wts[None, :] * np.exp(log_nb_tau + dens)).sum(axis=1)
-        out.ravel()[:] = alive + np.nan_to_num(dead)
-        return out
+        elif s > HOMOGENEOUS_SHAPE:
+            findings.append(
+                (
+                    ("s", "beta"),
+                    "drop-out rate the same for everyone",
+                    homogeneous(
+                        self._model_name, "drop-out rate", {"s": s, "beta": beta}, f"s/beta = {s / beta:.3g}"
+                    ),
+                )
+            )
+        if r > HOMOGENEOUS_SHAPE:
+            findings.append(
+                (
+                    ("r", "alpha"),
+                    "purchase rate the same for everyone",
+                    homogeneous(
+                        self._model_name,
+                        "purchase rate",
+                        {"r": r, "alpha": alpha},
+                        f"r/alpha = {r / alpha:.3g}",
+                    ),
+                )
+            )
+        return findings
+
+
+_NODES, _WEIGHTS = np.polynomial.legendre.leggauss(64)
+
+
+@numba.njit(cache=True, parallel=True)
+def _pareto_pmf_kernel(n, t, r, alpha, s, beta, log_count, nodes, weights, out):
+    """Per row: alive-at-t term plus the death-time integral by Gauss-Legendre quadrature."""
+    for i in numba.prange(n.shape[0]):
+        ni, ti, ri, ai, si, bi = n[i], t[i], r[i], alpha[i], s[i], beta[i]
+        lc = log_count[i]
+        if ti <= 0.0:
+            out[i] = 1.0 if ni == 0.0 else 0.0
+            continue
+        log_at = math.log(ai + ti)
+        nb_t = lc + ri * (math.log(ai) - log_at)
+        if ni > 0.0:
+            nb_t += ni * (math.log(ti) - log_at)
+        alive = math.exp(nb_t + si * (math.log(bi) - math.log(bi + ti)))
+        base = math.log(si) + si * math.log(bi) + lc + ri * math.log(ai)
+        dead = 0.0
+        half = 0.5 * ti
+        for k in range(nodes.shape[0]):  # quadrature nodes: a fixed handful per row
+            tau = half * (nodes[k] + 1.0)
+            la = math.log(ai + tau)
+            term = base - ri * la - (si + 1.0) * math.log(bi + tau)
+            if ni > 0.0:
+                term += ni * (math.log(tau) - la)
+            dead += weights[k] * math.exp(term)
+        out[i] = alive + half * dead
+
+
+def pareto_pmf(n, t, r, alpha, s, beta) -> np.ndarray:
+    """P(X(t) = n) of the Pareto/NBD model for arrays of counts, times and parameters.
+
+    P(alive at t and n purchases) plus P(died at tau in (0, t) with n purchases before), the
+    second integrated over the death time by 64-point Gauss-Legendre quadrature (the integrand
+    is smooth), in one compiled pass over the rows.
+    """
+    arrays = np.broadcast_arrays(*(np.asarray(v, dtype="float64") for v in (n, t, r, alpha, s, beta)))
+    shape = arrays[0].shape
+    n, t, r, alpha, s, beta = (np.ravel(v) for v in arrays)
+    out = np.empty(n.shape[0], dtype="float64")
+    log_count = gammaln(r + n) - gammaln(r) - gammaln(n + 1)
+    _pareto_pmf_kernel(n, t, r, alpha, s, beta, log_count, _NODES, _WEIGHTS, out)
+    return out.reshape(shape)

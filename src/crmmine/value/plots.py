@@ -52,7 +52,11 @@ def frequency_recency_matrix(
             "T": float(T),
         }
     )
-    values = model.p_alive(frame) if kind == "p_alive" else model.expected_purchases(frame, t)
+    names = {"frequency": "frequency", "recency": "recency", "T": "T"}
+    if kind == "p_alive":
+        values = model.p_alive(frame, columns=names)
+    else:
+        values = model.expected_purchases(frame, t, columns=names)
     return pd.DataFrame(
         values.to_numpy().reshape(f_grid.shape), index=freq.astype(int), columns=np.round(rec, 2)
     )
@@ -79,10 +83,15 @@ def plot_frequency_recency_matrix(model: Any, T: float, *, kind: str = "p_alive"
     return ax
 
 
-def plot_tracking(track: pd.DataFrame, ax=None):
-    """Cumulative repeat purchases, actual vs expected, from :func:`crmmine.value.tracking`."""
+def plot_tracking(track: Any, ax=None):
+    """Cumulative repeat purchases, actual vs expected, from :func:`crmmine.value.tracking`.
+
+    ``track`` is the :class:`~crmmine.value.Tracking` result (or its ``to_frame()``); returns the Axes.
+    """
     import matplotlib.pyplot as plt
 
+    if hasattr(track, "to_frame"):
+        track = track.to_frame()
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 4))
     ax.plot(track.index, track["actual"], "k-", label="actual")

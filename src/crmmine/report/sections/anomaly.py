@@ -36,7 +36,7 @@ def report_section(ctx: ReportContext) -> Section:
     parts = []
     fig, axes = plt.subplots(1, 2, figsize=(12, 3.6))
     if quantity:
-        orders = transaction_anomalies(tx, top_k=15)
+        orders = transaction_anomalies(tx, top_n=15)
         ctx.cache["transaction_anomalies"] = orders
         cols = ["customer_id", "date", "quantity", "amount", "score", "reasons"]
         parts.append("<h3>Unusual orders (top 15)</h3>" + table_html(orders.loc[orders["flag"], cols]))
@@ -47,10 +47,10 @@ def report_section(ctx: ReportContext) -> Section:
     summary = ctx.summary
     feats = summary[["orders", "monetary", "monetary_mean", "since_last"]].astype(float)
     feats = np.log1p(feats.clip(lower=0))
-    scored = outlier_scores(feats, "ensemble", top_k=15, random_state=ctx.random_state)
+    scored = outlier_scores(feats, "ensemble", top_n=15, random_state=ctx.random_state)
     flagged = scored.index[scored["flag"]]
     why = reasons(
-        summary[["orders", "monetary", "monetary_mean", "since_last"]].astype(float), flagged, top=2
+        summary[["orders", "monetary", "monetary_mean", "since_last"]].astype(float), flagged, top_n=2
     )
     table = scored.loc[flagged, ["score", "rank"]].join(summary[["orders", "monetary"]]).assign(reasons=why)
     parts.append(

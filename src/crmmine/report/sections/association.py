@@ -6,6 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from crmmine.association.frequent import FrequentItemsets
 from crmmine.association.itemsets import frequent_itemsets
 from crmmine.association.recommend import recommend
 from crmmine.association.rules import association_rules
@@ -18,7 +19,7 @@ def _fmt(items: frozenset) -> str:
     return ", ".join(sorted(map(str, items)))
 
 
-def _mine(tx: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, float]:
+def _mine(tx: pd.DataFrame) -> tuple[FrequentItemsets | pd.DataFrame, pd.DataFrame, float]:
     """Order-level rules, lowering the support until there are enough to show."""
     n_orders = tx["order_id"].nunique()
     rules = pd.DataFrame()
@@ -27,7 +28,7 @@ def _mine(tx: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, float]:
     for support in (0.02, 0.01, 0.005):
         min_count = max(5, int(np.ceil(support * n_orders)))
         itemsets = frequent_itemsets(tx, min_count=min_count, max_len=4)
-        rules = association_rules(itemsets, min_confidence=0.3, prune_redundant=True)
+        rules = association_rules(itemsets, min_confidence=0.3, prune_redundant=True).to_frame()
         if len(rules) >= 20:
             break
     return itemsets, rules, support

@@ -72,9 +72,9 @@ def report_section(ctx: ReportContext) -> Section:
     """
     summary = ctx.summary
     model = BGNBD().fit(summary)
-    spend = GammaGamma().fit(summary, nonpositive="exclude")
-    horizon = 52.0 if ctx.time_unit == "W" else 365.25 if ctx.time_unit == "D" else 12.0
-    values = clv(model, spend, summary, horizon=horizon, annual_discount_rate=0.10, time_unit=ctx.time_unit)
+    spend = GammaGamma(nonpositive="drop").fit(summary)
+    values = clv(model, spend, summary, horizon="1Y", annual_discount_rate=0.10)
+    horizon = values.attrs["horizon"]
     ctx.cache["clv"] = values
     ctx.cache["btyd_model"] = model
     ctx.cache["spend_model"] = spend

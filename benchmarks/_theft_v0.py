@@ -1,17 +1,17 @@
-"""Electricity-theft features and scores from daily meter readings."""
+"""The theft detector of the previous release (crmmine 0.1.0, before issue 15), kept for comparison.
+
+Verbatim features of ``crmmine.anomaly.consumption.meter_features`` at that release (commit 40c27ce)
+and its score (sum of the two largest one-sided robust z-scores within the feeder). Used only by
+``bench_theft_rule.py`` to show where the current detector stands against its predecessor.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from crmmine.anomaly.detectors import reasons, robust_z, select
-from crmmine.anomaly.meters import readings_matrix
-from crmmine.data.columns import require_columns
+from crmmine.anomaly import robust_z
 
-__all__ = ["meter_features", "theft_scores", "transformer_balance"]
-
-# direction in which a feature is suspicious: +1 high, -1 low, 0 either way
 _DIRECTION = {
     "level_drop": 1,
     "zero_share": 1,
@@ -23,6 +23,17 @@ _DIRECTION = {
 }
 
 
+def readings_matrix(readings, *, customer_id="customer_id", date="date", kwh="kwh"):
+    c_codes, meters = pd.factorize(readings[customer_id], sort=True)
+    days = pd.to_datetime(readings[date]).dt.normalize()
+    d_codes, uniq_days = pd.factorize(days, sort=True)
+    full_days = pd.date_range(uniq_days.min(), uniq_days.max(), freq="D")
+    col = (uniq_days[d_codes] - full_days[0]).days.to_numpy()
+    X = np.full((len(meters), len(full_days)), np.nan)
+    X[c_codes, col] = readings[kwh].to_numpy(dtype="float64")
+    return X, pd.Index(meters, name=customer_id), full_days
+
+
 def _profiles(X: np.ndarray, groups: np.ndarray) -> np.ndarray:
     """Per-group median daily profile, returned per meter (rows aligned with X)."""
     prof = np.empty_like(X)
@@ -32,7 +43,7 @@ def _profiles(X: np.ndarray, groups: np.ndarray) -> np.ndarray:
     return prof
 
 
-def meter_features(
+def meter_features_v0(
     readings: pd.DataFrame,
     *,
     feeder: str | None = "feeder",
@@ -74,7 +85,6 @@ def meter_features(
     >>> f.shape[0], bool(f["level_drop"].between(-1, 1).all())
     (50, True)
     """
-    require_columns(readings.columns, [customer_id, date, kwh], role="meter readings")
     X, meters, days = readings_matrix(readings, customer_id=customer_id, date=date, kwh=kwh)
     n, T = X.shape
     if feeder is not None and feeder in readings.columns:
@@ -159,93 +169,15 @@ def meter_features(
     return out
 
 
-def theft_scores(
-    readings_or_features: pd.DataFrame,
-    *,
-    share: float | None = 0.05,
-    top_k: int | None = None,
-    peer: str | None = "feeder",
-    **kwargs,
-) -> pd.DataFrame:
-    """Suspicion score per meter (higher = more suspicious), with flags and reasons.
-
-    Each feature of :func:`meter_features` is turned into a one-sided robust z-score in the
-    direction that signals theft (a drop in level, zeros, flat reports, a broken correlation
-    with the feeder; volatility and roughness changes count either way), within the feeder's
-    peers. The score is the sum of the two largest such z-scores, so one strong signal or two
-    moderate ones rank a meter high. Flagged meters get reasons.
-
-    Parameters
-    ----------
-    readings_or_features : pandas.DataFrame
-        Long readings (``customer_id, date, kwh[, feeder]``) or the output of :func:`meter_features`.
-    share, top_k : float, int
-        How many meters to flag for inspection.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Features plus ``score``, ``rank``, ``flag`` and ``reasons``.
-
-    References
-    ----------
-    Jokar, P., Arianpoo, N. and Leung, V. C. M. (2016). *IEEE Transactions on Smart Grid* 7(1).
-    Zheng, Z., Yang, Y., Niu, X., Dai, H.-N. and Zhou, Y. (2018). Wide and deep convolutional neural
-    networks for electricity-theft detection to secure smart grids. *IEEE Transactions on Industrial
-    Informatics* 14(4), 1606-1615.
-    """
-    feats = readings_or_features
-    if "level_drop" not in feats.columns:
-        feats = meter_features(feats, **kwargs)
+def theft_scores_v0(readings: pd.DataFrame) -> pd.Series:
+    """Score of the previous release (higher = more suspicious), indexed by meter."""
+    feats = meter_features_v0(readings)
     cols = list(_DIRECTION)
-    groups = feats[peer] if peer is not None and peer in feats.columns else None
-    z = robust_z(feats[cols], groups)
+    z = robust_z(feats[cols], feats["feeder"])
     directional = np.column_stack(
         [
             z[c].clip(lower=0) if d > 0 else (-z[c]).clip(lower=0) if d < 0 else z[c].abs()
             for c, d in _DIRECTION.items()
         ]
     )
-    top2 = -np.sort(-directional, axis=1)[:, :2]
-    out = feats.copy()
-    out["score"] = top2.sum(axis=1)
-    out["rank"] = out["score"].rank(ascending=False, method="first").astype(np.int64)
-    out["flag"] = select(out["score"], share=share, top_k=top_k)
-    out["reasons"] = ""
-    flagged = out.index[out["flag"]]
-    if len(flagged):
-        out.loc[flagged, "reasons"] = reasons(feats[cols], flagged, peer=groups, top=2, min_z=2.0)
-    return out.sort_values("rank")
-
-
-def transformer_balance(
-    readings: pd.DataFrame,
-    feeder_input: pd.DataFrame,
-    *,
-    loss_rate: float = 0.04,
-    feeder: str = "feeder",
-    date: str = "date",
-    kwh: str = "kwh",
-    kwh_in: str = "kwh_in",
-) -> pd.DataFrame:
-    """Energy balance per feeder: input minus billed minus expected technical losses.
-
-    A feeder whose unexplained energy (``input - billed - loss_rate x input``) is large relative
-    to its input points to non-technical losses (theft) among its meters: a cross-check for the
-    meter-level scores.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Per feeder: ``input_kwh``, ``billed_kwh``, ``unexplained_kwh``, ``unexplained_share``.
-    """
-    require_columns(readings.columns, [feeder, date, kwh], role="meter readings")
-    require_columns(feeder_input.columns, [feeder, kwh_in], role="feeder input")
-    billed = readings.groupby(feeder)[kwh].sum()
-    inp = feeder_input.groupby(feeder)[kwh_in].sum()
-    out = pd.DataFrame({"input_kwh": inp, "billed_kwh": billed}).fillna(0.0)
-    out["unexplained_kwh"] = (
-        out["input_kwh"] - out["billed_kwh"] - loss_rate * out["input_kwh"] / (1 + loss_rate)
-    )
-    out["unexplained_share"] = out["unexplained_kwh"] / out["input_kwh"]
-    return out.sort_values("unexplained_share", ascending=False)
+    return pd.Series(-np.sort(-directional, axis=1)[:, :2].sum(axis=1), index=feats.index, name="score")

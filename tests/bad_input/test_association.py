@@ -1,0 +1,178 @@
+"""Bad inputs at the association entry points: each gives a crmmine error naming the column (or
+parameter) and the fix, or a documented policy with a crmmine warning; inputs are never modified."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from crmmine.association import (
+    association_rules,
+    evaluate_recommendations,
+    frequent_itemsets,
+    recommend,
+    sequential_rules,
+)
+from crmmine.errors import DataError, DataWarning, ParameterError, SchemaError
+
+
+def tx_table(**changes) -> pd.DataFrame:
+    base = pd.DataFrame({
+        "customer_id": [1, 1, 1, 2, 2, 3, 3, 3],
+        "order_id": ["o1", "o1", "o2", "o3", "o3", "o4", "o4", "o4"],
+        "date": pd.to_datetime(["2024-01-01", "2024-01-01", "2024-02-01", "2024-01-05", "2024-01-05",
+                                "2024-01-09", "2024-01-09", "2024-01-09"]),
+        "item": ["a", "b", "c", "a", "b", "a", "c", "b"],
+    })
+    for column, values in changes.items():
+        base[column] = pd.Series(values, dtype=object) if isinstance(values, list) else values
+    return base
+
+
+def unchanged(before: pd.DataFrame, after: pd.DataFrame) -> None:
+    pd.testing.assert_frame_equal(before, after)
+
+
+@pytest.mark.parametrize("bad_value", [["b"], {"sku": "b"}])
+def test_unhashable_items_name_the_column(bad_value):
+    tx = tx_table(item=["a", bad_value, "c", "a", "b", "a", "c", "b"])
+    before = tx.copy()
+    with pytest.raises(DataError, match=r"(?s)column 'item': 1 row with values that cannot be items.*"
+                                        r"Fix: put one value per row"):
+        frequent_itemsets(tx, min_count=1)
+    unchanged(before, tx)
+
+
+def test_unhashable_items_in_a_list_of_baskets():
+    baskets = [["a", ["b", "c"]], ["a"]]
+    with pytest.raises(DataError, match=r"(?s)column 'item'.*unhashable list.*Fix:"):
+        frequent_itemsets(baskets, min_count=1)
+    assert baskets == [["a", ["b", "c"]], ["a"]]
+
+
+def test_duplicate_column_names():
+    tx = tx_table()
+    dup = pd.concat([tx, tx[["item"]]], axis=1)
+    before = dup.copy()
+    with pytest.raises(SchemaError, match=r"duplicated column names \['item'\].*Fix: rename or drop"):
+        frequent_itemsets(dup, min_count=1)
+    with pytest.raises(SchemaError, match=r"duplicated column names \['item'\].*Fix"):
+        sequential_rules(dup, min_count=1)
+    unchanged(before, dup)
+
+
+def test_empty_table():
+    tx = tx_table().iloc[:0]
+    with pytest.raises(DataError, match=r"empty.*Fix: pass a table with at least one row"):
+        frequent_itemsets(tx)
+    with pytest.raises(DataError, match=r"empty.*Fix"):
+        sequential_rules(tx)
+
+
+def test_one_basket_is_mined_with_a_warning():
+    tx = tx_table().query("order_id == 'o4'")
+    before = tx.copy()
+    with pytest.warns(DataWarning, match="there is one basket"):
+        fi = frequent_itemsets(tx, min_count=1)
+    table = fi.to_frame()
+    assert len(table) == 7 and (table["support"] == 1.0).all()  # all subsets of {a, b, c}
+    unchanged(before, tx)
+
+
+def test_identical_baskets_warn_and_every_lift_is_one():
+    baskets = [["tea", "mug"]] * 5
+    with pytest.warns(DataWarning, match="all 5 baskets hold the same items"):
+        fi = frequent_itemsets(baskets, min_count=1)
+    rules = association_rules(fi, min_confidence=0.1).to_frame()
+    assert (rules["lift"] == 1.0).all() and (rules["p_value"] == 1.0).all()
+    # and redundancy: no rule improves on the baseline P(C) = 1
+    assert len(association_rules(fi, min_confidence=0.1, prune_redundant=True)) == 0
+
+
+@pytest.mark.parametrize("column", ["item", "order_id"])
+def test_missing_values(column):
+    values = tx_table()[column].astype(object).tolist()
+    values[2] = np.nan
+    tx = tx_table(**{column: values})
+    before = tx.copy()
+    with pytest.raises(DataError, match=rf"(?s)column '{column}': 1 row with missing values.*Fix: drop or "):
+        frequent_itemsets(tx, min_count=1)
+    unchanged(before, tx)
+
+
+def test_mixed_item_types():
+    tx = tx_table(item=[1, "1", 2, 1, 2, 1, "1", 2])
+    before = tx.copy()
+    with pytest.raises(DataError, match=r"(?s)column 'item': 2 rows with items of mixed types \(int, str\).*"
+                                        r"Fix: convert the column to one type"):
+        frequent_itemsets(tx, min_count=1)
+    with pytest.raises(DataError, match=r"(?s)column 'item'.*mixed types.*Fix"):
+        sequential_rules(tx, min_count=1)
+    unchanged(before, tx)
+
+
+def test_mixed_order_id_types():
+    tx = tx_table(order_id=[1, 1, "1", 2, 2, 3, 3, 3])
+    with pytest.raises(DataError, match=r"(?s)column 'order_id'.*order ids of mixed types.*Fix"):
+        frequent_itemsets(tx, min_count=1)
+
+
+@pytest.mark.parametrize("value", [0, 1.5, -0.1, "high", float("nan")])
+def test_min_support_out_of_range(value):
+    with pytest.raises(ParameterError, match=r"parameter 'min_support' of frequent_itemsets\(\) must be a "
+                                             r"number in \(0, 1\]"):
+        frequent_itemsets(tx_table(), min_support=value)
+
+
+def test_unicode_items_are_kept():
+    tx = tx_table(item=["café", "牛奶", "🍞", "café", "牛奶", "café", "🍞", "牛奶"])
+    fi = frequent_itemsets(tx, min_count=2)
+    table = fi.to_frame()
+    assert frozenset({"café", "牛奶"}) in set(table["itemset"])
+    rules = association_rules(fi, min_confidence=0.5).to_frame()
+    assert (rules["consequent"] == frozenset({"牛奶"})).any()
+    recs = recommend(association_rules(frequent_itemsets(tx, min_count=2, unit="customer"), 0.5), tx, top_n=1)
+    assert set(recs["item"]) <= {"café", "牛奶", "🍞"}
+
+
+def test_missing_item_column_suggests_the_name():
+    tx = tx_table().rename(columns={"item": "Item"})
+    with pytest.raises(SchemaError, match=r"missing column 'item' \(did you mean 'Item'.*Fix: rename the "
+                                          r"column or pass item="):
+        frequent_itemsets(tx)
+
+
+def test_onehot_with_bad_values():
+    onehot = pd.DataFrame({"tea": [1, 0, 2], "mug": [1, 1, 0]})
+    before = onehot.copy()
+    with pytest.raises(DataError, match=r"(?s)column 'tea': 1 row with values other than 0/1.*Fix: pass a "
+                                        r"one-hot frame"):
+        frequent_itemsets(onehot, min_count=1)
+    unchanged(before, onehot)
+
+
+def test_closed_itemsets_cannot_make_rules():
+    closed = frequent_itemsets([["a", "b"], ["a", "b"], ["a"]], min_count=1, kind="closed")
+    with pytest.raises(DataError, match=r"not downward closed.*Fix: pass all frequent itemsets"):
+        association_rules(closed, min_confidence=0.5)
+
+
+def test_unit_that_contradicts_the_itemsets():
+    fi = frequent_itemsets(tx_table(), min_count=1, unit="customer")
+    with pytest.raises(ParameterError, match=r"parameter 'unit'='order' contradicts.*Fix: drop unit="):
+        association_rules(fi, unit="order")
+
+
+def test_recommend_for_unknown_customers():
+    tx = tx_table()
+    rules = association_rules(frequent_itemsets(tx, min_count=1, unit="customer"), 0.5)
+    with pytest.raises(ParameterError, match=r"1 customers are not in tx.*Fix: pass ids that appear"):
+        recommend(rules, tx, customers=[1, 99])
+
+
+def test_evaluation_split_outside_the_data():
+    tx = tx_table()
+    with pytest.raises(ParameterError, match=r"calibration_end 2030-01-01 leaves 8 calibration and 0 "
+                                             r"evaluation rows.*Fix: pick a date inside the data"):
+        evaluate_recommendations(tx, "2030-01-01")
