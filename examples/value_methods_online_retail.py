@@ -31,7 +31,7 @@ def fit_models(summary):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         bgnbd = BGNBD().fit(summary)
-        spend = GammaGamma().fit(summary, nonpositive="exclude")
+        spend = GammaGamma().fit(summary)
     for w in caught:
         if issubclass(w.category, BoundaryFitWarning):
             print(f"note: {str(w.message)[:120]}...")

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "crmmine"
-ANALYSIS = ("segmentation", "value", "association", "anomaly", "churn", "credit", "survey")
+ANALYSIS = ("segmentation", "value", "association", "anomaly", "churn", "classification", "credit", "survey")
 
 
 def _module_name(path: Path) -> str:

@@ -8,8 +8,8 @@ The main verbs are importable from the top::
 
 Subpackages: :mod:`crmmine.data`, :mod:`crmmine.segmentation`,
 :mod:`crmmine.value`, :mod:`crmmine.association`, :mod:`crmmine.anomaly`,
-:mod:`crmmine.churn`, :mod:`crmmine.credit`, :mod:`crmmine.survey`,
-:mod:`crmmine.report`, and :mod:`crmmine.datasets`.
+:mod:`crmmine.churn`, :mod:`crmmine.classification`, :mod:`crmmine.credit`,
+:mod:`crmmine.survey`, :mod:`crmmine.report`, and :mod:`crmmine.datasets`.
 """
 
 from crmmine import datasets
@@ -32,7 +32,16 @@ from crmmine.errors import (
 __version__ = "0.1.0"
 
 _SUBPACKAGES = (
-    "anomaly", "association", "churn", "credit", "data", "report", "segmentation", "survey", "value",
+    "anomaly",
+    "association",
+    "churn",
+    "classification",
+    "credit",
+    "data",
+    "report",
+    "segmentation",
+    "survey",
+    "value",
 )
 
 
@@ -62,6 +71,7 @@ __all__ = [
     "association",
     "calibration_holdout",
     "churn",
+    "classification",
     "clean_transactions",
     "credit",
     "customer_summary",

@@ -1,12 +1,15 @@
-"""MP and EMPC against hand computations; gains and lift."""
+"""MP and EMPC against hand computations and numerical integration; CLV per customer; alignment."""
 
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy import stats
 
-from crmmine.churn import empc, evaluate, gains_table, maximum_profit, roc_convex_hull
+from crmmine.churn import empc, evaluate, maximum_profit, roc_convex_hull
+from crmmine.classification import gains_table
+from crmmine.errors import DataError
 
 
 def test_mp_by_hand():
@@ -63,9 +66,62 @@ def test_gains_and_evaluate():
     p = np.r_[np.linspace(1, 0.8, 20), np.linspace(0.7, 0, 80)]
     g = gains_table(y, p)
     assert g["lift"].iloc[0] == pytest.approx(5.0)
-    assert g["cum_churners_share"].iloc[-1] == pytest.approx(1.0)
+    assert g["cum_positives_share"].iloc[-1] == pytest.approx(1.0)
     res = evaluate(y, p)
     assert res.measures["auc"] == pytest.approx(1.0)
     assert res.measures["top_decile_lift"] == pytest.approx(5.0)
-    with pytest.raises(ValueError):
+    assert res.summary().loc["empc", "value"] == res.measures["empc"]
+    assert res.to_frame() is res.gains
+    assert "ChurnEvaluation(auc=1" in repr(res)
+    with pytest.raises(DataError, match="one class"):
         evaluate([0, 0, 0], [0.1, 0.2, 0.3])
+
+
+def _brute_force_profit(y, p, clv, gamma, d=10.0, f=1.0):
+    """Best profit per customer over every cut-off, customer by customer (no formula)."""
+    order = np.argsort(-p, kind="stable")
+    best = 0.0
+    for k in range(1, len(y) + 1):
+        if k < len(y) and p[order[k]] == p[order[k - 1]]:
+            continue  # ties are targeted together
+        t = order[:k]
+        kept = (gamma * (clv[t] - d)) * y[t]  # a targeted churner accepts with probability gamma
+        paid = d * (1 - y[t])  # a targeted non-churner takes the incentive
+        best = max(best, float(np.sum(kept - paid - f)) / len(y))
+    return best
+
+
+def test_clv_per_customer_mp_and_empc():
+    rng = np.random.default_rng(3)
+    n = 60
+    y = rng.binomial(1, 0.3, n)
+    p = np.round(y * 0.4 + rng.uniform(0, 1, n), 2)  # rounding makes ties
+    clv = rng.gamma(2.0, 150.0, n)
+    ids = [f"c{i}" for i in range(n)]
+    ys, ps, cs = pd.Series(y, index=ids), pd.Series(p, index=ids), pd.Series(clv, index=ids)
+    for gamma in (0.1, 0.3, 0.7):
+        mp, _ = maximum_profit(ys, ps, clv=cs.iloc[::-1], gamma=gamma)  # CLV matched by id
+        assert mp == pytest.approx(_brute_force_profit(y, p, clv, gamma), rel=1e-12)
+    # EMPC = E over gamma ~ Beta(6, 14) of the best profit: numerical integration
+    grid = np.linspace(0, 1, 2001)
+    best = np.array([_brute_force_profit(y, p, clv, g) for g in grid[::4]])
+    numeric = np.trapezoid(best * stats.beta(6, 14).pdf(grid[::4]), grid[::4])
+    assert empc(ys, ps, clv=cs)[0] == pytest.approx(numeric, rel=2e-3)
+    # one CLV for everyone as a Series gives the published constant-CLV measures
+    assert empc(ys, ps, clv=pd.Series(200.0, index=ids))[0] == pytest.approx(empc(y, p)[0], rel=1e-12)
+    with pytest.raises(DataError, match="same ids"):
+        evaluate(ys, ps, clv=cs.iloc[:-1])
+
+
+def test_evaluate_aligns_labels_and_scores_on_their_index():
+    # issue 10: evaluate on reversed labels reported AUC 0.46 instead of 0.74
+    rng = np.random.default_rng(0)
+    ids = pd.Index([f"c{i}" for i in range(300)], name="customer_id")
+    y = pd.Series(rng.binomial(1, 0.3, 300), index=ids)
+    p = pd.Series(y * 0.5 + rng.uniform(0, 1, 300), index=ids)
+    straight = evaluate(y, p)
+    reversed_ = evaluate(y.iloc[::-1], p)
+    assert reversed_.measures == pytest.approx(straight.measures, rel=1e-12, nan_ok=True)
+    assert straight.measures["auc"] > 0.7
+    with pytest.raises(DataError, match="same ids"):
+        evaluate(y.set_axis(ids[::-1].str.upper()), p)

@@ -18,7 +18,7 @@ from crmmine.churn import (
 )
 from crmmine.errors import DataError
 
-CUTOFF = pd.Timestamp("2011-09-01")
+AS_OF = pd.Timestamp("2011-08-31")
 
 
 @pytest.fixture(scope="module")
@@ -27,42 +27,73 @@ def sample_tx():
     return tx
 
 
-def test_features_never_read_the_cutoff_or_later(sample_tx):
-    base = churn_features(sample_tx, CUTOFF)
-    # Perturb every row at or after the cutoff (amounts, items, customers) and append new rows there.
-    later = sample_tx["date"] >= CUTOFF
+def test_features_never_read_after_as_of(sample_tx):
+    base = churn_features(sample_tx, AS_OF)
+    # Perturb every row after as_of (amounts, items, customers) and append new rows there.
+    later = sample_tx["date"] > AS_OF + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
     poisoned = sample_tx.copy()
     poisoned.loc[later, "amount"] = poisoned.loc[later, "amount"] * 1000 + 7
     poisoned.loc[later, "item"] = "X"
     poisoned.loc[later, "customer_id"] = (
         poisoned.loc[later, "customer_id"].sample(frac=1, random_state=0).to_numpy()
     )
-    extra = sample_tx[~later].head(50).assign(date=CUTOFF, amount=1e6)
+    extra = sample_tx[~later].head(50).assign(date=AS_OF + pd.Timedelta(days=1), amount=1e6)
     poisoned = pd.concat([poisoned, extra], ignore_index=True)
-    again = churn_features(poisoned, CUTOFF)
+    again = churn_features(poisoned, AS_OF)
     pd.testing.assert_frame_equal(base, again)
 
 
+def test_a_purchase_on_as_of_is_history(sample_tx):
+    # a purchase at 23:00 on as_of counts as history (recency 0, in the 30-day window), one at
+    # 00:00 the next day is the future (it makes the customer active in the label window)
+    row = sample_tx.iloc[[0]]
+    tx = pd.concat(
+        [
+            sample_tx,
+            row.assign(customer_id=-1, date=AS_OF + pd.Timedelta(hours=23), order_id="n1"),
+            row.assign(customer_id=-1, date=AS_OF + pd.Timedelta(days=1), order_id="n2"),
+        ],
+        ignore_index=True,
+    )
+    feats = churn_features(tx, AS_OF)
+    assert feats.loc[-1, "recency_days"] == 0 and feats.loc[-1, "orders_30d"] == 1
+    assert churn_labels(tx, as_of=AS_OF, horizon=90).loc[-1] == 0
+
+
 def test_labels_only_known_customers(sample_tx):
-    labels = churn_labels(sample_tx, CUTOFF, "90D")
-    known = sample_tx.loc[sample_tx["date"] < CUTOFF, "customer_id"].unique()
+    labels = churn_labels(sample_tx, AS_OF, "90D")
+    day = sample_tx["date"].dt.normalize()
+    known = sample_tx.loc[day <= AS_OF, "customer_id"].unique()
     assert set(labels.index) == set(known)
-    came_back = sample_tx.loc[
-        (sample_tx["date"] >= CUTOFF) & (sample_tx["date"] < CUTOFF + pd.Timedelta(days=90)), "customer_id"
-    ].unique()
+    came_back = sample_tx.loc[(day > AS_OF) & (day <= AS_OF + pd.Timedelta(days=90)), "customer_id"].unique()
     assert labels[labels == 0].index.isin(came_back).all()
     assert not labels[labels == 1].index.isin(came_back).any()
+    # the same window written three ways: a number in days, in weeks, a string
+    assert churn_labels(sample_tx, AS_OF, 90).equals(labels)
+    assert churn_labels(sample_tx, AS_OF, 13, time_unit="W").equals(churn_labels(sample_tx, AS_OF, "91D"))
     with pytest.raises(DataError, match="before the end of the labelling window"):
-        churn_labels(sample_tx, "2011-11-01", "90D")
+        churn_labels(sample_tx, "2011-10-31", "90D")
+
+
+def test_columns_mapping_and_other_backends(sample_tx):
+    renamed = sample_tx.rename(columns={"customer_id": "CustomerID", "date": "InvoiceDate"})
+    a = churn_labels(renamed, AS_OF, columns={"customer_id": "CustomerID"}, date="InvoiceDate")
+    assert a.index.name == "CustomerID" and a.equals(churn_labels(sample_tx, AS_OF).rename_axis("CustomerID"))
+    polars = pytest.importorskip("polars")
+    feats = churn_features(polars.from_pandas(sample_tx), AS_OF)
+    assert isinstance(feats, polars.DataFrame) and feats.columns[0] == "customer_id"
+    expected = churn_features(sample_tx, AS_OF)
+    assert np.allclose(feats["recency_days"].to_numpy(), expected["recency_days"].to_numpy())
 
 
 def test_online_retail_model_on_a_later_window(sample_tx):
-    # train on the snapshot at 2011-06-01 (labels: June-August), test on 2011-09-01 (Sept-Nov)
-    train = rolling_snapshots(sample_tx, ["2011-06-01"], "90D")
-    test = rolling_snapshots(sample_tx, ["2011-09-01"], "90D")
-    cols = [c for c in train.columns if c not in ("churn", "cutoff")]
+    # train on the snapshot of 2011-05-31 (labels: June-August), test on 2011-08-31 (Sept-Nov)
+    train = rolling_snapshots(sample_tx, ["2011-05-31"], "90D")
+    test = rolling_snapshots(sample_tx, "2011-08-31", "90D")
+    assert train.index.names == ["as_of", "customer_id"]
+    cols = [c for c in train.columns if c not in ("churn", "as_of")]
     model = ChurnModel("logistic", random_state=0).fit(train[cols], train["churn"])
-    res = evaluate(test["churn"], model.predict_proba(test[cols]))
+    res = evaluate(test["churn"], model.predict_positive(test[cols]))
     assert res.measures["auc"] > 0.70
     assert res.measures["top_decile_lift"] > 1.5
 
@@ -70,25 +101,33 @@ def test_online_retail_model_on_a_later_window(sample_tx):
 def test_features_with_a_btyd_model(sample_tx):
     from crmmine.value import BGNBD
 
-    before = sample_tx[sample_tx["date"] < CUTOFF]
-    summary = cm.customer_summary(before, as_of=CUTOFF, time_unit="W")
+    before = sample_tx[sample_tx["date"] < AS_OF + pd.Timedelta(days=1)]
+    summary = cm.customer_summary(before, as_of=AS_OF, time_unit="W")
     model = BGNBD().fit(summary)
-    feats = churn_features(sample_tx, CUTOFF, btyd_model=model)
+    feats = churn_features(sample_tx, AS_OF, btyd_model=model)
     assert feats["p_alive"].between(0, 1).all()
     assert np.allclose(feats["p_alive"], model.p_alive(summary.reindex(feats.index)))
+    assert np.allclose(
+        feats["expected_purchases_90d"], model.expected_purchases(summary.reindex(feats.index), 90 / 7)
+    )
 
 
-def test_retention_budget_and_winback():
+def test_retention_budget_aligned_values_and_winback():
     risk = pd.Series([0.9, 0.5, 0.1, 0.8], index=list("abcd"))
     value = pd.Series([500.0, 400.0, 1000.0, 5.0], index=list("abcd"))
     full = retention_list(risk, value)
     assert "d" not in full.index  # gain 0.8*0.3*(5-10) - 1 < 0
     assert full["expected_gain"].is_monotonic_decreasing
+    assert full.attrs["considered"] == 4 and full.attrs["excluded_non_positive_gain"] == 1
+    # values in another order, same ids: the same list
+    pd.testing.assert_frame_equal(retention_list(risk, value.iloc[::-1]), full)
     cheap = retention_list(risk, value, budget=full["expected_cost"].iloc[0] + 1e-9)
-    assert len(cheap) == 1 and cheap.attrs["cut_by_budget"] == len(full) - 1
+    assert len(cheap) == 1 and cheap.attrs["cut_by_budget_or_top_n"] == len(full) - 1
+    assert retention_list(risk, value, top_n=2).index.tolist() == full.index[:2].tolist()
     lost = pd.Series([True, False, True, True], index=list("abcd"))
     wb = winback_list(lost, value)
     assert wb.index.tolist() == ["c", "a", "d"] and wb["action"].notna().all()
+    assert winback_list(lost.astype(int), value).equals(wb)
 
 
 @pytest.mark.parametrize("name", ["churn_telco.py", "churn_online_retail.py"])

@@ -43,7 +43,7 @@ def test_historical_value_by_hand():
 def test_components_add_up_and_match_their_formulas():
     tx, summary = _small()
     before_tx, before_s = tx.copy(), summary.copy()
-    model = BGNBD.from_params(**CDNOW)
+    model = BGNBD.from_params(**CDNOW, time_unit="W")
     seg = pd.Series(["a", "a", "a"], index=summary.index[::-1])  # another order: aligned by id
     parts = clv_components(
         tx, summary, model, 30.0, horizon=52, annual_discount_rate=0.1, margin=0.5, segment=seg, min_peers=1
@@ -75,7 +75,7 @@ def test_by_segment_and_summary_totals():
     tx, summary = _small()
     seg = pd.Series(["x", "y", "x"], index=summary.index)
     parts = clv_components(
-        tx, summary, BGNBD.from_params(**CDNOW), 30.0, horizon=10, time_unit="W", segment=seg, min_peers=1
+        tx, summary, BGNBD.from_params(**CDNOW, time_unit="W"), 30.0, horizon=10, segment=seg, min_peers=1
     )
     by = parts.by_segment()
     assert by["customers"].sum() == 3
@@ -92,7 +92,7 @@ def test_by_segment_and_summary_totals():
 def test_small_peer_groups_use_the_whole_base_and_warn():
     tx, summary = _small()
     with pytest.warns(DataWarning, match="fewer than min_peers"):
-        parts = clv_components(tx, summary, BGNBD.from_params(**CDNOW), 30.0, horizon=10, time_unit="W")
+        parts = clv_components(tx, summary, BGNBD.from_params(**CDNOW, time_unit="W"), 30.0, horizon=10)
     assert isinstance(parts, CLVComponents)
     assert parts.notes and "min_peers" in parts.notes[0]
     assert np.allclose(parts.to_frame()["wallet"], np.quantile(summary["monetary_mean"], 0.9))
@@ -109,7 +109,13 @@ def test_as_of_must_agree_with_the_summary():
     tx, summary = _small()
     with pytest.raises(ParameterError, match="as_of"):
         clv_components(
-            tx, summary, BGNBD.from_params(**CDNOW), 30.0, horizon=10, as_of="2020-02-01", min_peers=1
+            tx,
+            summary,
+            BGNBD.from_params(**CDNOW, time_unit="W"),
+            30.0,
+            horizon=10,
+            as_of="2020-02-01",
+            min_peers=1,
         )
 
 
@@ -117,14 +123,19 @@ def test_customers_missing_from_tx_raise():
     tx, summary = _small()
     with pytest.raises(DataError, match="same ids"):
         clv_components(
-            tx[tx["customer_id"] != 2], summary, BGNBD.from_params(**CDNOW), 30.0, horizon=10, min_peers=1
+            tx[tx["customer_id"] != 2],
+            summary,
+            BGNBD.from_params(**CDNOW, time_unit="W"),
+            30.0,
+            horizon=10,
+            min_peers=1,
         )
 
 
 def test_online_retail_sample_every_customer_accounted_for():
     tx, _ = cm.datasets.load_online_retail_clean()
     summary = cm.customer_summary(tx, time_unit="W", count="days")
-    model = BGNBD.from_params(**CDNOW)  # fixed parameters: the sample's own fit is degenerate
+    model = BGNBD.from_params(**CDNOW, time_unit="W")  # fixed parameters: the sample's own fit is degenerate
     parts = clv_components(tx, summary, model, 50.0, horizon="1Y", annual_discount_rate=0.1, margin=0.3)
     t = parts.to_frame()
     assert len(t) == len(summary) and t.index.equals(summary.index)
@@ -161,7 +172,7 @@ def test_current_value_on_distinct_rows_equals_clv_per_customer():
             "amount": summary["monetary_mean"].to_numpy(),
         }
     )
-    bg = BGNBD.from_params(**CDNOW)
+    bg = BGNBD.from_params(**CDNOW, time_unit="W")
     gg = GammaGamma.from_params(p=6.25, q=3.74, gamma=15.44)
     parts = clv_components(
         tx,

@@ -21,17 +21,17 @@ CDNOW = {"r": 0.2426, "alpha": 4.4136, "a": 0.7929, "b": 2.4259}
 
 def test_new_customer_clv_btyd_by_hand():
     # margin x mean spend x (1 + sum_k (E[X(k)] - E[X(k-1)]) / (1+d)^k), weekly steps over 52 weeks
-    bg = BGNBD.from_params(**CDNOW)
+    bg = BGNBD.from_params(**CDNOW, time_unit="W")
     gg = GammaGamma.from_params(p=6.25, q=3.74, gamma=15.44)  # Fader, Hardie & Lee (2005b)
     mean_spend = 6.25 * 15.44 / (3.74 - 1)
     d = 1.1 ** (7 / 365.25) - 1
     cum = bg.expected_purchases_new(np.arange(1, 53, dtype=float))
     per = np.diff(np.concatenate([[0.0], cum]))
     expected = 0.3 * mean_spend * (1 + np.sum(per / (1 + d) ** np.arange(1, 53)))
-    got = new_customer_clv(bg, gg, horizon=52, annual_discount_rate=0.1, time_unit="W", margin=0.3)
+    got = new_customer_clv(bg, gg, horizon=52, annual_discount_rate=0.1, margin=0.3)
     assert got == pytest.approx(expected)
     repeat_only = new_customer_clv(
-        bg, gg, horizon=52, annual_discount_rate=0.1, time_unit="W", margin=0.3, include_first_purchase=False
+        bg, gg, horizon=52, annual_discount_rate=0.1, margin=0.3, include_first_purchase=False
     )
     assert got - repeat_only == pytest.approx(0.3 * mean_spend)
 

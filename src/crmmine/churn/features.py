@@ -1,49 +1,78 @@
-"""Churn features computed strictly from data before the cutoff."""
+"""Churn features computed only from the data on or before the reference date ``as_of``."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from numbers import Integral
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from crmmine.churn.labels import _window, churn_labels
-from crmmine.data.columns import require_columns
+from crmmine._backend import from_pandas_like
+from crmmine._params import validate_params
+from crmmine._units import horizon_in_units
+from crmmine.churn.labels import _labels, read_transactions
+from crmmine.data.columns import Columns, resolve_columns
+from crmmine.errors import DataError, ParameterError
 
 __all__ = ["churn_features", "rolling_snapshots"]
 
 
+@validate_params(
+    {
+        "as_of": ["date"],
+        "windows": ["array-like"],
+        "columns": [Mapping, Columns, None],
+    }
+)
 def churn_features(
-    tx: pd.DataFrame,
-    cutoff,
+    tx: Any,
+    as_of: Any,
     *,
     windows: tuple[int, ...] = (30, 90, 180),
     btyd_model: Any = None,
-    customer_id: str = "customer_id",
-    order_id: str = "order_id",
-    date: str = "date",
-    amount: str = "amount",
-    item: str = "item",
-) -> pd.DataFrame:
-    """Behavioural features per customer from transactions strictly before ``cutoff``.
+    columns: Mapping[str, str] | Columns | None = None,
+    customer_id: str | None = None,
+    order_id: str | None = None,
+    date: str | None = None,
+    amount: str | None = None,
+    item: str | None = None,
+) -> Any:
+    """Behavioural features per customer from the transactions on or before ``as_of``.
 
-    Rows at or after the cutoff are dropped first, so no feature can read the future (the
-    test suite checks that changing those rows changes nothing). Purchases are rows with a
+    Rows after ``as_of`` are dropped first, so no feature can read the future (the test
+    suite checks that changing those rows changes nothing). Purchases are rows with a
     positive amount grouped by order (or by day when there is no order column); negative
-    amounts are returns.
+    amounts are returns. Durations are in days, measured from ``as_of`` (a purchase on
+    ``as_of`` has recency 0).
 
     Features: ``recency_days``, ``tenure_days``, ``orders``, ``monetary``, ``mean_order_value``,
     ``gap_mean``, ``gap_std``, ``gap_ratio`` (days since last purchase / mean gap),
-    ``orders_{w}d`` and ``spend_{w}d`` for each window, ``order_trend`` and ``spend_trend``
-    (last 90 days vs the 90 before, as ``(recent + 1) / (earlier + 1)``), ``distinct_items``
-    (when an item column exists), ``returns_share`` (returned amount / bought amount) and, with
-    a fitted BTYD model (``p_alive`` and ``expected_purchases``), ``p_alive`` and
+    ``orders_{w}d`` and ``spend_{w}d`` for each window (the ``w`` days ending on ``as_of``),
+    ``order_trend`` and ``spend_trend`` (last 90 days vs the 90 before, as
+    ``(recent + 1) / (earlier + 1)``), ``distinct_items`` (when an item column exists),
+    ``returns_share`` (returned amount / bought amount) and, with a fitted BTYD model
+    (``p_alive``, ``expected_purchases`` and ``time_unit_``), ``p_alive`` and
     ``expected_purchases_90d``.
+
+    Parameters
+    ----------
+    tx : pandas, polars, pyarrow, DuckDB or Spark table
+        Transactions with datetime dates.
+    as_of : date
+        The last day of the history.
+    windows : sequence of int, default (30, 90, 180)
+        Lengths in days of the recent windows.
+    btyd_model : fitted BTYD model, optional
+    columns, customer_id, order_id, date, amount, item : optional
+        Column names (``columns={"customer_id": "CustomerID"}`` or one keyword per role).
 
     Returns
     -------
     pandas.DataFrame
-        One row per customer with a purchase before the cutoff, indexed by customer id.
+        One row per customer with a purchase on or before ``as_of``, indexed by customer
+        id (another kind of table in gives the same kind out, the id as first column).
 
     Examples
     --------
@@ -51,9 +80,9 @@ def churn_features(
     >>> tx = pd.DataFrame({"customer_id": [1, 1, 1, 2], "order_id": [1, 2, 3, 4],
     ...                    "amount": [10.0, 20.0, 99.0, 5.0],
     ...                    "date": pd.to_datetime(["2020-01-01", "2020-01-11", "2020-03-05", "2020-02-01"])})
-    >>> f = churn_features(tx, "2020-03-01")
+    >>> f = churn_features(tx, as_of="2020-02-29")
     >>> f.loc[1, ["orders", "monetary", "recency_days", "gap_mean"]].tolist()
-    [2.0, 30.0, 50.0, 10.0]
+    [2.0, 30.0, 49.0, 10.0]
 
     References
     ----------
@@ -61,10 +90,43 @@ def churn_features(
     Verbeke, W. et al. (2012). New insights into churn prediction in the telecommunication sector:
     a profit driven data mining approach. *European Journal of Operational Research* 218(1), 211-229.
     """
-    require_columns(tx.columns, [customer_id, date, amount], role="transactions")
-    cut = pd.Timestamp(cutoff)
-    dates = pd.to_datetime(tx[date])
-    before = tx.loc[(dates < cut).to_numpy()]
+    cols = resolve_columns(
+        columns, customer_id=customer_id, order_id=order_id, date=date, amount=amount, item=item
+    )
+    frame = read_transactions(
+        tx, cols, [cols.customer_id, cols.date, cols.amount], [cols.order_id, cols.item]
+    )
+    out = _features(frame, cols, as_of, _windows(windows), btyd_model)
+    return out if isinstance(tx, pd.DataFrame) else from_pandas_like(out, tx)
+
+
+def _windows(windows: Any) -> tuple[int, ...]:
+    values = tuple(windows)
+    if not values or not all(isinstance(w, Integral) and not isinstance(w, bool) and w > 0 for w in values):
+        raise ParameterError(
+            f"windows must be positive whole numbers of days such as (30, 90, 180), got {windows!r}."
+        )
+    return tuple(int(w) for w in values)
+
+
+def _features(
+    tx: pd.DataFrame, cols: Columns, as_of: Any, windows: tuple[int, ...], btyd_model: Any
+) -> pd.DataFrame:
+    customer_id, order_id, date, amount, item = (
+        cols.customer_id,
+        cols.order_id,
+        cols.date,
+        cols.amount,
+        cols.item,
+    )
+    day = pd.Timestamp(as_of).normalize()
+    dates = tx[date].dt.normalize()
+    before = tx.loc[(dates <= day).to_numpy()]
+    if len(before) == 0:
+        raise DataError(
+            f"no transaction on or before as_of {day:%Y-%m-%d} (the log starts on {dates.min():%Y-%m-%d}). "
+            "Fix: choose a later as_of."
+        )
     d = pd.to_datetime(before[date]).dt.normalize()
     amt = before[amount].to_numpy(dtype="float64")
     buy = amt > 0
@@ -88,8 +150,8 @@ def churn_features(
             "last": g["d"].max(),
         }
     )
-    out["recency_days"] = (cut - out["last"]).dt.days.astype(float)
-    out["tenure_days"] = (cut - out["first"]).dt.days.astype(float)
+    out["recency_days"] = (day - out["last"]).dt.days.astype(float)
+    out["tenure_days"] = (day - out["first"]).dt.days.astype(float)
     out["mean_order_value"] = out["monetary"] / out["orders"]
     gaps = g["d"].diff().dt.days
     gstats = gaps.groupby(orders["c"]).agg(["mean", "std"])
@@ -97,21 +159,21 @@ def churn_features(
     out["gap_std"] = gstats["std"]
     # undefined (missing) for one-time buyers and for customers whose orders all fall on one day
     out["gap_ratio"] = out["recency_days"] / out["gap_mean"].where(out["gap_mean"] > 0)
-    age = (cut - orders["d"]).dt.days.to_numpy()
+    age = (day - orders["d"]).dt.days.to_numpy()  # 0 for a purchase on as_of
     for w in windows:
-        inside = age <= w
+        inside = age < w
         out[f"orders_{w}d"] = pd.Series(inside, index=orders.index).groupby(orders["c"]).sum().astype(float)
         out[f"spend_{w}d"] = (
             pd.Series(np.where(inside, orders["a"], 0.0), index=orders.index).groupby(orders["c"]).sum()
         )
-    recent = pd.Series(age <= 90, index=orders.index).groupby(orders["c"]).sum()
-    earlier = pd.Series((age > 90) & (age <= 180), index=orders.index).groupby(orders["c"]).sum()
+    recent = pd.Series(age < 90, index=orders.index).groupby(orders["c"]).sum()
+    earlier = pd.Series((age >= 90) & (age < 180), index=orders.index).groupby(orders["c"]).sum()
     out["order_trend"] = (recent + 1.0) / (earlier + 1.0)
     spend_recent = (
-        pd.Series(np.where(age <= 90, orders["a"], 0.0), index=orders.index).groupby(orders["c"]).sum()
+        pd.Series(np.where(age < 90, orders["a"], 0.0), index=orders.index).groupby(orders["c"]).sum()
     )
     spend_earlier = (
-        pd.Series(np.where((age > 90) & (age <= 180), orders["a"], 0.0), index=orders.index)
+        pd.Series(np.where((age >= 90) & (age < 180), orders["a"], 0.0), index=orders.index)
         .groupby(orders["c"])
         .sum()
     )
@@ -128,55 +190,110 @@ def churn_features(
     out["returns_share"] = (returned.reindex(out.index).fillna(0.0) / out["monetary"]).astype(float)
     out = out.drop(columns=["first", "last"])
     if btyd_model is not None:
-        from crmmine.data import customer_summary
-
-        unit = getattr(btyd_model, "time_unit_", None) or "W"
-        summary = customer_summary(
-            before,
-            as_of=cut,
-            time_unit=unit,
-            customer_id=customer_id,
-            order_id=order_id,
-            date=date,
-            amount=amount,
-        ).reindex(out.index)
-        from crmmine.data.columns import time_unit_days
-
-        out["p_alive"] = btyd_model.p_alive(summary).to_numpy()
-        out["expected_purchases_90d"] = btyd_model.expected_purchases(
-            summary, 90.0 / time_unit_days(unit)
-        ).to_numpy()
+        out = out.join(_btyd_features(before, cols, day, btyd_model, out.index))
     out.index.name = customer_id
-    out.attrs["cutoff"] = cut
+    out.attrs["as_of"] = day
     return out
 
 
-def rolling_snapshots(
-    tx: pd.DataFrame, cutoffs, horizon: str | pd.Timedelta | int = "90D", **kwargs: Any
+def _btyd_features(
+    before: pd.DataFrame, cols: Columns, day: pd.Timestamp, model: Any, ids: pd.Index
 ) -> pd.DataFrame:
-    """Features and labels at several cutoffs, stacked (for training on past snapshots).
+    """P(alive) and expected purchases in the next 90 days from a fitted BTYD model."""
+    from crmmine.data import customer_summary
 
-    Each snapshot uses only data before its cutoff for features and the following ``horizon``
-    for labels. The result has a ``cutoff`` column and a ``churn`` column; its index is
-    (cutoff, customer id).
+    for method in ("p_alive", "expected_purchases"):
+        if not callable(getattr(model, method, None)):
+            raise ParameterError(
+                f"btyd_model must be a fitted BTYD model with p_alive() and expected_purchases(); "
+                f"{type(model).__name__} has no {method}()."
+            )
+    unit = getattr(model, "time_unit_", None)
+    if unit is None:
+        raise ParameterError(
+            f"the time unit of btyd_model ({type(model).__name__}) is unknown, so 90 days cannot be "
+            "converted. Fix: fit it on a customer_summary (which records its time unit) or pass "
+            "time_unit= when fitting."
+        )
+    summary = customer_summary(
+        before,
+        as_of=day,
+        time_unit=unit,
+        customer_id=cols.customer_id,
+        order_id=cols.order_id if cols.order_id in before.columns else None,
+        date=cols.date,
+        amount=cols.amount,
+    ).reindex(ids)
+    return pd.DataFrame(
+        {
+            "p_alive": model.p_alive(summary).to_numpy(),
+            "expected_purchases_90d": model.expected_purchases(
+                summary, horizon_in_units("90D", unit)
+            ).to_numpy(),
+        },
+        index=ids,
+    )
+
+
+@validate_params({"horizon": ["duration"], "as_of": ["date", "array-like"]})
+def rolling_snapshots(
+    tx: Any,
+    as_of: Any,
+    horizon: str | float = "90D",
+    *,
+    time_unit: str | float = "D",
+    allow_incomplete: bool = False,
+    **kwargs: Any,
+) -> pd.DataFrame:
+    """Features and labels at several reference dates, stacked (to train on past snapshots).
+
+    Each snapshot uses only the data on or before its ``as_of`` for the features
+    (:func:`churn_features`) and the following ``horizon`` for the labels
+    (:func:`churn_labels`).
+
+    Parameters
+    ----------
+    tx : table
+        Transactions.
+    as_of : date or sequence of dates
+    horizon, time_unit, allow_incomplete :
+        As in :func:`churn_labels`.
+    **kwargs :
+        Passed to :func:`churn_features` (``windows``, ``btyd_model``, ``columns`` and the
+        role keywords; the roles are used for the labels too).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The features, an ``as_of`` column and the ``churn`` label; indexed by
+        (as_of, customer id).
 
     Examples
     --------
     >>> import crmmine as cm
     >>> tx, _ = cm.datasets.load_online_retail_clean()
-    >>> snaps = rolling_snapshots(tx, ["2011-06-01", "2011-08-01"], "90D")
-    >>> sorted(snaps["cutoff"].astype(str).unique())
-    ['2011-06-01', '2011-08-01']
+    >>> snaps = rolling_snapshots(tx, ["2011-05-31", "2011-07-31"], "90D")
+    >>> sorted(snaps["as_of"].astype(str).unique())
+    ['2011-05-31', '2011-07-31']
     """
+    dates = [as_of] if isinstance(as_of, str | pd.Timestamp) or not hasattr(as_of, "__len__") else list(as_of)
+    roles = {k: kwargs[k] for k in ("customer_id", "order_id", "date", "amount", "item") if k in kwargs}
+    cols = resolve_columns(kwargs.get("columns"), **roles)
+    frame = read_transactions(
+        tx, cols, [cols.customer_id, cols.date, cols.amount], [cols.order_id, cols.item]
+    )
+    windows = _windows(kwargs.get("windows", (30, 90, 180)))
+    unknown = set(kwargs) - {"windows", "btyd_model", "columns", *roles}
+    if unknown:
+        raise ParameterError(f"rolling_snapshots() got unexpected keyword(s) {sorted(unknown)}.")
     parts = []
-    label_keys = {k: kwargs[k] for k in ("customer_id", "date", "amount") if k in kwargs}
-    for cutoff in cutoffs:  # a handful of snapshot dates
-        _window(horizon)
-        feats = churn_features(tx, cutoff, **kwargs)
-        labels = churn_labels(tx, cutoff, horizon, **label_keys)
+    for day in dates:  # a handful of snapshot dates
+        feats = _features(frame, cols, day, windows, kwargs.get("btyd_model"))
+        labels = _labels(frame, cols, day, horizon, time_unit, allow_incomplete)
         part = feats.join(labels, how="inner")
-        part.insert(0, "cutoff", pd.Timestamp(cutoff))
-        parts.append(part.set_index("cutoff", append=True).swaplevel())
+        part.insert(0, "as_of", pd.Timestamp(day).normalize())
+        parts.append(part.set_index("as_of", append=True).swaplevel())
     out = pd.concat(parts)
-    out["cutoff"] = out.index.get_level_values(0)
+    out["as_of"] = out.index.get_level_values(0)
+    out.attrs = {}
     return out

@@ -2,61 +2,136 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
 import pandas as pd
 
-from crmmine.data.columns import require_columns
-from crmmine.errors import DataError, ParameterError
+from crmmine._backend import from_pandas_like, to_pandas
+from crmmine._params import validate_params
+from crmmine._units import horizon_days
+from crmmine.data.columns import Columns, require_columns, resolve_columns
+from crmmine.errors import DataError, bad_rows_error
 
 __all__ = ["churn_labels"]
 
 
-def _window(horizon: str | pd.Timedelta | int) -> pd.Timedelta:
-    try:
-        out = pd.Timedelta(days=horizon) if isinstance(horizon, int | float) else pd.Timedelta(horizon)
-    except ValueError as exc:
-        raise ParameterError(f"horizon must be a duration such as '90D', got {horizon!r}") from exc
-    if out <= pd.Timedelta(0):
-        raise ParameterError(f"horizon must be positive, got {horizon!r}")
-    return out
+def read_transactions(tx: Any, cols: Columns, needed: list[str], optional: list[str]) -> pd.DataFrame:
+    """The columns a churn function reads, as pandas, with checked ids, dates and amounts.
+
+    Dates must be datetimes (time-zone-aware ones are converted to UTC and the zone dropped);
+    ids and dates must be complete and amounts finite, or a :class:`DataError` names the
+    column, shows the rows and says to clean the log first.
+    """
+    frame = tx if isinstance(tx, pd.DataFrame) else None
+    if frame is None:
+        frame = to_pandas(tx, what="transactions")
+    require_columns(frame.columns, needed, role="transactions")
+    use = needed + [c for c in optional if c in frame.columns and c not in needed]
+    frame = frame[use]
+    if len(frame) == 0:
+        raise DataError("transactions are empty. Fix: pass a log with at least one purchase.")
+    dates = frame[cols.date]
+    if not pd.api.types.is_datetime64_any_dtype(dates):
+        raise bad_rows_error(
+            cols.date,
+            f"values that are not datetimes (dtype {dates.dtype})",
+            frame[[cols.date]],
+            len(frame),
+            "parse the dates first: crmmine.clean_transactions(tx) reads YYYYMMDD and text dates "
+            "(with date_format= or dayfirst= when ambiguous)",
+        )
+    if getattr(dates.dt, "tz", None) is not None:
+        frame = frame.assign(**{cols.date: dates.dt.tz_convert("UTC").dt.tz_localize(None)})
+    for col, problem in ((cols.customer_id, "missing customer ids"), (cols.date, "missing dates")):
+        bad = frame[col].isna().to_numpy()
+        if bad.any():
+            raise bad_rows_error(
+                col,
+                problem,
+                frame.loc[bad],
+                int(bad.sum()),
+                "clean the log first (crmmine.clean_transactions drops or repairs such rows and logs them)",
+            )
+    if cols.amount in frame.columns:
+        amounts = pd.to_numeric(frame[cols.amount], errors="coerce").to_numpy(dtype="float64")
+        bad = ~np.isfinite(amounts)
+        if bad.any():
+            raise bad_rows_error(
+                cols.amount,
+                "missing, infinite or non-numeric amounts",
+                frame.loc[bad],
+                int(bad.sum()),
+                "clean the log first (crmmine.clean_transactions)",
+            )
+    return frame
 
 
+def label_window(as_of: Any, horizon: Any, time_unit: Any) -> tuple[pd.Timestamp, pd.Timestamp, float]:
+    """``(as_of day, last day of the future window, horizon in days)``."""
+    day = pd.Timestamp(as_of).normalize()
+    days = horizon_days(horizon, time_unit)
+    return day, day + pd.Timedelta(days=int(np.floor(days + 1e-9))), days
+
+
+@validate_params(
+    {
+        "as_of": ["date"],
+        "horizon": ["duration"],
+        "allow_incomplete": ["boolean"],
+        "columns": [Mapping, Columns, None],
+    }
+)
 def churn_labels(
-    tx: pd.DataFrame,
-    cutoff,
-    horizon: str | pd.Timedelta | int = "90D",
+    tx: Any,
+    as_of: Any,
+    horizon: str | float = "90D",
     *,
-    customer_id: str = "customer_id",
-    date: str = "date",
-    amount: str | None = "amount",
+    time_unit: str | float = "D",
     allow_incomplete: bool = False,
-) -> pd.Series:
-    """Label customers as churned when they buy nothing in the horizon after the cutoff.
+    columns: Mapping[str, str] | Columns | None = None,
+    customer_id: str | None = None,
+    date: str | None = None,
+    amount: str | None = None,
+) -> Any:
+    """Label customers as churned when they buy nothing in the ``horizon`` after ``as_of``.
 
-    Only customers with at least one purchase strictly before ``cutoff`` are labelled (those
-    are the customers known at the cutoff). A purchase is a row with a positive ``amount``
-    (returns do not count as activity); pass ``amount=None`` to count every row.
+    Customers with at least one purchase on or before ``as_of`` (any time that day) are
+    labelled: those are the customers known at that date. A customer is churned (1) when
+    she has no purchase in the window of the following days ``(as_of, as_of + horizon]``,
+    and 0 otherwise. A purchase is a row with a positive ``amount`` (returns do not count
+    as activity); a log without an amount column counts every row.
 
     Parameters
     ----------
-    tx : pandas.DataFrame
-    cutoff : date-like
-    horizon : str, Timedelta or int (days), default "90D"
-        Length of the window ``[cutoff, cutoff + horizon)``.
+    tx : pandas, polars, pyarrow, DuckDB or Spark table
+        Transactions with datetime dates (see :func:`crmmine.clean_transactions`).
+    as_of : date
+        The reference date: the last day of the history.
+    horizon : number or str, default "90D"
+        Length of the window: a number in ``time_unit``, or a string with its own unit
+        (``"90D"``, ``"13W"``, ``"3M"``; fractions of a day are dropped).
+    time_unit : str or float, default "D"
+        Unit of a numeric ``horizon``.
     allow_incomplete : bool, default False
-        The log must reach the end of the window; otherwise a ``DataError`` (labels would call
-        customers churned just because the data stop). Set True to label anyway.
+        The log must reach the last day of the window; otherwise a ``DataError`` (labels
+        would call customers churned just because the data stop). Set True to label anyway.
+    columns, customer_id, date, amount : optional
+        Column names (``columns={"customer_id": "CustomerID"}`` or one keyword per role).
 
     Returns
     -------
     pandas.Series
-        1 = churned, 0 = bought again, indexed by customer id (``name="churn"``).
+        1 = churned, 0 = bought again, indexed by customer id (``name="churn"``). For a
+        table of another kind, the same kind of table with the id and ``churn`` columns.
 
     Examples
     --------
     >>> import pandas as pd
     >>> tx = pd.DataFrame({"customer_id": [1, 1, 2, 3], "amount": [5.0, 7.0, 3.0, 4.0],
     ...                    "date": pd.to_datetime(["2020-01-05", "2020-04-01", "2020-02-01", "2020-06-20"])})
-    >>> churn_labels(tx, "2020-03-01", "90D").to_dict()
+    >>> churn_labels(tx, as_of="2020-02-29", horizon="90D").to_dict()
     {1: 0, 2: 1}
 
     References
@@ -65,22 +140,36 @@ def churn_labels(
     behaviourally loyal clients in a non-contractual FMCG retail setting. *European Journal of
     Operational Research* 164(1), 252-268.
     """
-    require_columns(tx.columns, [customer_id, date] + ([amount] if amount else []), role="transactions")
-    cut = pd.Timestamp(cutoff)
-    end = cut + _window(horizon)
-    dates = pd.to_datetime(tx[date])
-    if not allow_incomplete and dates.max() < end - pd.Timedelta(days=1):
+    cols = resolve_columns(columns, customer_id=customer_id, date=date, amount=amount)
+    frame = read_transactions(tx, cols, [cols.customer_id, cols.date], [cols.amount])
+    labels = _labels(frame, cols, as_of, horizon, time_unit, allow_incomplete)
+    return labels if isinstance(tx, pd.DataFrame) else from_pandas_like(labels.to_frame(), tx)
+
+
+def _labels(
+    frame: pd.DataFrame, cols: Columns, as_of: Any, horizon: Any, time_unit: Any, allow_incomplete: bool
+) -> pd.Series:
+    day, last, days = label_window(as_of, horizon, time_unit)
+    dates = frame[cols.date].dt.normalize()
+    if not allow_incomplete and dates.max() < last:
         raise DataError(
             f"the log ends on {dates.max():%Y-%m-%d}, before the end of the labelling window "
-            f"{end:%Y-%m-%d} (cutoff {cut:%Y-%m-%d} + {horizon}). Fix: use an earlier cutoff or "
-            "a shorter horizon, or pass allow_incomplete=True."
+            f"{last:%Y-%m-%d} (as_of {day:%Y-%m-%d} + {days:g} days). Fix: use an earlier as_of "
+            "or a shorter horizon, or pass allow_incomplete=True."
         )
-    active = tx[amount] > 0 if amount else pd.Series(True, index=tx.index)
-    known = pd.Index(tx.loc[(dates < cut) & active, customer_id].unique()).sort_values()
+    active = (
+        frame[cols.amount].to_numpy(dtype="float64") > 0
+        if cols.amount in frame.columns
+        else np.ones(len(frame), dtype=bool)
+    )
+    ids = frame[cols.customer_id]
+    known = pd.Index(ids[((dates <= day).to_numpy()) & active].unique()).sort_values()
     if len(known) == 0:
-        raise DataError(f"no customer has a purchase before the cutoff {cut:%Y-%m-%d}")
-    returned = tx.loc[(dates >= cut) & (dates < end) & active, customer_id].unique()
-    labels = pd.Series(1, index=known, name="churn", dtype="int64")
-    labels[labels.index.isin(returned)] = 0
-    labels.index.name = customer_id
+        raise DataError(
+            f"no customer has a purchase on or before as_of {day:%Y-%m-%d} (the log starts on "
+            f"{dates.min():%Y-%m-%d}). Fix: choose a later as_of."
+        )
+    returned = ids[((dates > day) & (dates <= last)).to_numpy() & active].unique()
+    labels = pd.Series(np.where(known.isin(returned), 0, 1), index=known, name="churn", dtype="int64")
+    labels.index.name = cols.customer_id
     return labels

@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+from numbers import Integral, Real
+
 import numpy as np
 import pandas as pd
 
-from crmmine.errors import ParameterError
+from crmmine._align import align_to
+from crmmine._params import Interval, validate_params
+from crmmine.errors import DataError, bad_rows_error
 
 __all__ = ["retention_list", "winback_list"]
 
 
+@validate_params(
+    {
+        "risk": [pd.Series],
+        "success_rate": [Interval(Real, 0, 1), pd.Series],
+        "incentive": [Interval(Real, 0, None)],
+        "contact_cost": [Interval(Real, 0, None)],
+        "budget": [Interval(Real, 0, None), None],
+        "top_n": [Interval(Integral, 1, None), None],
+    }
+)
 def retention_list(
     risk: pd.Series,
     value: pd.Series,
@@ -18,7 +32,7 @@ def retention_list(
     incentive: float = 10.0,
     contact_cost: float = 1.0,
     budget: float | None = None,
-    max_customers: int | None = None,
+    top_n: int | None = None,
 ) -> pd.DataFrame:
     """Rank customers by the expected value of a retention action and cut by budget.
 
@@ -26,55 +40,69 @@ def retention_list(
     when a would-be churner is retained and accepts the incentive, minus the cost of
     contacting. Customers with a non-positive expected gain are not listed; the rest are
     sorted by it and cut when the contact costs plus the expected incentives exceed ``budget``
-    or after ``max_customers``.
+    or after ``top_n`` customers.
 
     Parameters
     ----------
     risk : pandas.Series
-        P(churn) per customer.
-    value : pandas.Series
-        Value at stake per customer (CLV, or recent margin), same index.
+        P(churn) per customer, indexed by customer id (e.g. ``model.predict_positive(X)``).
+    value : pandas.Series or array
+        Value at stake per customer (CLV, or recent margin). A Series is matched to ``risk``
+        by customer id (never by position): ids on one side only raise a
+        :class:`~crmmine.errors.DataError`; an array is taken in ``risk``'s row order.
     success_rate : float or Series, default 0.3
-        Probability that a contacted churner stays (the mean of Beta(6, 14) in Verbraken et al. 2013).
+        Probability that a contacted churner stays (the mean of Beta(6, 14) in Verbraken et
+        al. 2013); a Series is matched by id like ``value``.
     incentive, contact_cost : float
     budget : float, optional
         Money available for contacts and incentives.
-    max_customers : int, optional
+    top_n : int, optional
+        Most customers to list.
 
     Returns
     -------
     pandas.DataFrame
         ``risk``, ``value``, ``expected_gain``, ``expected_cost``, ``cumulative_cost``, ``rank``,
-        sorted by ``expected_gain``; ``attrs`` reports how many customers were considered,
-        excluded (non-positive gain) and cut by the budget.
+        indexed by customer id and sorted by ``expected_gain``; ``attrs`` reports how many
+        customers were considered, excluded (non-positive gain) and cut by the budget or
+        ``top_n``, so every customer is accounted for.
 
     Examples
     --------
     >>> import pandas as pd
     >>> risk = pd.Series([0.9, 0.2, 0.6], index=["a", "b", "c"])
-    >>> value = pd.Series([300.0, 1000.0, 20.0], index=["a", "b", "c"])
+    >>> value = pd.Series([20.0, 1000.0, 300.0], index=["c", "b", "a"])
     >>> retention_list(risk, value).index.tolist()
     ['a', 'b', 'c']
+
+    References
+    ----------
+    Verbraken, T., Verbeke, W. and Baesens, B. (2013). A novel profit maximizing metric for
+    measuring classification performance of customer churn prediction models. *IEEE
+    Transactions on Knowledge and Data Engineering* 25(5), 961-973.
     """
-    if not risk.index.equals(value.index):
-        missing = risk.index.difference(value.index)
-        if len(missing):
-            raise ParameterError(
-                f"{len(missing)} customers have a risk but no value (e.g. {list(missing[:5])}); "
-                "align the two Series (value.reindex(risk.index).fillna(0))"
-            )
-        value = value.reindex(risk.index)
-    r = risk.astype(float)
+    if risk.index.has_duplicates:
+        dup = risk.index[risk.index.duplicated()].unique()
+        raise DataError(f"risk has repeated customer ids (e.g. {list(dup[:5])}). Fix: one risk per customer.")
+    r = _finite(risk, "risk")
+    outside = ~r.between(0.0, 1.0)
+    if outside.any():
+        raise bad_rows_error(
+            "risk",
+            "probabilities outside [0, 1]",
+            r[outside].to_frame("risk"),
+            int(outside.sum()),
+            "pass probabilities of churn (model.predict_positive(X)), not scores",
+        )
+    v = _finite(align_to(value, risk.index, name="value", target="risk"), "value")
     s = (
-        success_rate.reindex(risk.index).astype(float)
+        _finite(align_to(success_rate, risk.index, name="success_rate", target="risk"), "success_rate")
         if isinstance(success_rate, pd.Series)
         else float(success_rate)
     )
-    gain = r * s * (value.astype(float) - incentive) - contact_cost
+    gain = r * s * (v - incentive) - contact_cost
     cost = contact_cost + r * s * incentive
-    out = pd.DataFrame(
-        {"risk": r, "value": value.astype(float), "expected_gain": gain, "expected_cost": cost}
-    )
+    out = pd.DataFrame({"risk": r, "value": v, "expected_gain": gain, "expected_cost": cost})
     considered = len(out)
     out = out[out["expected_gain"] > 0].sort_values("expected_gain", ascending=False, kind="stable")
     excluded = considered - len(out)
@@ -82,20 +110,35 @@ def retention_list(
     keep = np.ones(len(out), dtype=bool)
     if budget is not None:
         keep &= (out["cumulative_cost"] <= budget).to_numpy()
-    if max_customers is not None:
-        keep &= np.arange(len(out)) < max_customers
+    if top_n is not None:
+        keep &= np.arange(len(out)) < top_n
     cut = int((~keep).sum())
     out = out[keep]
     out["rank"] = np.arange(1, len(out) + 1)
-    out.attrs.update(
-        {
-            "considered": considered,
-            "excluded_non_positive_gain": excluded,
-            "cut_by_budget": cut,
-            "expected_total_gain": float(out["expected_gain"].sum()),
-        }
-    )
+    out.attrs = {
+        "considered": considered,
+        "excluded_non_positive_gain": excluded,
+        "cut_by_budget_or_top_n": cut,
+        "expected_total_gain": float(out["expected_gain"].sum()),
+    }
     return out
+
+
+def _finite(values: pd.Series, name: str) -> pd.Series:
+    try:
+        values = values.astype("float64")
+    except (TypeError, ValueError):
+        raise DataError(f"{name} must be numbers, got dtype {values.dtype}.") from None
+    bad = ~np.isfinite(values.to_numpy())
+    if bad.any():
+        raise bad_rows_error(
+            name,
+            "missing or infinite values",
+            values[bad].to_frame(name),
+            int(bad.sum()),
+            f"give every customer a finite {name} (e.g. {name}.fillna(0) if missing means none)",
+        )
+    return values
 
 
 _ACTIONS = {
@@ -114,9 +157,10 @@ def winback_list(
 ) -> pd.DataFrame:
     """Lost customers ranked by past value, with a value tier and an action per tier.
 
-    Tiers are ABC tiers of the lost customers' value (A: the customers making the first 80% of
-    it, B: up to 95%, C: the rest): CRM practice spends on winning back A customers
-    personally and keeps C cheap.
+    ``lost`` is an Index of customer ids, or churn labels / a boolean Series (customers with
+    1 or True are lost). ``value`` is matched by customer id. Tiers are ABC tiers of the lost
+    customers' value (A: the customers making the first 80% of it, B: up to 95%, C: the
+    rest): CRM practice spends on winning back A customers personally and keeps C cheap.
 
     Examples
     --------
@@ -127,11 +171,30 @@ def winback_list(
     """
     from crmmine.segmentation.abc import abc_tiers
 
-    ids = lost.index[lost.astype(bool)] if isinstance(lost, pd.Series) else pd.Index(lost)
+    if isinstance(lost, pd.Series):
+        binary = pd.api.types.is_bool_dtype(lost) or (
+            pd.api.types.is_integer_dtype(lost) and lost.isin([0, 1]).all()
+        )
+        if not binary:
+            raise DataError(
+                f"lost must be an Index of customer ids or a boolean Series, got a Series of dtype "
+                f"{lost.dtype}. Fix: pass churn labels (1 = lost), a boolean Series or the ids."
+            )
+        ids = lost.index[lost.astype(bool).to_numpy()]
+    else:
+        ids = pd.Index(lost)
+    if value.index.has_duplicates:
+        dup = value.index[value.index.duplicated()].unique()
+        raise DataError(
+            f"value has repeated customer ids (e.g. {list(dup[:5])}). Fix: one value per customer."
+        )
     missing = ids.difference(value.index)
     if len(missing):
-        raise ParameterError(f"{len(missing)} lost customers have no value (e.g. {list(missing[:5])})")
-    frame = pd.DataFrame({"value": value.reindex(ids).astype(float)})
+        raise DataError(
+            f"{len(missing):,} lost customers have no value (e.g. {list(missing[:5])}). Fix: give value "
+            "an entry for every lost customer (values are matched by id)."
+        )
+    frame = pd.DataFrame({"value": _finite(value.reindex(ids), "value")})
     tiers = abc_tiers(frame, value="value", cuts=cuts)
     out = frame.assign(tier=tiers["tier"]).sort_values("value", ascending=False, kind="stable")
     out["action"] = out["tier"].astype(str).map(actions or _ACTIONS)

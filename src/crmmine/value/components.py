@@ -292,7 +292,6 @@ class CLVComponents(Result):
         "wallet_quantile": [Interval(Real, 0.5, 1, closed="both")],
         "min_peers": [Interval(int, 1, None)],
         "as_of": [None, "date"],
-        "time_unit": [None, str, Interval(Real, 0, None, closed="neither")],
     }
 )
 def clv_components(
@@ -303,7 +302,6 @@ def clv_components(
     *,
     horizon: float | str,
     annual_discount_rate: float = 0.0,
-    time_unit: str | float | None = None,
     margin: float = 1.0,
     segment: Any = None,
     wallet_quantile: float = 0.9,
@@ -327,12 +325,10 @@ def clv_components(
     spend_model : fitted GammaGamma, a number, or None
         As in :func:`crmmine.value.clv`.
     horizon : float or str
-        Length of the future window of the current value (a number in the summary's time
-        unit, or a string such as ``"1Y"``).
+        Length of the future window of the current value (a number in the transaction model's
+        time unit ``time_unit_``, or a string such as ``"1Y"``).
     annual_discount_rate : float, default 0
         Compounds past margin and discounts future margin.
-    time_unit : str, optional
-        The summary's time unit when it cannot be read from the model or summary.
     margin : float, default 1
         Profit share of revenue, for all three components.
     segment : Series, optional
@@ -367,9 +363,9 @@ def clv_components(
     ...                    "date": pd.to_datetime(["2020-01-06", "2020-03-02", "2020-02-03"])})
     >>> s = pd.DataFrame({"frequency": [1, 0], "recency": [8.0, 0.0], "T": [8.0, 4.0],
     ...                   "monetary_mean": [30.0, 25.0]}, index=pd.Index([1, 2], name="customer_id"))
-    >>> m = BGNBD.from_params(r=0.2426, alpha=4.4136, a=0.7929, b=2.4259)
+    >>> m = BGNBD.from_params(r=0.2426, alpha=4.4136, a=0.7929, b=2.4259, time_unit="W")
     >>> one = pd.Series("all", index=s.index)
-    >>> parts = clv_components(tx, s, m, 30.0, horizon=52, time_unit="W", segment=one, min_peers=1)
+    >>> parts = clv_components(tx, s, m, 30.0, horizon=52, segment=one, min_peers=1)
     >>> parts.to_frame()[["historical", "wallet", "potential"]].round(2)
                  historical  wallet  potential
     customer_id
@@ -421,7 +417,7 @@ def clv_components(
     )
 
     current_table = _current_value(
-        transaction_model, spend_model, summary, horizon, annual_discount_rate, time_unit, margin
+        transaction_model, spend_model, summary, horizon, annual_discount_rate, margin
     )
     discounted = current_table["discounted_purchases"].to_numpy(dtype="float64")
 
@@ -469,7 +465,7 @@ def clv_components(
 
 
 def _current_value(
-    tm: Any, sm: Any, summary: pd.DataFrame, horizon: Any, rate: float, time_unit: Any, margin: float
+    tm: Any, sm: Any, summary: pd.DataFrame, horizon: Any, rate: float, margin: float
 ) -> pd.DataFrame:
     """:func:`crmmine.value.clv` computed once per distinct (frequency, recency, T), then spread.
 
@@ -497,9 +493,8 @@ def _current_value(
         tm,
         None,
         distinct,
-        horizon=_horizon_units(horizon, summary, tm, time_unit),
+        horizon=horizon,
         annual_discount_rate=rate,
-        time_unit=time_unit,
         margin=1.0,
     )
     if sm is None:
@@ -516,21 +511,6 @@ def _current_value(
     out["clv"] = margin * spend * out["discounted_purchases"].to_numpy()
     out.attrs.update(table.attrs)
     return out
-
-
-def _horizon_units(horizon: Any, summary: pd.DataFrame, model: Any, time_unit: Any) -> float:
-    """A horizon given as a string is converted to the summary's unit (which must be known)."""
-    if not isinstance(horizon, str):
-        return float(horizon)
-    from crmmine._units import horizon_in_units
-
-    unit = time_unit or summary.attrs.get("time_unit") or getattr(model, "time_unit_", None)
-    if unit is None:
-        raise ParameterError(
-            f"horizon={horizon!r} carries its own unit but the summary's time unit is unknown. "
-            "Fix: pass time_unit='W' (or 'D', ...), or a number of time units."
-        )
-    return horizon_in_units(horizon, unit)
 
 
 def _wallets(spend: np.ndarray, groups: pd.Series, q: float, min_peers: int, notes: list[str]) -> np.ndarray:

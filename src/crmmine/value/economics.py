@@ -51,7 +51,6 @@ def new_customer_clv(
     *,
     horizon: float | str | None = None,
     annual_discount_rate: float = 0.0,
-    time_unit: str | float | None = None,
     margin: float = 1.0,
     step: float = 1.0,
     include_first_purchase: bool = True,
@@ -68,8 +67,6 @@ def new_customer_clv(
         BTYD models: the future window (a number in the model's time unit, or ``"1Y"``).
         The contractual model values the whole expected lifetime (``horizon=None``).
     annual_discount_rate : float, default 0
-    time_unit : str, optional
-        The BTYD model's time unit when the model does not know it.
     margin : float, default 1
         Profit share of spend (BTYD) or margin per period (contractual).
     step : float, default 1
@@ -87,8 +84,8 @@ def new_customer_clv(
     >>> sbg = ShiftedBetaGeometric.from_params(0.704, 1.182, period="Y")
     >>> round(new_customer_clv(sbg, margin=100.0, annual_discount_rate=0.10), 2)
     369.51
-    >>> bg = BGNBD.from_params(r=0.2426, alpha=4.4136, a=0.7929, b=2.4259)
-    >>> round(new_customer_clv(bg, 35.0, horizon=52, time_unit="W"), 2)
+    >>> bg = BGNBD.from_params(r=0.2426, alpha=4.4136, a=0.7929, b=2.4259, time_unit="W")
+    >>> round(new_customer_clv(bg, 35.0, horizon=52), 2)
     85.54
     """
     from crmmine.value.contractual import ShiftedBetaGeometric
@@ -106,11 +103,13 @@ def new_customer_clv(
         )
     if horizon is None:
         raise ParameterError("horizon is needed for a BTYD model, e.g. horizon=52 (weeks) or '1Y'.")
-    unit = time_unit if time_unit is not None else getattr(transaction_model, "time_unit_", None)
+    unit = getattr(transaction_model, "time_unit_", None)
     if unit is None and (isinstance(horizon, str) or annual_discount_rate):
         raise ParameterError(
             "the model's time unit is unknown, so a horizon string or an annual rate cannot be "
-            "converted. Fix: pass time_unit='W' (or 'D', ...)."
+            f"converted. Fix: fit the model on a customer_summary (which records its unit) or "
+            f"give it one, e.g. {type(transaction_model).__name__}(time_unit='W') or "
+            "from_params(..., time_unit='W')."
         )
     if isinstance(horizon, str):
         from crmmine._units import horizon_in_units

@@ -5,11 +5,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from crmmine.churn.evaluate import evaluate
-from crmmine.churn.features import churn_features
-from crmmine.churn.labels import churn_labels
-from crmmine.churn.models import ChurnModel
-from crmmine.churn.retention import retention_list
+from crmmine.churn import ChurnModel, churn_features, churn_labels, evaluate, retention_list
 from crmmine.report._html import ReportContext, Section, figure_html, paragraph, table_html
 
 __all__ = ["report_section"]
@@ -56,7 +52,8 @@ def report_section(ctx: ReportContext) -> Section:
             ),
         )
     cutoff = as_of - pd.Timedelta(days=horizon)
-    labels = churn_labels(tx, cutoff, f"{horizon}D", allow_incomplete=True)
+    history_end = cutoff - pd.Timedelta(days=1)  # the last day of history (as_of of the labels)
+    labels = churn_labels(tx, history_end, f"{horizon}D", allow_incomplete=True)
     if labels.nunique() < 2 or labels.value_counts().min() < 10:
         return Section(
             "Churn and retention",
@@ -65,14 +62,14 @@ def report_section(ctx: ReportContext) -> Section:
                 f"{int(labels.sum()):,} churned; too few of one class to fit a model."
             ),
         )
-    train = churn_features(tx, cutoff).join(labels, how="inner")
+    train = churn_features(tx, history_end).join(labels, how="inner")
     X, y = train.drop(columns="churn"), train["churn"]
     model = ChurnModel("logistic", random_state=ctx.random_state)
     oof = model.cross_validate(X, y, n_splits=5)
     result = evaluate(y, oof)
     model.fit(X, y)
-    now = churn_features(tx, as_of)
-    risk = model.predict_proba(now)
+    now = churn_features(tx, as_of - pd.Timedelta(days=1))
+    risk = model.predict_positive(now)
     clv = ctx.cache.get("clv")
     if isinstance(clv, pd.DataFrame) and "clv" in clv.columns:
         value = clv["clv"].reindex(risk.index).fillna(0.0)
@@ -81,7 +78,7 @@ def report_section(ctx: ReportContext) -> Section:
         value = now["spend_180d"] * 2.0
         value_name = "spend of the last 180 days x 2"
     ranked = retention_list(risk, value)
-    reasons = model.reason_codes(now.loc[ranked.index[:15]], top=2)
+    reasons = model.reason_codes(now.loc[ranked.index[:15]], top_n=2)
     ctx.cache["churn_risk"] = risk
 
     fig, axes = plt.subplots(1, 2, figsize=(12, 3.8))
@@ -94,14 +91,16 @@ def report_section(ctx: ReportContext) -> Section:
     text = (
         f"Churn = no purchase in the {horizon} days after {cutoff:%Y-%m-%d}; {len(y):,} customers "
         f"known at that date, {y.mean():.1%} churned. Logistic model on leakage-safe features (only "
-        f"data before the cutoff), 5-fold cross-validation: {result.summary()}. Retention list: value = "
+        f"data before the cutoff), 5-fold cross-validation: AUC {result.measures['auc']:.3f}, top-decile "
+        f"lift {result.measures['top_decile_lift']:.2f}, EMPC {result.measures['empc']:.2f} per customer "
+        f"(target {result.measures['empc_fraction']:.1%}). Retention list: value = "
         f"{value_name}, success rate 0.3, incentive 10, contact cost 1."
     )
     top = ranked.head(15).join(reasons)
     return Section(
         "Churn and retention",
         paragraph(text)
-        + table_html(result.to_frame())
+        + table_html(result.summary())
         + figure_html(fig, alt="churn risk and gains")
         + "<h3>Gains by decile</h3>"
         + table_html(result.gains)

@@ -1,0 +1,302 @@
+"""Bad inputs to the churn and classification entry points (issue 10).
+
+Each case asserts a crmmine error that names the column (or parameter) and says the fix, or a
+documented policy with a crmmine warning, and that the inputs were not modified.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from crmmine.churn import ChurnModel, churn_features, churn_labels, evaluate, retention_list, winback_list
+from crmmine.classification import CustomerClassifier, DecisionRules, prepare_table
+from crmmine.errors import DataError, DataWarning, ParameterError, SchemaError
+
+
+def _unchanged(*objects):
+    """Run ``call`` and check that every input object is equal before and after."""
+
+    def check(call):
+        before = [copy.deepcopy(o) for o in objects]
+        try:
+            return call()
+        finally:
+            for a, b in zip(before, objects):
+                if isinstance(a, pd.DataFrame):
+                    pd.testing.assert_frame_equal(a, b)
+                elif isinstance(a, pd.Series):
+                    pd.testing.assert_series_equal(a, b)
+                else:
+                    assert np.array_equal(np.asarray(a), np.asarray(b))
+
+    return check
+
+
+@pytest.fixture
+def Xy():
+    rng = np.random.default_rng(0)
+    ids = pd.Index([f"c{i:02d}" for i in range(60)], name="customer_id")
+    X = pd.DataFrame(
+        {"calls": rng.poisson(2, 60).astype(float), "plan": rng.choice(["a", "b"], 60)}, index=ids
+    )
+    y = pd.Series((X["calls"] > 2).astype(int), index=ids, name="churn")
+    return X, y
+
+
+@pytest.fixture
+def tx():
+    return pd.DataFrame(
+        {
+            "customer_id": [1, 1, 2, 3, 3, 4],
+            "order_id": [10, 11, 12, 13, 14, 15],
+            "date": pd.to_datetime(
+                ["2020-01-05", "2020-04-01", "2020-02-01", "2020-01-20", "2020-03-15", "2020-06-30"]
+            ),
+            "amount": [5.0, 7.0, 3.0, 4.0, 6.0, 2.0],
+        }
+    )
+
+
+# -- labels ------------------------------------------------------------------------------------
+def test_labels_with_other_ids(Xy):
+    X, y = Xy
+    other = y.rename(index=lambda i: i.upper())
+    with pytest.raises(
+        DataError, match=r"(?s)y and X do not have the same ids.*C00.*Fix: give y the same index"
+    ):
+        _unchanged(X, other)(lambda: ChurnModel().fit(X, other))
+
+
+def test_labels_for_part_of_the_customers(Xy):
+    X, y = Xy
+    part = y.iloc[5:]
+    with pytest.raises(DataError, match=r"(?s)5 \(e\.g\. 'c00'.*missing from y.*Fix"):
+        _unchanged(X, part)(lambda: ChurnModel().fit(X, part))
+
+
+def test_labels_with_missing_values(Xy):
+    X, y = Xy
+    holed = y.astype(float).where(y.index != "c03")
+    with pytest.raises(DataError, match=r"(?s)column 'churn': 1 row with missing labels.*c03.*Fix: drop"):
+        _unchanged(X, holed)(lambda: ChurnModel().fit(X, holed))
+
+
+def test_labels_with_three_classes(Xy):
+    X, y = Xy
+    three = y.where(y.index != "c01", 2)
+    with pytest.raises(DataError, match=r"(?s)churn has 3 classes \[0, 1, 2\].*Fix: map the labels to 0/1"):
+        _unchanged(X, three)(lambda: CustomerClassifier().fit(X, three))
+
+
+def test_labels_with_one_class_only(Xy):
+    X, y = Xy
+    ones = pd.Series(1, index=y.index, name="churn")
+    with pytest.raises(DataError, match=r"churn holds one class only.*Fix: use a sample"):
+        _unchanged(X, ones)(lambda: DecisionRules().fit(X, ones))
+
+
+def test_continuous_labels(Xy):
+    X, _ = Xy
+    spend = X["calls"].rename("spend") * 1.5 + 0.1
+    with pytest.raises(DataError, match=r"(?s)Unknown label type: continuous.*spend.*Fix: map"):
+        _unchanged(X, spend)(lambda: ChurnModel().fit(X, spend))
+
+
+def test_array_labels_of_another_length(Xy):
+    X, y = Xy
+    short = y.to_numpy()[:-1]
+    with pytest.raises(DataError, match=r"y has 59 values but X has 60 rows\. Fix"):
+        _unchanged(X, short)(lambda: ChurnModel().fit(X.to_numpy(), short))
+
+
+# -- feature tables ----------------------------------------------------------------------------
+def test_empty_table(Xy):
+    X, y = Xy
+    with pytest.raises(DataError, match=r"X has no rows.*Fix: pass at least one customer"):
+        ChurnModel().fit(X.iloc[:0], y.iloc[:0])
+
+
+def test_datetime_columns_are_ages_in_days(Xy):
+    # policy (docs/classification.md): datetimes become the age in days at as_of, not categories
+    X, y = Xy
+    dated = X.assign(signup=pd.Timestamp("2021-01-01") + pd.to_timedelta(np.arange(60), unit="D"))
+    model = _unchanged(dated, y)(lambda: CustomerClassifier(as_of="2021-03-31").fit(dated, y))
+    assert model.column_kinds_["signup"] == "datetime"
+    assert model._features(dated)["signup"].tolist() == list(np.arange(89.0, 29.0, -1.0))
+
+
+def test_all_empty_column(Xy):
+    X, y = Xy
+    holed = X.assign(survey=np.nan)
+    with pytest.warns(DataWarning, match=r"no value at all.*\['survey'\]"):
+        model = _unchanged(holed, y)(lambda: ChurnModel().fit(holed, y))
+    assert "survey" not in model.feature_names_
+
+
+def test_infinite_values(Xy):
+    X, y = Xy
+    bad = X.assign(calls=X["calls"].where(X.index != "c07", np.inf))
+    with pytest.raises(DataError, match=r"(?s)column 'calls': 1 row with infinite values.*c07.*Fix: replace"):
+        _unchanged(bad, y)(lambda: ChurnModel().fit(bad, y))
+
+
+def test_column_of_mixed_types(Xy):
+    X, y = Xy
+    mixed = X.assign(plan=X["plan"].astype(object).where(X.index != "c02", 1))
+    with pytest.raises(
+        DataError, match=r"(?s)column 'plan'.*several types \(int, str\).*Fix: give the column one type"
+    ):
+        _unchanged(mixed, y)(lambda: ChurnModel().fit(mixed, y))
+
+
+def test_duplicated_column_names(Xy):
+    X, y = Xy
+    twice = pd.concat([X, X[["calls"]]], axis=1)
+    with pytest.raises(SchemaError, match=r"duplicated column names \['calls'\].*Fix: rename"):
+        ChurnModel().fit(twice, y)
+
+
+def test_prediction_without_a_fitted_column(Xy):
+    X, y = Xy
+    model = ChurnModel().fit(X, y)
+    with pytest.raises(SchemaError, match=r"X is missing column 'plan'.*Fix"):
+        model.predict_positive(X[["calls"]])
+
+
+def test_unknown_model_name(Xy):
+    X, y = Xy
+    with pytest.raises(
+        ParameterError, match=r"parameter 'kind' of ChurnModel must be one of .*'logistic'.*got 'gbm'"
+    ):
+        ChurnModel("gbm").fit(X, y)
+
+
+def test_bad_parameters():
+    with pytest.raises(ParameterError, match=r"parameter 'ccp_alpha' of DecisionRules must be"):
+        DecisionRules(ccp_alpha=-1.0).fit(pd.DataFrame({"a": [1.0, 2.0]}), pd.Series([0, 1]))
+    with pytest.raises(ParameterError, match=r"parameter 'n_jobs' of CustomerClassifier"):
+        CustomerClassifier(n_jobs=0).fit(pd.DataFrame({"a": [1.0, 2.0]}), pd.Series([0, 1]))
+
+
+def test_unseen_level_at_prediction(Xy):
+    X, y = Xy
+    model = DecisionRules(ccp_alpha=0.0, max_depth=2).fit(X, y)
+    new = X.assign(plan=X["plan"].where(X.index != "c00", "z"))
+    with pytest.warns(DataWarning, match=r"column 'plan' has levels not seen in training: 'z' \(1\).*Fix"):
+        _unchanged(new)(lambda: model.predict(new))
+
+
+# -- transactions ------------------------------------------------------------------------------
+def test_dates_as_text(tx):
+    text = tx.assign(date=tx["date"].dt.strftime("%d/%m/%Y"))
+    with pytest.raises(DataError, match=r"(?s)column 'date'.*not datetimes.*Fix: parse the dates first"):
+        _unchanged(text)(lambda: churn_labels(text, as_of="2020-02-29"))
+
+
+def test_missing_customer_ids(tx):
+    holed = tx.assign(customer_id=tx["customer_id"].astype(float).where(tx.index != 2))
+    with pytest.raises(
+        DataError, match=r"(?s)column 'customer_id': 1 row with missing customer ids.*Fix: clean"
+    ):
+        _unchanged(holed)(lambda: churn_features(holed, as_of="2020-02-29"))
+
+
+def test_as_of_before_the_log(tx):
+    with pytest.raises(DataError, match=r"no customer has a purchase on or before as_of 2019-06-01.*Fix"):
+        churn_labels(tx, as_of="2019-06-01", allow_incomplete=True)
+
+
+def test_window_beyond_the_log(tx):
+    with pytest.raises(
+        DataError, match=r"log ends on 2020-06-30.*window 2020-08-28.*Fix: use an earlier as_of"
+    ):
+        churn_labels(tx, as_of="2020-05-30", horizon="90D")
+
+
+def test_bad_horizon(tx):
+    with pytest.raises(
+        ParameterError, match=r"parameter 'horizon' of churn_labels\(\) must be a positive number"
+    ):
+        churn_labels(tx, as_of="2020-02-29", horizon=-30)
+    with pytest.raises(ParameterError, match=r"parameter 'horizon'"):
+        churn_labels(tx, as_of="2020-02-29", horizon="soon")
+
+
+def test_missing_amount_column(tx):
+    renamed = tx.rename(columns={"amount": "Amount"})
+    with pytest.raises(SchemaError, match=r"missing column 'amount' \(did you mean 'Amount'\?\).*Fix"):
+        churn_features(renamed, as_of="2020-02-29")
+    assert churn_features(renamed, as_of="2020-02-29", amount="Amount").shape[0] == 3
+
+
+def test_bad_windows(tx):
+    with pytest.raises(ParameterError, match=r"windows must be positive whole numbers of days"):
+        _unchanged(tx)(lambda: churn_features(tx, as_of="2020-02-29", windows=(30, 0)))
+
+
+def test_unknown_column_role(tx):
+    with pytest.raises(ParameterError, match=r"unknown column role 'customer'.*Fix"):
+        churn_labels(tx, as_of="2020-02-29", columns={"customer": "customer_id"})
+
+
+# -- evaluation and lists ----------------------------------------------------------------------
+def test_scores_with_missing_values():
+    y = pd.Series([1, 0, 1, 0], index=list("abcd"))
+    p = pd.Series([0.9, np.nan, 0.4, 0.2], index=list("abcd"), name="risk")
+    with pytest.raises(DataError, match=r"(?s)column 'risk': 1 row with missing or infinite scores.*b.*Fix"):
+        _unchanged(y, p)(lambda: evaluate(y, p))
+
+
+def test_labels_that_are_not_zero_one():
+    with pytest.raises(
+        DataError, match=r"(?s)column 'y_true': 2 rows with labels other than 0 and 1.*Fix: map"
+    ):
+        evaluate(np.array([2, 0, 2, 0]), np.array([0.9, 0.1, 0.8, 0.2]))
+
+
+def test_scores_and_labels_of_other_customers():
+    y = pd.Series([1, 0, 1], index=["a", "b", "c"])
+    p = pd.Series([0.9, 0.1, 0.8], index=["a", "b", "x"])
+    with pytest.raises(DataError, match=r"(?s)y_score and y_true do not have the same ids.*'x'.*Fix"):
+        evaluate(y, p)
+
+
+def test_clv_with_missing_values():
+    y = pd.Series([1, 0, 1, 0], index=list("abcd"))
+    p = pd.Series([0.9, 0.1, 0.8, 0.3], index=list("abcd"))
+    clv = pd.Series([100.0, np.nan, 50.0, 10.0], index=list("abcd"))
+    with pytest.raises(DataError, match=r"(?s)column 'clv': 1 row with missing or infinite CLVs.*Fix"):
+        _unchanged(clv)(lambda: evaluate(y, p, clv=clv))
+
+
+def test_retention_list_inputs():
+    risk = pd.Series([0.9, 0.2], index=["a", "b"])
+    with pytest.raises(DataError, match=r"(?s)value and risk do not have the same ids.*'z'.*Fix: give value"):
+        retention_list(risk, pd.Series([10.0, 20.0], index=["a", "z"]))
+    with pytest.raises(DataError, match=r"(?s)column 'risk': 1 row with probabilities outside \[0, 1\].*Fix"):
+        retention_list(pd.Series([1.5, 0.2], index=["a", "b"]), pd.Series([10.0, 20.0], index=["a", "b"]))
+    with pytest.raises(
+        ParameterError, match=r"parameter 'risk' of retention_list\(\) must be an instance of Series"
+    ):
+        retention_list(np.array([0.9, 0.2]), pd.Series([10.0, 20.0]))
+
+
+def test_winback_without_values():
+    with pytest.raises(DataError, match=r"1 lost customers have no value \(e\.g\. \['z'\]\)\. Fix"):
+        winback_list(pd.Index(["a", "z"]), pd.Series([10.0], index=["a"]))
+
+
+def test_prepare_table_targets_and_ids():
+    table = pd.DataFrame({"id": ["a", "b", "b"], "x": [1.0, 2.0, 3.0], "Churn": ["Yes", "No", "maybe"]})
+    with pytest.raises(
+        DataError, match=r"(?s)column 'Churn': 1 row with target values.*maybe.*Fix: map the target"
+    ):
+        _unchanged(table)(lambda: prepare_table(table, "Churn"))
+    with pytest.raises(
+        DataError, match=r"(?s)column 'id': 2 rows with missing or repeated customer ids.*Fix"
+    ):
+        _unchanged(table)(lambda: prepare_table(table.assign(Churn="No"), "Churn", customer_id="id"))
