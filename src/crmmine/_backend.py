@@ -28,20 +28,28 @@ from typing import Any
 import narwhals as nw
 import pandas as pd
 
-from crmmine.errors import ParameterError
+from crmmine.errors import ParameterError, SchemaError
 
 __all__ = [
     "BACKENDS",
     "backend_of",
+    "collect_one",
     "collect_pandas",
+    "day_number",
+    "duplicate_flag",
     "from_pandas_like",
     "is_lazy_backend",
     "is_pandas",
     "lf_col",
+    "result_like",
+    "sort_rows",
     "to_lazy",
     "to_narwhals",
     "to_native_like",
     "to_pandas",
+    "try_cast_float",
+    "try_parse_datetime",
+    "utc_naive",
 ]
 
 #: Backend names as returned by :func:`backend_of`.
@@ -55,8 +63,29 @@ def lf_col(name: str) -> nw.Expr:
     return nw.col(name)
 
 
+def _duplicate_names(native: Any) -> list[str]:
+    columns = getattr(native, "columns", None)
+    if columns is None:
+        return []
+    try:
+        names = [str(c) for c in list(columns)]
+    except TypeError:  # pragma: no cover - columns of an exotic table
+        return []
+    seen: set[str] = set()
+    dups: list[str] = []
+    for name in names:
+        if name in seen and name not in dups:
+            dups.append(name)
+        seen.add(name)
+    return dups
+
+
 def to_narwhals(native: Any, *, what: str = "table") -> nw.DataFrame | nw.LazyFrame:
-    """Wrap a native table in narwhals, or raise a :class:`ParameterError` naming ``what``."""
+    """Wrap a native table in narwhals, or raise a crmmine error naming ``what``.
+
+    A table that is not one of the supported kinds raises :class:`ParameterError`;
+    duplicated column names raise :class:`SchemaError` naming them.
+    """
     if isinstance(native, nw.DataFrame | nw.LazyFrame):
         return native
     if isinstance(native, pd.Series):
@@ -64,10 +93,22 @@ def to_narwhals(native: Any, *, what: str = "table") -> nw.DataFrame | nw.LazyFr
             f"{what} must be a table, got a pandas Series. Fix: pass series.to_frame() or the "
             "DataFrame it came from."
         )
+    dups = _duplicate_names(native) if isinstance(native, pd.DataFrame) else []
+    if dups:
+        raise SchemaError(
+            f"{what} have duplicated column names {dups}: a column cannot be chosen by name. "
+            "Fix: rename them so that every name is unique (e.g. df.columns = [...]), or drop "
+            "the copies."
+        )
     try:
         return nw.from_native(native)
     except TypeError:
         raise ParameterError(f"{what} must be {_SUPPORTED}, got {type(native).__name__}.") from None
+    except nw.exceptions.DuplicateError as exc:
+        raise SchemaError(
+            f"{what} have duplicated column names ({exc}). Fix: rename them so that every "
+            "name is unique."
+        ) from None
 
 
 def backend_of(native: Any) -> str:
@@ -170,3 +211,272 @@ def to_native_like(frame: nw.LazyFrame | nw.DataFrame, like: Any) -> Any:
             frame = frame.collect(backend=to_narwhals(like).implementation)
         return frame.to_native()
     return frame.to_native() if isinstance(frame, nw.LazyFrame) else frame.lazy().to_native()
+
+
+def _wrap_lazy(native: Any) -> nw.LazyFrame:
+    frame = nw.from_native(native)
+    return frame.lazy() if isinstance(frame, nw.DataFrame) else frame
+
+
+def _kind(lf: nw.LazyFrame) -> str:
+    impl = lf.implementation
+    if impl.is_pandas():
+        return "pandas"
+    if impl.is_polars():
+        return "polars"
+    if impl.is_duckdb():
+        return "duckdb"
+    if impl.is_pyspark() or impl.is_pyspark_connect():
+        return "pyspark"
+    return "other"
+
+
+def _unsupported(what: str, lf: nw.LazyFrame) -> ParameterError:
+    return ParameterError(
+        f"{what} is not available for a {lf.implementation} table. Fix: pass a pandas, polars, "
+        "DuckDB or PySpark table."
+    )
+
+
+def collect_one(lf: nw.LazyFrame) -> dict[str, Any]:
+    """Collect a one-row aggregate into ``{column: Python scalar}`` (a small result only).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> lf = to_lazy(pd.DataFrame({"a": [1, 2, 3]}))
+    >>> collect_one(lf.select(n=lf_col("a").sum()))
+    {'n': 6}
+    """
+    frame = collect_pandas(lf)
+    if len(frame) != 1:  # pragma: no cover - a programming error, not a user error
+        raise RuntimeError(f"expected one row, got {len(frame)}")
+    row = frame.iloc[0]
+    out: dict[str, Any] = {}
+    for name in frame.columns:
+        value = row[name]
+        if value is None or value is pd.NaT or (isinstance(value, float) and value != value):
+            out[name] = None
+        elif hasattr(value, "item") and not isinstance(value, pd.Timestamp):
+            out[name] = value.item()
+        else:
+            out[name] = value
+    return out
+
+
+def day_number(expr: nw.Expr) -> nw.Expr:
+    """Whole days since 1970-01-01 of a datetime expression (the calendar day, time ignored).
+
+    Written with ``year`` and ``ordinal_day`` only, so that it runs in every engine
+    (PySpark has no duration arithmetic in narwhals) and never depends on a time zone
+    literal. Leap years follow the Gregorian rule.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> days = pd.to_datetime(["1970-01-01", "1972-03-01 23:59"], format="ISO8601")
+    >>> lf = to_lazy(pd.DataFrame({"d": days}))
+    >>> collect_pandas(lf.select(day_number(lf_col("d")).alias("n")))["n"].tolist()
+    [0, 790]
+    """
+    year = expr.dt.year().cast(nw.Int64)
+    before = year - 1
+    leap_days = before // 4 - before // 100 + before // 400 - 477  # 477 leap days before 1970
+    return (year - 1970) * 365 + leap_days + expr.dt.ordinal_day().cast(nw.Int64) - 1
+
+
+def duplicate_flag(lf: nw.LazyFrame, subset: list[str], out: str, *, order_col: str) -> nw.LazyFrame:
+    """Add a boolean column ``out``: True for a row equal (on ``subset``) to an earlier row.
+
+    pandas and polars keep the first occurrence in row order; engines without a row
+    order (DuckDB, Spark) keep one arbitrary copy of each group of identical rows, which
+    gives the same table since the copies are identical. ``order_col`` must be non-null
+    on the rows that matter (rows where it is null are never flagged).
+    """
+    kind = _kind(lf)
+    if kind == "pandas":
+        native = lf.to_native()
+        flag = native.duplicated(subset=subset, keep="first")
+        return _wrap_lazy(native.assign(**{out: flag.to_numpy()}))
+    if kind == "polars":
+        import polars as pl
+
+        native = lf.to_native()
+        return _wrap_lazy(native.with_columns((~pl.struct(subset).is_first_distinct()).alias(out)))
+    if kind in ("duckdb", "pyspark"):
+        rank = nw.col(order_col).rank("ordinal").over(*subset)
+        return lf.with_columns((rank > 1).fill_null(False).alias(out))
+    raise _unsupported("finding duplicate rows", lf)
+
+
+def sort_rows(lf: nw.LazyFrame, by: list[str]) -> nw.LazyFrame:
+    """Stable sort for engines with a row order (pandas, polars); engines without one are left as is."""
+    kind = _kind(lf)
+    if kind == "pandas":
+        native = lf.to_native()
+        return _wrap_lazy(native.sort_values(by, kind="stable").reset_index(drop=True))
+    if kind == "polars":
+        return _wrap_lazy(lf.to_native().sort(by, maintain_order=True))
+    return lf
+
+
+_JAVA_PATTERN = {
+    "Y": "yyyy", "y": "yy", "m": "MM", "d": "dd", "H": "HH", "M": "mm", "S": "ss", "f": "SSSSSS",
+    "b": "MMM", "B": "MMMM", "I": "hh", "p": "a", "j": "DDD", "z": "XX", "%": "%",
+}
+_LENIENT = {"MM": "M", "dd": "d", "HH": "H", "mm": "m", "ss": "s", "hh": "h"}
+
+
+def _java_patterns(fmt: str) -> list[str]:
+    """Java patterns for a strftime format: zero-padded, and (with separators) unpadded too."""
+    strict = _java_pattern(fmt)
+    if not any(sep in fmt for sep in "/-.: "):
+        return [strict]
+    lenient = _java_pattern(fmt, lenient=True)
+    return [strict] if lenient == strict else [strict, lenient]
+
+
+def _java_pattern(fmt: str, lenient: bool = False) -> str:
+    """A strftime format as a Java DateTimeFormatter pattern (for Spark).
+
+    Examples
+    --------
+    >>> _java_pattern("%d/%m/%Y %H:%M"), _java_pattern("%Y-%m-%dT%H", lenient=True)
+    ('dd/MM/yyyy HH:mm', "yyyy-M-d'T'H")
+    """
+    out, i = [], 0
+    while i < len(fmt):
+        char = fmt[i]
+        if char == "%" and i + 1 < len(fmt):
+            code = fmt[i + 1]
+            if code not in _JAVA_PATTERN:
+                raise ParameterError(
+                    f"date_format directive %{code} is not supported on Spark; supported: "
+                    + ", ".join(f"%{c}" for c in _JAVA_PATTERN) + "."
+                )
+            piece = _JAVA_PATTERN[code]
+            out.append(_LENIENT.get(piece, piece) if lenient else piece)
+            i += 2
+            continue
+        if char.isalpha():
+            out.append(f"'{char}'")
+        else:
+            out.append(char)
+        i += 1
+    return "".join(out)
+
+
+def _sql_name(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _sql_text(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def try_parse_datetime(lf: nw.LazyFrame, source: str, out: str, formats: list[str]) -> nw.LazyFrame:
+    """Add ``out``: the text column ``source`` parsed with the first matching strftime format.
+
+    Values that match no format (or name an impossible date such as 2011-02-30) become
+    null; nothing raises inside the engine. Runs natively in each engine (polars
+    ``strict=False``, DuckDB ``try_strptime``, Spark ``try_to_timestamp``).
+    """
+    kind = _kind(lf)
+    if kind == "pandas":
+        native = lf.to_native()
+        text = native[source]
+        parsed = pd.Series(pd.NaT, index=native.index, dtype="datetime64[us]")
+        for fmt in formats:
+            attempt = pd.to_datetime(text, format=fmt, errors="coerce").astype("datetime64[us]")
+            parsed = parsed.fillna(attempt)
+        return _wrap_lazy(native.assign(**{out: parsed}))
+    if kind == "polars":
+        import polars as pl
+
+        exprs = [pl.col(source).str.to_datetime(f, strict=False, time_unit="us") for f in formats]
+        return _wrap_lazy(lf.to_native().with_columns(pl.coalesce(exprs).alias(out)))
+    if kind == "duckdb":
+        fmts = "[" + ", ".join(_sql_text(f) for f in formats) + "]"
+        text = f"CAST({_sql_name(source)} AS VARCHAR)"
+        sql = f"*, CAST(try_strptime({text}, {fmts}) AS TIMESTAMP) AS {_sql_name(out)}"
+        return _wrap_lazy(lf.to_native().project(sql))
+    if kind == "pyspark":
+        from pyspark.sql import functions as F
+
+        patterns = [p for f in formats for p in _java_patterns(f)]
+        exprs = [F.try_to_timestamp(F.col(source), F.lit(p)) for p in patterns]
+        return _wrap_lazy(lf.to_native().withColumn(out, F.coalesce(*exprs)))
+    raise _unsupported("parsing dates", lf)
+
+
+def try_cast_float(lf: nw.LazyFrame, source: str, out: str) -> nw.LazyFrame:
+    """Add ``out``: ``source`` as a float, null where it is not a number (never raises)."""
+    kind = _kind(lf)
+    if kind == "pandas":
+        native = lf.to_native()
+        values = pd.to_numeric(native[source], errors="coerce").astype("float64")
+        return _wrap_lazy(native.assign(**{out: values}))
+    if kind == "polars":
+        import polars as pl
+
+        number = pl.col(source).cast(pl.Float64, strict=False).alias(out)
+        return _wrap_lazy(lf.to_native().with_columns(number))
+    if kind == "duckdb":
+        sql = f"*, TRY_CAST({_sql_name(source)} AS DOUBLE) AS {_sql_name(out)}"
+        return _wrap_lazy(lf.to_native().project(sql))
+    if kind == "pyspark":
+        from pyspark.sql import functions as F
+
+        quoted = "`" + source.replace("`", "``") + "`"
+        return _wrap_lazy(lf.to_native().withColumn(out, F.expr(f"try_cast({quoted} AS DOUBLE)")))
+    raise _unsupported("converting amounts", lf)
+
+
+def utc_naive(lf: nw.LazyFrame, column: str, out: str) -> nw.LazyFrame:
+    """Add ``out``: a time-zone-aware datetime column converted to UTC, without a zone.
+
+    PySpark timestamps carry the session time zone rather than a zone of their own: they
+    are read as wall-clock times of the session (set ``spark.sql.session.timeZone`` to
+    ``UTC`` to follow crmmine's rule exactly).
+    """
+    kind = _kind(lf)
+    if kind == "duckdb":
+        sql = f"*, CAST(timezone('UTC', {_sql_name(column)}) AS TIMESTAMP) AS {_sql_name(out)}"
+        return _wrap_lazy(lf.to_native().project(sql))
+    if kind == "pyspark":
+        return lf.with_columns(nw.col(column).alias(out))
+    expr = nw.col(column).dt.convert_time_zone("UTC").dt.replace_time_zone(None)
+    return lf.with_columns(expr.alias(out))
+
+
+def result_like(frame: nw.LazyFrame | nw.DataFrame, kind: str) -> Any:
+    """A narwhals result as a native table of backend ``kind`` (a name from :data:`BACKENDS`).
+
+    Eager kinds (pandas, polars, pyarrow) are collected; lazy kinds stay lazy.
+    """
+    if kind in ("pandas", "polars", "pyarrow"):
+        if isinstance(frame, nw.LazyFrame):
+            if kind == "polars":
+                return frame.collect(backend="polars").to_native()
+            frame = frame.collect()
+            if kind == "pyarrow":
+                return frame.to_arrow()
+        return frame.to_native()
+    if isinstance(frame, nw.DataFrame):
+        frame = frame.lazy()
+    return frame.to_native()
+
+
+def with_row_number(lf: nw.LazyFrame, name: str, *, order_by: list[str]) -> nw.LazyFrame:
+    """Add ``name``: 0, 1, 2, ... in the current row order (pandas, polars) or by ``order_by``
+    (engines without a row order; ties are numbered in an arbitrary order)."""
+    kind = _kind(lf)
+    if kind == "pandas":
+        native = lf.to_native()
+        return _wrap_lazy(native.assign(**{name: range(len(native))}))
+    if kind == "polars":
+        import polars as pl
+
+        native = lf.to_native().with_row_index(name).with_columns(pl.col(name).cast(pl.Int64))
+        return _wrap_lazy(native)
+    return lf.with_row_index(name, order_by=order_by).with_columns(nw.col(name).cast(nw.Int64))

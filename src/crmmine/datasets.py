@@ -24,9 +24,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from crmmine._params import Options, validate_params
 from crmmine.data.clean import CleaningLog, clean_transactions
 from crmmine.data.synthetic import SyntheticTransactions, make_transactions
-from crmmine.errors import CRMMineError, ParameterError
+from crmmine.errors import CRMMineError
 
 __all__ = [
     "ONLINE_RETAIL_COLUMNS",
@@ -152,6 +153,7 @@ def load_online_retail_clean(
                               returns=returns)
 
 
+@validate_params({"kind": [Options({"transactions", "summary"})], "master": ["boolean"]})
 def load_cdnow(kind: str = "transactions", *, path: str | os.PathLike | None = None,
                master: bool = False) -> pd.DataFrame:
     """Load the CDNOW data of Fader & Hardie.
@@ -182,8 +184,6 @@ def load_cdnow(kind: str = "transactions", *, path: str | os.PathLike | None = N
         frame.index.name = "customer_id"
         frame.attrs["time_unit"] = "W"
         return frame
-    if kind != "transactions":
-        raise ParameterError(f"kind must be 'transactions' or 'summary', got {kind!r}.")
     if master:
         names = ["customer_id", "date", "quantity", "amount"]
         frame = pd.read_csv(_find("cdnow/CDNOW_master.txt", path), sep=r"\s+", header=None,

@@ -71,12 +71,13 @@ def test_unparseable_dates(tx):
     with pytest.raises(DataError) as info:
         cm.validate_transactions(bad)
     assert "cannot be parsed" in str(info.value) and "31/31/2011" in str(info.value)
+    assert "row positions 2; file lines 4" in str(info.value)
 
 
 def test_non_numeric_amounts(tx):
     bad = tx.astype({"amount": object})
     bad.loc[0, "amount"] = "ten"
-    with pytest.raises(DataError, match="amounts that are not numbers"):
+    with pytest.raises(DataError, match="amounts that are missing, not numbers"):
         cm.validate_transactions(bad)
 
 
@@ -108,3 +109,24 @@ def test_bad_parameters_are_value_and_type_errors(tx):
         cm.validate_transactions(tx.to_dict())
     with pytest.raises(ParameterError, match="unknown column role"):
         cm.validate_transactions(tx, columns={"client": "x"})
+
+
+def test_output_follows_input_and_reads_yyyymmdd(local_backend, tx):
+    data = tx.assign(date=[20110101, 20110109, 20110201, 20110301])
+    out = cm.validate_transactions(local_backend.table(data))
+    assert local_backend.is_native(out)
+    got = local_backend.to_pandas(out)
+    assert got["date"].dt.strftime("%Y-%m-%d").tolist() == [
+        "2011-01-01", "2011-01-09", "2011-02-01", "2011-03-01"]
+    with pytest.raises(DataError, match="after as_of"):
+        cm.validate_transactions(local_backend.table(data), as_of="2011-02-15")
+
+
+def test_ambiguous_dates_need_dayfirst(tx):
+    data = tx.assign(date=["01/02/2011", "03/04/2011", "05/06/2011", "07/08/2011"])
+    with pytest.raises(DataError, match=r"(?s)ambiguous dates.*dayfirst=True"):
+        cm.validate_transactions(data)
+    out = cm.validate_transactions(data, dayfirst=True)
+    assert out["date"].dt.month.tolist() == [2, 4, 6, 8]
+    out = cm.validate_transactions(data, date_format="%m/%d/%Y")
+    assert out["date"].dt.month.tolist() == [1, 3, 5, 7]

@@ -1,19 +1,26 @@
 """The customer summary: one row per customer, the hub of every analysis.
 
-One code path, written against narwhals, computes the summary for pandas,
-polars, DuckDB and PySpark input; the result is always a pandas DataFrame
-indexed by customer id.
+One code path, written with narwhals expressions, computes the summary inside
+the engine that holds the transactions (pandas, polars, DuckDB, PySpark) and
+returns a table of the same kind: a pandas DataFrame indexed by customer id for
+pandas input; for the other engines a table whose first column is the customer
+id (lazy for polars LazyFrames, DuckDB and Spark). Only a handful of scalars
+(row counts, the last date) travel to Python.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from numbers import Real
 from typing import Any
 
 import narwhals as nw
 import numpy as np
 import pandas as pd
 
+import crmmine._backend as _backend
+from crmmine._params import Interval, Options, validate_params
+from crmmine.data._prepare import check_id_values
 from crmmine.data.columns import Columns, require_columns, resolve_columns, time_unit_days
 from crmmine.errors import DataError, ParameterError, bad_rows_error
 
@@ -23,21 +30,14 @@ SUMMARY_COLUMNS = (
     "first_purchase", "last_purchase", "orders", "frequency", "recency", "T", "since_last",
     "tenure_days", "monetary", "monetary_mean", "repeat_monetary_mean",
 )
-_COUNTS = ("orders", "days")
-
-
-def _to_lazy(tx: Any) -> nw.LazyFrame:
-    try:
-        frame = nw.from_native(tx)
-    except TypeError as exc:
-        raise ParameterError(
-            f"transactions must be a pandas, polars, DuckDB or PySpark table, got "
-            f"{type(tx).__name__}."
-        ) from exc
-    return frame.lazy() if isinstance(frame, nw.DataFrame) else frame
+_EPOCH = pd.Timestamp("1970-01-01")
+_OVERFLOW = 1e300
+_IN_MEMORY = ("pandas", "polars", "polars-lazy")
+_TIME_UNIT = [Interval(Real, 0, None, closed="neither"), str]
 
 
 def _as_timestamp(value: Any, name: str) -> pd.Timestamp:
+    """A user-given date as a naive day (aware dates converted to UTC first)."""
     try:
         ts = pd.Timestamp(value)
     except (TypeError, ValueError) as exc:
@@ -45,45 +45,206 @@ def _as_timestamp(value: Any, name: str) -> pd.Timestamp:
             from exc
     if ts is pd.NaT:
         raise ParameterError(f"{name} must be a date, got NaT.")
-    return ts.tz_localize(None) if ts.tzinfo is not None else ts
+    if ts.tzinfo is not None:
+        ts = ts.tz_convert("UTC").tz_localize(None)
+    return ts.normalize()
 
 
-def _naive_datetimes(lf: nw.LazyFrame, column: str, dtype: Any) -> nw.LazyFrame:
-    """Dates become time-zone-naive datetimes (wall-clock time kept), whatever the backend."""
+def _day_of(ts: pd.Timestamp) -> int:
+    return int((ts.normalize() - _EPOCH).days)
+
+
+class _Reader:
+    """How one engine's dates are compared and differenced (PySpark has no duration maths)."""
+
+    def __init__(self, kind: str) -> None:
+        self.by_number = kind == "pyspark"
+
+    def day(self, expr: nw.Expr) -> nw.Expr:
+        """The calendar day of a datetime: a datetime at midnight, or a day number on Spark."""
+        return _backend.day_number(expr) if self.by_number else expr.dt.truncate("1d")
+
+    def literal(self, ts: pd.Timestamp) -> nw.Expr:
+        if self.by_number:
+            return nw.lit(_day_of(ts))
+        return nw.lit(ts.to_pydatetime(), dtype=nw.Datetime("us"))
+
+    def days_between(self, start: nw.Expr, end: nw.Expr) -> nw.Expr:
+        if self.by_number:
+            return (end - start).cast(nw.Float64)
+        return (end - start).dt.total_seconds().cast(nw.Float64) / 86_400.0
+
+    def as_datetime(self, day: nw.Expr, like: nw.Expr) -> nw.Expr:
+        """The output date column (Spark: the first datetime of that day, from ``like``)."""
+        if self.by_number:
+            return like.dt.truncate("1d")
+        return day
+
+
+def _frame(tx: Any, cols: Columns, what: str) -> tuple[nw.LazyFrame, str]:
+    """The transactions as a lazy narwhals frame, with pandas ids checked and dates naive."""
+    frame = _backend.to_narwhals(tx, what=what)
+    kind = _backend.backend_of(frame)
+    names = frame.collect_schema().names() if isinstance(frame, nw.LazyFrame) else frame.columns
+    require_columns(names, [cols.customer_id, cols.date, cols.amount], role=what)
+    if kind == "pandas":
+        ids = check_id_values(tx[cols.customer_id], cols.customer_id)
+        if ids is not tx[cols.customer_id]:
+            frame = nw.from_native(tx.assign(**{cols.customer_id: ids.to_numpy()}))
+    lf = frame.lazy() if isinstance(frame, nw.DataFrame) else frame
+    schema = lf.collect_schema()
+    dtype = schema[cols.date]
     if isinstance(dtype, nw.Date):
-        return lf.with_columns(nw.col(column).cast(nw.Datetime("us")))
-    if isinstance(dtype, nw.Datetime) and dtype.time_zone is not None:
-        return lf.with_columns(nw.col(column).dt.replace_time_zone(None))
-    return lf
+        lf = lf.with_columns(nw.col(cols.date).cast(nw.Datetime("us")))
+    elif isinstance(dtype, nw.Datetime):
+        if dtype.time_zone is not None and kind != "pyspark":
+            tmp = "__cm_utc"
+            lf = _backend.utc_naive(lf, cols.date, tmp).drop(cols.date).rename({tmp: cols.date})
+    else:
+        raise DataError(
+            f"column {cols.date!r} has type {dtype}, not a date. Fix: clean the log first with "
+            f"clean_transactions(...) (it reads YYYYMMDD integers and text dates), or parse the "
+            f"column with validate_transactions(...)."
+        )
+    amount_type = schema[cols.amount]
+    if isinstance(amount_type, nw.Boolean) or not amount_type.is_numeric():
+        raise DataError(
+            f"column {cols.amount!r} has type {amount_type}, not numeric. Fix: clean the log with "
+            f"clean_transactions(...) or convert the column with pd.to_numeric."
+        )
+    if isinstance(schema[cols.customer_id], nw.Categorical | nw.Enum):
+        lf = lf.with_columns(nw.col(cols.customer_id).cast(nw.String))
+    return lf, kind
 
 
-def _order_table(lf: nw.LazyFrame, cols: Columns, count: str, has_order: bool,
-                 one_row_per_order: bool = False) -> nw.LazyFrame:
-    """One row per purchase unit (order or customer-day): customer, day, amount.
+def _bad(lf: nw.LazyFrame, mask: nw.Expr, column: str, problem: str, count: int, fix: str,
+         error: type = DataError) -> Exception:
+    shown = _backend.collect_pandas(lf.filter(mask).head(5))
+    return bad_rows_error(column, problem, shown, count, fix, error=error)
 
-    When every row is its own order (``one_row_per_order``) the grouping is skipped.
+
+def _checked(lf: nw.LazyFrame, kind: str, cols: Columns, *, count: str, returns: str,
+             as_of: Any, future: str, name: str = "as_of", before: pd.Timestamp | None = None
+             ) -> tuple[nw.LazyFrame, pd.Timestamp, int, bool]:
+    """Check the values (one aggregate pass) and cut the rows after ``as_of``.
+
+    With ``before``, also check that some row is dated on or before that day
+    (``calibration_end``).
     """
+    reader = _Reader(kind)
+    has_order = cols.order_id in lf.collect_schema().names()
+    date, amount = nw.col(cols.date), nw.col(cols.amount).cast(nw.Float64)
+    by_order = has_order and count == "orders"
+    aggs = {
+        "n": nw.len(),
+        "null_id": nw.col(cols.customer_id).is_null().cast(nw.Int64).sum(),
+        "null_date": date.is_null().cast(nw.Int64).sum(),
+        "null_amount": amount.is_null().cast(nw.Int64).sum(),
+        "not_finite": (~amount.is_finite()).fill_null(False).cast(nw.Int64).sum(),
+        "negative": (amount < 0).fill_null(False).cast(nw.Int64).sum(),
+        "max_abs": amount.abs().max(),
+        "max_day": _backend.day_number(date).max() if reader.by_number else date.max(),
+    }
+    if before is not None:
+        early = reader.day(date) < reader.literal(before + pd.Timedelta(days=1))
+        aggs["n_before"] = early.cast(nw.Int64).sum()
+    if by_order:
+        aggs["null_order"] = nw.col(cols.order_id).is_null().cast(nw.Int64).sum()
+        if kind in _IN_MEMORY:  # a distinct count is cheap there and may save a group-by
+            aggs["n_orders"] = nw.col(cols.order_id).n_unique()
+    stats = _backend.collect_one(lf.select(**aggs))
+    n = int(stats["n"] or 0)
+    if n == 0:
+        raise DataError("the transaction table is empty (0 rows). Fix: check the input.")
+    fix_clean = "clean the log first with clean_transactions(...), which logs what it removes."
+    for key, column, what, fix in (
+        ("null_id", cols.customer_id, "missing customer ids", fix_clean),
+        ("null_date", cols.date, "missing dates",
+         "clean the log with clean_transactions(..., bad_dates='drop') (logged) or fill them."),
+        ("null_amount", cols.amount, "missing amounts",
+         "clean the log with clean_transactions(..., bad_amounts='drop') (logged) or fill them."),
+        ("null_order", cols.order_id, "missing order ids",
+         "fill them, leave the order column out (each line is then an order), or pass "
+         "count='days'."),
+    ):
+        if int(stats.get(key) or 0):
+            raise _bad(lf, nw.col(column).is_null(), column, what, int(stats[key]), fix)
+    if before is not None and not int(stats["n_before"] or 0):
+        raise DataError(
+            f"no transaction on or before calibration_end={before.date()}. Fix: pass a later "
+            "calibration_end."
+        )
+    if int(stats["not_finite"] or 0):
+        raise _bad(lf, ~amount.is_finite().fill_null(True), cols.amount, "infinite amounts",
+                   int(stats["not_finite"]),
+                   "clean the log with clean_transactions(..., bad_amounts='drop') (logged) or "
+                   "correct these rows.")
+    if int(stats["negative"] or 0) and returns != "net":
+        raise _bad(
+            lf, amount < 0, cols.amount, "negative amounts (returns or corrections)",
+            int(stats["negative"]),
+            "choose a returns policy first: clean_transactions(raw, returns='drop') removes "
+            "returns (logged); clean_transactions(raw, returns='net') keeps them, and then "
+            "customer_summary(..., returns='net') nets them against the purchases.",
+        )
+    if float(stats["max_abs"] or 0.0) * n > _OVERFLOW:
+        raise _bad(
+            lf, amount.abs() * n > _OVERFLOW, cols.amount, "amounts so large that totals overflow",
+            int(n), "rescale the amounts (e.g. to thousands) before the summary.",
+        )
+    if reader.by_number:
+        last_day = _EPOCH + pd.Timedelta(days=int(stats["max_day"]))
+    else:
+        last_day = pd.Timestamp(stats["max_day"]).normalize()
+    as_of_ts = last_day if as_of is None else _as_timestamp(as_of, name)
+    cutoff = as_of_ts + pd.Timedelta(days=1)
+    n_future = 0
+    if last_day >= cutoff:
+        late = reader.day(date) >= reader.literal(cutoff)
+        n_future = int(_backend.collect_one(lf.select(n=late.cast(nw.Int64).sum()))["n"] or 0)
+        if future == "raise":
+            raise _bad(
+                lf, late, cols.date, f"dates after {name}={as_of_ts.date()}", n_future,
+                f"pass a later {name}, future='ignore' to leave them out (counted in "
+                "attrs['n_rows_after_as_of'] for pandas), or calibration_holdout to split the log.",
+            )
+        lf = lf.filter(~late)
+    one_row_per_order = bool(by_order and kind in _IN_MEMORY
+                             and int(stats["n_orders"]) == n and n_future == 0)
+    return lf, as_of_ts, n_future, one_row_per_order
+
+
+def _order_table(lf: nw.LazyFrame, cols: Columns, count: str, reader: _Reader,
+                 one_row_per_order: bool = False) -> nw.LazyFrame:
+    """One row per purchase unit (order or customer-day): ``_cid``, ``_day``, ``_amt``.
+
+    Without an order column every line is its own order. When every row is its
+    own order the grouping is skipped.
+    """
+    has_order = cols.order_id in lf.collect_schema().names()
+    by_order = count == "orders"
     base = lf.select(
         nw.col(cols.customer_id).alias("_cid"),
-        nw.col(cols.date).dt.truncate("1d").alias("_day"),
+        reader.day(nw.col(cols.date)).alias("_day"),
         nw.col(cols.amount).cast(nw.Float64).alias("_amt"),
-        *([nw.col(cols.order_id).alias("_oid")] if has_order and count == "orders" else []),
+        *([nw.col(cols.date).alias("_ts")] if reader.by_number else []),
+        *([nw.col(cols.order_id).alias("_oid")] if has_order and by_order else []),
     )
-    keys = ["_cid", "_oid"] if has_order and count == "orders" else ["_cid", "_day"]
-    if keys[1] == "_oid":
-        if one_row_per_order:
-            return base.drop("_oid")
-        return base.group_by(keys).agg(nw.col("_day").min(), nw.col("_amt").sum())
-    return base.group_by(keys).agg(nw.col("_amt").sum())
+    extra = [nw.col("_ts").min()] if reader.by_number else []
+    if by_order:
+        if not has_order or one_row_per_order:
+            return base.drop("_oid") if has_order else base
+        return base.group_by("_cid", "_oid").agg(nw.col("_day").min(), nw.col("_amt").sum(), *extra)
+    return base.group_by("_cid", "_day").agg(nw.col("_amt").sum(), *extra)
 
 
-def _summarise(units: nw.LazyFrame) -> nw.LazyFrame:
-    """Aggregate purchase units into the per-customer summary (lazy).
+def _summarise(units: nw.LazyFrame, reader: _Reader, *, windows: bool) -> nw.LazyFrame:
+    """Aggregate purchase units into per-customer totals (simple aggregations only).
 
-    Only simple aggregations (min, max, sum) are used so that every backend,
-    pandas included, runs them natively. Durations are computed afterwards on
-    the per-customer rows (see :func:`_finish`), since not every backend has
-    duration arithmetic.
+    A unit is a purchase when its amount is zero or more; a unit that nets below
+    zero (a return kept under ``returns="net"``) lowers ``monetary`` only. The
+    first purchase day's total comes from a window over the customer in lazy
+    engines (one pass) and from a join in pandas (faster there).
     """
     is_purchase = nw.col("_amt") >= 0
     flagged = units.with_columns(
@@ -91,22 +252,133 @@ def _summarise(units: nw.LazyFrame) -> nw.LazyFrame:
         _p_amt=nw.when(is_purchase).then(nw.col("_amt")).otherwise(nw.lit(0.0)),
         _p_day=nw.when(is_purchase).then(nw.col("_day")),
     )
-    per_customer = flagged.group_by("_cid").agg(
-        nw.col("_p_day").min().alias("first_purchase"),
-        nw.col("_p_day").max().alias("last_purchase"),
-        nw.col("_is_p").sum().alias("orders"),
-        nw.col("_amt").sum().alias("monetary"),
+    extra = []
+    if reader.by_number:
+        flagged = flagged.with_columns(_p_ts=nw.when(is_purchase).then(nw.col("_ts")))
+        extra = [nw.col("_p_ts").min().alias("_first_ts"), nw.col("_p_ts").max().alias("_last_ts")]
+    totals = [
+        nw.col("_p_day").min().alias("_first"),
+        nw.col("_p_day").max().alias("_last"),
+        nw.col("_is_p").sum().alias("_orders"),
+        nw.col("_amt").sum().alias("_monetary"),
         nw.col("_p_amt").sum().alias("_purchase_total"),
-    )
+        *extra,
+    ]
+    if windows:
+        on_first = nw.col("_p_day") == nw.col("_p_day").min().over("_cid")
+        return flagged.with_columns(_on_first=on_first.fill_null(False)).group_by("_cid").agg(
+            *totals,
+            nw.when(nw.col("_on_first")).then(nw.col("_p_amt")).otherwise(nw.lit(0.0))
+            .sum().alias("_first_total"),
+            nw.col("_on_first").cast(nw.Int64).sum().alias("_first_n"),
+        )
+    per_customer = flagged.group_by("_cid").agg(*totals)
     first_day = (
-        flagged.join(per_customer.select("_cid", "first_purchase"), on="_cid")
-        .filter(nw.col("_p_day") == nw.col("first_purchase"))
+        flagged.join(per_customer.select("_cid", "_first"), on="_cid")
+        .filter(nw.col("_p_day") == nw.col("_first"))
         .group_by("_cid")
         .agg(nw.col("_p_amt").sum().alias("_first_total"), nw.col("_is_p").sum().alias("_first_n"))
     )
     return per_customer.join(first_day, on="_cid", how="left")
 
 
+def _finish_pandas(per: nw.LazyFrame, as_of: pd.Timestamp, unit_days: float, id_name: str
+                   ) -> pd.DataFrame:
+    """:func:`_finish` for pandas, in numpy (durations as day counts are much faster there)."""
+    frame = _backend.collect_pandas(per)
+    first = frame["_first"].to_numpy().astype("datetime64[us]")
+    last = frame["_last"].to_numpy().astype("datetime64[us]")
+    now = np.datetime64(as_of.to_datetime64(), "us")
+    day = np.timedelta64(86_400_000_000, "us")
+    orders = frame["_orders"].to_numpy().astype("int64")
+    age = (now - first) / day
+    rep_n = orders - frame["_first_n"].fillna(0).to_numpy().astype("int64")
+    rep_total = (frame["_purchase_total"].to_numpy(dtype="float64")
+                 - frame["_first_total"].fillna(0.0).to_numpy(dtype="float64"))
+    rep_mean = np.zeros(len(orders))
+    np.divide(rep_total, rep_n, out=rep_mean, where=rep_n > 0)
+    monetary = frame["_monetary"].to_numpy(dtype="float64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = monetary / orders
+    out = pd.DataFrame(
+        {
+            "first_purchase": first,
+            "last_purchase": last,
+            "orders": orders,
+            "frequency": orders - 1,
+            "recency": (last - first) / day / unit_days,
+            "T": age / unit_days,
+            "since_last": (now - last) / day / unit_days,
+            "tenure_days": age,
+            "monetary": monetary,
+            "monetary_mean": mean,
+            "repeat_monetary_mean": rep_mean,
+        },
+        index=pd.Index(frame["_cid"].to_numpy(), name=id_name),
+    )
+    return out.sort_index()
+
+
+def _finish(per: nw.LazyFrame, reader: _Reader, as_of: pd.Timestamp, unit_days: float,
+            id_name: str) -> nw.LazyFrame:
+    """Durations and means, inside the engine; the customer id first."""
+    now = reader.literal(as_of)
+    first, last = nw.col("_first"), nw.col("_last")
+    orders = nw.col("_orders").cast(nw.Int64)
+    rep_n = orders - nw.col("_first_n").fill_null(0).cast(nw.Int64)
+    rep_total = nw.col("_purchase_total") - nw.col("_first_total").fill_null(0.0)
+    age = reader.days_between(first, now)
+    if reader.by_number:
+        first_out = nw.col("_first_ts").dt.truncate("1d")
+        last_out = nw.col("_last_ts").dt.truncate("1d")
+    else:
+        first_out, last_out = first, last
+    return per.select(
+        nw.col("_cid").alias(id_name),
+        first_out.cast(nw.Datetime("us")).alias("first_purchase"),
+        last_out.cast(nw.Datetime("us")).alias("last_purchase"),
+        orders.alias("orders"),
+        (orders - 1).alias("frequency"),
+        (reader.days_between(first, last) / unit_days).alias("recency"),
+        (age / unit_days).alias("T"),
+        (reader.days_between(last, now) / unit_days).alias("since_last"),
+        age.alias("tenure_days"),
+        nw.col("_monetary").cast(nw.Float64).alias("monetary"),
+        (nw.col("_monetary").cast(nw.Float64) / orders).alias("monetary_mean"),
+        nw.when(rep_n > 0).then(rep_total / rep_n).otherwise(nw.lit(0.0))
+        .cast(nw.Float64).alias("repeat_monetary_mean"),
+    )
+
+
+def _no_purchase_check(per: nw.LazyFrame, id_name: str) -> None:
+    none = nw.col("_orders").fill_null(0) == 0
+    n = int(_backend.collect_one(per.select(n=none.cast(nw.Int64).sum()))["n"] or 0)
+    if n:
+        shown = _backend.collect_pandas(
+            per.filter(none).select(nw.col("_cid").alias(id_name), nw.col("_monetary").alias(
+                "monetary")).head(5))
+        raise bad_rows_error(
+            id_name, "no purchase (every order nets to less than zero)", shown, n,
+            "remove customers who only returned goods, or clean with returns='drop'.",
+        )
+
+
+def _output(frame: nw.LazyFrame, kind: str, id_name: str) -> Any:
+    if kind == "pandas":
+        out = _backend.collect_pandas(frame).set_index(id_name).sort_index()
+        return out
+    if kind in ("polars", "polars-lazy"):
+        frame = frame.sort(id_name)
+    return _backend.result_like(frame, "polars" if kind == "polars" else kind)
+
+
+@validate_params({
+    "as_of": [None, "date"],
+    "time_unit": _TIME_UNIT,
+    "count": [Options({"orders", "days"})],
+    "future": [Options({"raise", "ignore"})],
+    "returns": [Options({"raise", "net"})],
+})
 def customer_summary(
     tx: Any,
     *,
@@ -114,43 +386,65 @@ def customer_summary(
     time_unit: str | float = "D",
     count: str = "orders",
     future: str = "raise",
+    returns: str = "raise",
     columns: Mapping[str, str] | Columns | None = None,
     customer_id: str | None = None,
     order_id: str | None = None,
     date: str | None = None,
     amount: str | None = None,
-) -> pd.DataFrame:
+) -> Any:
     """One row per customer: purchase counts, recency in both meanings, T, spend.
 
     Parameters
     ----------
     tx : pandas, polars, DuckDB or PySpark table
         Clean transactions (see :func:`crmmine.clean_transactions`), one row
-        per order line. Dates must be datetimes; amounts numeric.
+        per order line. Dates must be datetimes (time-zone-aware ones are
+        converted to UTC, as in cleaning; on Spark, timestamps are read in the
+        session time zone); amounts numeric and finite.
     as_of : date-like, optional
         The reference date ("now"). Defaults to the last transaction date.
         Durations are measured between calendar days (times are truncated
-        to the day).
+        to the day); any time on the ``as_of`` day is history.
     time_unit : str or float
-        Unit of ``recency``, ``T`` and ``since_last``: ``"D"``, ``"W"``,
-        ``"M"`` (365.25/12 days), ``"Y"``, multiples such as ``"14D"``, or a
-        number of days. Stored in ``summary.attrs["time_unit"]``.
+        Unit of ``recency``, ``T`` and ``since_last``: ``"D"`` (default),
+        ``"W"``, ``"M"`` (365.25/12 days), ``"Q"``, ``"Y"``, multiples such as
+        ``"14D"``, or a number of days. Stored in ``summary.attrs["time_unit"]``
+        (pandas; information only).
     count : {"orders", "days"}
-        What counts as a purchase: distinct orders (default), or distinct
-        purchase days, which merges several orders on one day into one
-        purchase as the BTYD literature and lifetimes do.
+        What counts as a purchase. ``"orders"`` (default): distinct orders,
+        the count for RFM analysis, which asks how many orders a customer
+        placed. ``"days"``: distinct purchase days, merging several orders on
+        one day into one purchase; the count the BTYD models (BG/NBD,
+        Pareto/NBD, Gamma-Gamma) assume, since their repeat purchases happen at
+        distinct times (with ``"orders"`` a customer with two orders on day one
+        has ``frequency`` 1 but ``recency`` 0, which those models read as a
+        customer who bought again and then vanished at once).
+        :func:`calibration_holdout` uses ``"days"`` by default. Without an
+        order column each line is an order.
     future : {"raise", "ignore"}
         Transactions after ``as_of`` raise a :class:`DataError` by default;
         ``"ignore"`` leaves them out and counts them in
-        ``summary.attrs["n_rows_after_as_of"]``.
+        ``summary.attrs["n_rows_after_as_of"]`` (pandas).
+    returns : {"raise", "net"}
+        Negative amounts (returns, corrections) raise by default: nothing is
+        netted silently. ``"net"`` nets them against the purchases, as after
+        ``clean_transactions(raw, returns="net")``: an order (or day) whose
+        amount sums to zero or more is a purchase; one that nets below zero
+        lowers ``monetary`` but is not a purchase; a customer with no purchase
+        at all raises.
     columns, customer_id, order_id, date, amount : optional
         Column names (see :func:`crmmine.data.columns.resolve_columns`).
-        Without an order column each line counts as an order.
 
     Returns
     -------
-    DataFrame
-        Indexed by customer id (sorted), with columns
+    table of the input's kind
+        pandas: a DataFrame indexed by customer id (sorted, named like the
+        input's id column) with the columns below; ``attrs`` records
+        ``time_unit``, ``as_of``, ``count`` and ``n_rows_after_as_of`` (for
+        information). polars, DuckDB and Spark: a table of the same kind with
+        the customer id as first column (polars sorted by it; DuckDB and Spark
+        lazy and unordered).
 
         ``first_purchase``, ``last_purchase``
             dates (day resolution) of the first and last purchase;
@@ -167,16 +461,12 @@ def customer_summary(
         ``tenure_days``
             ``as_of`` minus first purchase in days;
         ``monetary``
-            total amount (net of returns kept under ``returns="net"``);
+            total amount (net of returns under ``returns="net"``);
         ``monetary_mean``
             ``monetary / orders``;
         ``repeat_monetary_mean``
             mean amount of purchases after the first purchase day (0 when
             there are none): the Gamma-Gamma input, as in lifetimes.
-
-        A purchase is an order (or day) whose amount sums to zero or more;
-        an order that nets below zero (a return kept under ``returns="net"``)
-        lowers ``monetary`` but is not a purchase. A customer with no purchase at all raises.
 
     Raises
     ------
@@ -197,171 +487,99 @@ def customer_summary(
     1                    2      2.0  3.000000    1.000000      60.0                  25.0
     2                    0      0.0  1.714286    1.714286       5.0                   0.0
 
+    The same call on a polars table returns polars, the customer id first:
+
+    >>> import polars as pl
+    >>> customer_summary(pl.from_pandas(tx), as_of="2011-01-22")["customer_id"].to_list()
+    [1, 2]
+
     References
     ----------
     Fader, P. S., Hardie, B. G. S., Lee, K. L. (2005). "Counting your
     customers" the easy way: an alternative to the Pareto/NBD model.
     Marketing Science 24(2), 275-284 (the x, t_x, T summary).
     """
-    if count not in _COUNTS:
-        raise ParameterError(f"count must be one of {_COUNTS}, got {count!r}.")
-    if future not in ("raise", "ignore"):
-        raise ParameterError(f"future must be 'raise' or 'ignore', got {future!r}.")
-    time_unit_days(time_unit)  # validate early
+    unit_days = time_unit_days(time_unit)
     cols = resolve_columns(columns, customer_id=customer_id, order_id=order_id, date=date,
                            amount=amount)
-    lf = _to_lazy(tx)
-    names = lf.collect_schema().names()
-    require_columns(names, [cols.customer_id, cols.date, cols.amount], role="transactions")
-    schema = lf.collect_schema()
-    if not isinstance(schema[cols.date], nw.Datetime | nw.Date):
-        raise DataError(
-            f"column {cols.date!r} has type {schema[cols.date]}, not a date. Fix: parse it with "
-            f"validate_transactions(...) or pd.to_datetime before calling customer_summary."
-        )
-    if not schema[cols.amount].is_numeric():
-        raise DataError(
-            f"column {cols.amount!r} has type {schema[cols.amount]}, not numeric. Fix: convert "
-            f"it with pd.to_numeric or validate_transactions(...)."
-        )
-    has_order = cols.order_id in names
-    lf = _naive_datetimes(lf, cols.date, schema[cols.date])
-    stats = lf.select(
-        nw.len().alias("n"),
-        nw.col(cols.customer_id).null_count().alias("null_id"),
-        nw.col(cols.date).null_count().alias("null_date"),
-        nw.col(cols.amount).null_count().alias("null_amount"),
-        nw.col(cols.date).max().alias("max_date"),
-        *([nw.col(cols.order_id).n_unique().alias("n_orders")]
-          if has_order and count == "orders" else []),
-    ).collect().to_pandas().iloc[0]
-    one_row_per_order = bool(has_order and count == "orders"
-                             and int(stats["n_orders"]) == int(stats["n"]))
-    if int(stats["n"]) == 0:
+    if isinstance(tx, pd.DataFrame) and len(tx) == 0:
         raise DataError("the transaction table is empty (0 rows). Fix: check the input.")
-    for what, key, column in (("customer ids", "null_id", cols.customer_id),
-                              ("dates", "null_date", cols.date),
-                              ("amounts", "null_amount", cols.amount)):
-        if int(stats[key]):
-            bad = lf.filter(nw.col(column).is_null()).head(5).collect().to_pandas()
-            raise bad_rows_error(column, f"missing {what}", bad, int(stats[key]),
-                                 "clean the log first with clean_transactions(...).")
-    max_date = pd.Timestamp(stats["max_date"])
-    if max_date.tzinfo is not None:
-        max_date = max_date.tz_localize(None)
-    last_date = max_date.normalize()
-    as_of_ts = last_date if as_of is None else _as_timestamp(as_of, "as_of").normalize()
-    cutoff = as_of_ts + pd.Timedelta(days=1)
-    n_future = 0
-    if max_date >= cutoff:
-        late = nw.col(cols.date) >= nw.lit(cutoff.to_pydatetime(), dtype=nw.Datetime("us"))
-        n_future = int(lf.filter(late).select(nw.len()).collect().item())
-        if future == "raise":
-            examples = lf.filter(late).head(5).collect().to_pandas()
-            raise bad_rows_error(
-                cols.date, f"dates after as_of={as_of_ts.date()}", examples, n_future,
-                "pass a later as_of, future='ignore' to leave them out (counted in "
-                "attrs['n_rows_after_as_of']), or calibration_holdout to split the log.",
-            )
-        lf = lf.filter(~late)
-    units = _order_table(lf, cols, count, has_order, one_row_per_order)
-    result = _summarise(units).collect().to_pandas()
-    return _finish(result, cols.customer_id, time_unit, as_of_ts, count, n_future)
-
-
-def _naive_day(values: pd.Series) -> np.ndarray:
-    series = pd.to_datetime(values)
-    if getattr(series.dt, "tz", None) is not None:
-        series = series.dt.tz_localize(None)
-    return series.to_numpy().astype("datetime64[us]")
-
-
-def _finish(result: pd.DataFrame, id_name: str, time_unit: Any, as_of: pd.Timestamp,
-            count: str, n_future: int) -> pd.DataFrame:
-    orders = result["orders"].fillna(0).to_numpy().astype("int64")
-    no_purchase = orders == 0
-    if no_purchase.any():
-        raise bad_rows_error(
-            id_name, "no purchase (every order nets to less than zero)",
-            result.loc[no_purchase, ["_cid", "monetary"]].rename(columns={"_cid": id_name}),
-            int(no_purchase.sum()),
-            "remove customers who only returned goods, or clean with returns='drop'.",
-        )
-    first = _naive_day(result["first_purchase"])
-    last = _naive_day(result["last_purchase"])
-    now = np.datetime64(as_of.to_datetime64(), "us")
-    day = np.timedelta64(86_400_000_000, "us")
-    unit = time_unit_days(time_unit)
-    recency_days = (last - first) / day
-    age_days = (now - first) / day
-    idle_days = (now - last) / day
-    monetary = result["monetary"].to_numpy(dtype="float64")
-    rep_n = orders - result["_first_n"].to_numpy().astype("int64")
-    rep_total = (result["_purchase_total"].to_numpy(dtype="float64")
-                 - result["_first_total"].to_numpy(dtype="float64"))
-    rep_mean = np.zeros(len(orders))
-    np.divide(rep_total, rep_n, out=rep_mean, where=rep_n > 0)
-    out = pd.DataFrame(
-        {
-            "first_purchase": first,
-            "last_purchase": last,
-            "orders": orders,
-            "frequency": orders - 1,
-            "recency": recency_days / unit,
-            "T": age_days / unit,
-            "since_last": idle_days / unit,
-            "tenure_days": age_days,
-            "monetary": monetary,
-            "monetary_mean": monetary / orders,
-            "repeat_monetary_mean": rep_mean,
-        },
-        index=pd.Index(result["_cid"].to_numpy(), name=id_name),
-    )
-    out = out.sort_index()
-    out.attrs.update({"time_unit": time_unit, "as_of": as_of, "count": count,
-                      "n_rows_after_as_of": n_future})
+    lf, kind = _frame(tx, cols, "transactions")
+    lf, as_of_ts, n_future, one_row = _checked(lf, kind, cols, count=count, returns=returns,
+                                               as_of=as_of, future=future)
+    reader = _Reader(kind)
+    per = _summarise(_order_table(lf, cols, count, reader, one_row), reader,
+                     windows=kind != "pandas")
+    if returns == "net":
+        _no_purchase_check(per, cols.customer_id)
+    if kind == "pandas":
+        out = _finish_pandas(per, as_of_ts, unit_days, cols.customer_id)
+    else:
+        out = _output(_finish(per, reader, as_of_ts, unit_days, cols.customer_id), kind,
+                      cols.customer_id)
+    if kind == "pandas":
+        out.attrs.update({"time_unit": time_unit, "as_of": as_of_ts, "count": count,
+                          "n_rows_after_as_of": n_future})
     return out
 
 
+@validate_params({
+    "calibration_end": ["date"],
+    "observation_end": ["date"],
+    "time_unit": _TIME_UNIT,
+    "count": [Options({"orders", "days"})],
+    "returns": [Options({"raise", "net"})],
+})
 def calibration_holdout(
     tx: Any,
     calibration_end: str | pd.Timestamp,
     observation_end: str | pd.Timestamp,
     *,
-    time_unit: str | float = "W",
-    count: str = "orders",
+    time_unit: str | float = "D",
+    count: str = "days",
+    returns: str = "raise",
     columns: Mapping[str, str] | Columns | None = None,
     customer_id: str | None = None,
     order_id: str | None = None,
     date: str | None = None,
     amount: str | None = None,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+) -> tuple[Any, Any]:
     """Split a log into a calibration summary and holdout purchases and spend.
 
-    Customers are those with a purchase on or before ``calibration_end``;
-    the calibration summary is :func:`customer_summary` at
-    ``as_of=calibration_end``. For each of them the holdout counts the
+    This is the path that feeds the BTYD models, so purchases are counted as
+    distinct days by default (``count="days"``), as those models assume (see
+    :func:`customer_summary`). Customers are those with a purchase on or before
+    ``calibration_end``; the calibration summary is :func:`customer_summary`
+    at ``as_of=calibration_end``. For each of them the holdout counts the
     purchases (same ``count`` rule) and spend after ``calibration_end`` up to
-    and including ``observation_end``. Customers whose first purchase falls in
-    the holdout are not in the calibration cohort; their number is stored in
-    ``holdout.attrs["n_new_customers"]``.
+    and including ``observation_end``; later rows are left out. Customers
+    whose first purchase falls in the holdout are not in the calibration
+    cohort; for pandas their number is in ``holdout.attrs["n_new_customers"]``.
 
     Parameters
     ----------
-    tx : table
-        Clean transactions (pandas, polars, DuckDB or PySpark).
+    tx : pandas, polars, DuckDB or PySpark table
+        Clean transactions.
     calibration_end, observation_end : date-like
-        End of the calibration and of the observation period (inclusive days).
-    time_unit, count, columns, customer_id, order_id, date, amount
+        Last day (inclusive) of the calibration and of the observation period.
+    time_unit : str or float
+        Unit of the durations (default ``"D"``; ``"W"`` for the weekly
+        figures of the CDNOW literature).
+    count : {"days", "orders"}
+        What counts as a purchase (default ``"days"``, the BTYD count).
+    returns : {"raise", "net"}
+        As in :func:`customer_summary`.
+    columns, customer_id, order_id, date, amount
         As in :func:`customer_summary`.
 
     Returns
     -------
-    calibration : DataFrame
+    calibration : table of the input's kind
         The calibration summary.
-    holdout : DataFrame
-        Indexed like ``calibration`` with ``purchases`` (int), ``spend``
-        (float) and ``duration`` (holdout length in ``time_unit``).
+    holdout : table of the input's kind
+        For the same customers: ``purchases`` (int), ``spend`` (float) and
+        ``duration`` (holdout length in ``time_unit``); pandas output is
+        indexed like ``calibration``, other engines carry the id first.
 
     Examples
     --------
@@ -377,41 +595,63 @@ def calibration_holdout(
     customer_id
     1                    1    4.0       4.0
     2                    0    0.0       4.0
+
+    References
+    ----------
+    Fader, P. S., Hardie, B. G. S., Lee, K. L. (2005). "Counting your
+    customers" the easy way: an alternative to the Pareto/NBD model.
+    Marketing Science 24(2), 275-284.
     """
-    cal_end = _as_timestamp(calibration_end, "calibration_end").normalize()
-    obs_end = _as_timestamp(observation_end, "observation_end").normalize()
+    cal_end = _as_timestamp(calibration_end, "calibration_end")
+    obs_end = _as_timestamp(observation_end, "observation_end")
     if obs_end <= cal_end:
         raise ParameterError(
             f"observation_end ({obs_end.date()}) must be after calibration_end "
             f"({cal_end.date()})."
         )
+    unit_days = time_unit_days(time_unit)
     cols = resolve_columns(columns, customer_id=customer_id, order_id=order_id, date=date,
                            amount=amount)
-    lf = _to_lazy(tx)
-    schema = lf.collect_schema()
-    require_columns(schema.names(), [cols.customer_id, cols.date, cols.amount],
-                    role="transactions")
-    lf = _naive_datetimes(lf, cols.date, schema[cols.date])
-    cal_cut = nw.lit((cal_end + pd.Timedelta(days=1)).to_pydatetime(), dtype=nw.Datetime("us"))
-    obs_cut = nw.lit((obs_end + pd.Timedelta(days=1)).to_pydatetime(), dtype=nw.Datetime("us"))
-    cal_lf = lf.filter(nw.col(cols.date) < cal_cut)
-    calibration = customer_summary(
-        cal_lf.to_native(), as_of=cal_end, time_unit=time_unit, count=count, columns=cols,
+    if isinstance(tx, pd.DataFrame) and len(tx) == 0:
+        raise DataError("the transaction table is empty (0 rows). Fix: check the input.")
+    lf, kind = _frame(tx, cols, "transactions")
+    reader = _Reader(kind)
+    lf, _obs, _n_after, _one = _checked(lf, kind, cols, count=count, returns=returns,
+                                        as_of=obs_end, future="ignore", name="observation_end",
+                                        before=cal_end)
+    cal_cut = reader.literal(cal_end + pd.Timedelta(days=1))
+    day = reader.day(nw.col(cols.date))
+    cal_lf = lf.filter(day < cal_cut)
+    cal_per = _summarise(_order_table(cal_lf, cols, count, reader), reader,
+                         windows=kind != "pandas")
+    if returns == "net":
+        _no_purchase_check(cal_per, cols.customer_id)
+    hold_units = _order_table(lf.filter(day >= cal_cut), cols, count, reader)
+    per = (hold_units.with_columns(_is_p=(nw.col("_amt") >= 0).cast(nw.Int64))
+           .group_by("_cid")
+           .agg(nw.col("_is_p").sum().alias("purchases"), nw.col("_amt").sum().alias("spend")))
+    duration = (obs_end - cal_end).days / unit_days
+    holdout = (
+        cal_per.select("_cid").join(per, on="_cid", how="left")
+        .select(
+            nw.col("_cid").alias(cols.customer_id),
+            nw.col("purchases").fill_null(0).cast(nw.Int64),
+            nw.col("spend").fill_null(0.0).cast(nw.Float64),
+            nw.lit(float(duration)).cast(nw.Float64).alias("duration"),
+        )
     )
-    hold_lf = lf.filter((nw.col(cols.date) >= cal_cut) & (nw.col(cols.date) < obs_cut))
-    units = _order_table(hold_lf, cols, count, cols.order_id in schema.names())
-    per = (
-        units.with_columns(_is_p=(nw.col("_amt") >= 0).cast(nw.Int64))
-        .group_by("_cid")
-        .agg(nw.col("_is_p").sum().alias("purchases"), nw.col("_amt").sum().alias("spend"))
-        .collect().to_pandas().set_index("_cid")
-    )
-    holdout = pd.DataFrame(index=calibration.index)
-    joined = per.reindex(calibration.index)
-    holdout["purchases"] = joined["purchases"].fillna(0).astype("int64")
-    holdout["spend"] = joined["spend"].fillna(0.0).astype("float64")
-    holdout["duration"] = (obs_end - cal_end).days / time_unit_days(time_unit)
-    holdout.attrs.update({"time_unit": time_unit, "calibration_end": cal_end,
-                          "observation_end": obs_end,
-                          "n_new_customers": int((~per.index.isin(calibration.index)).sum())})
-    return calibration, holdout
+    if kind == "pandas":
+        cal_out = _finish_pandas(cal_per, cal_end, unit_days, cols.customer_id)
+    else:
+        cal_out = _output(_finish(cal_per, reader, cal_end, unit_days, cols.customer_id), kind,
+                          cols.customer_id)
+    hold_out = _output(holdout, kind, cols.customer_id)
+    if kind == "pandas":
+        cal_out.attrs.update({"time_unit": time_unit, "as_of": cal_end, "count": count,
+                              "n_rows_after_as_of": 0})
+        new = int(per.select("_cid").join(cal_per.select("_cid"), on="_cid", how="anti")
+                  .select(n=nw.len()).collect().item())
+        hold_out.attrs.update({"time_unit": time_unit, "calibration_end": cal_end,
+                               "observation_end": obs_end, "n_new_customers": new})
+    return cal_out, hold_out
+

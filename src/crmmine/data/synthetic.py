@@ -10,10 +10,12 @@ step is vectorised, so a million customers take a few seconds.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
 
+from crmmine._params import Interval, validate_params
 from crmmine.data.columns import time_unit_days
 from crmmine.errors import ParameterError
 
@@ -63,6 +65,20 @@ def _grouped_cumsum(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
     return total - offset
 
 
+@validate_params({
+    "n_customers": [Interval(Integral, 1, None)],
+    "random_state": ["random_state"],
+    "start": ["date"],
+    "acquisition_periods": [Interval(Real, 0, None, closed="neither")],
+    "observation_periods": [Interval(Real, 0, None, closed="neither")],
+    "time_unit": [Interval(Real, 0, None, closed="neither"), str],
+    "purchase_params": [None, dict],
+    "spend_params": [None, dict],
+    "n_items": [Interval(Integral, 0, None)],
+    "basket_size": [Interval(Real, 0, None, closed="neither")],
+    "n_planted_rules": [Interval(Integral, 0, None)],
+    "n_anomalies": [Interval(Integral, 0, None)],
+})
 def make_transactions(
     n_customers: int = 1000,
     *,
@@ -104,7 +120,10 @@ def make_transactions(
         Lengths, in ``time_unit``, of the acquisition window and of the whole
         observation (from ``start``).
     time_unit : str
-        Unit of the rates (``"W"`` by default, as in the CDNOW estimates).
+        Unit of the rates and periods. ``"W"`` by default, the one exception to
+        crmmine's default of days: the default parameters are the published
+        weekly CDNOW estimates, and a default in days would silently change
+        their meaning.
     purchase_params : dict, optional
         BG/NBD ``r, alpha, a, b``; defaults to the CDNOW estimates of Fader,
         Hardie & Lee (2005): 0.2426, 4.4136, 0.7929, 2.4259.
@@ -144,8 +163,6 @@ def make_transactions(
     iso-value curves for customer base analysis. Journal of Marketing
     Research 42(4), 415-430.
     """
-    if not isinstance(n_customers, (int, np.integer)) or n_customers < 1:
-        raise ParameterError(f"n_customers must be a positive integer, got {n_customers!r}.")
     if observation_periods <= acquisition_periods:
         raise ParameterError("observation_periods must exceed acquisition_periods.")
     pp = {**_BGNBD, **(purchase_params or {})}

@@ -1,114 +1,84 @@
 """Validation of transaction tables: schema, ids, dates, amounts, duplicates.
 
-:func:`validate_transactions` is the single gate through which pandas
-transaction tables enter crmmine. It never modifies its input: it returns a
-new frame in which dates are parsed and amounts are numeric, or raises a
-:class:`~crmmine.errors.CRMMineError` that names the column, shows up to five
-offending rows, gives their count and says how to fix the problem.
+:func:`validate_transactions` checks a table without cleaning it: it returns a
+new table of the same kind in which dates are parsed and amounts are numeric,
+or raises a :class:`~crmmine.errors.CRMMineError` that names the column, shows
+up to five offending rows, gives their count and says how to fix the problem.
+It never modifies its input and never drops a row (that is
+:func:`~crmmine.clean_transactions`' job, with a log).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
-import numpy as np
+import narwhals as nw
 import pandas as pd
 
+import crmmine._backend as _backend
+from crmmine._params import Options, validate_params
+from crmmine.data._prepare import AMT, AMT_BAD, CID, DATE, DATE_BAD, QTY, examples, positions_text, prepare
 from crmmine.data.columns import Columns, require_columns, resolve_columns
 from crmmine.errors import DataError, ParameterError, bad_rows_error
 
-__all__ = ["parse_dates", "validate_transactions"]
+__all__ = ["validate_transactions"]
 
 _ROLES_DEFAULT: tuple[str, ...] = ("customer_id", "date", "amount")
+_DUP = "__cm_dup"
 
 
-def parse_dates(values: pd.Series, column: str) -> pd.Series:
-    """Parse a column of dates, raising a :class:`DataError` on any unparseable value.
-
-    Already-datetime columns are returned unchanged (time zones are kept).
-    Strings are parsed with mixed ISO-like formats.
-
-    Examples
-    --------
-    >>> parse_dates(pd.Series(["2011-01-02", "2011-01-03 10:00"]), "date").dt.day.tolist()
-    [2, 3]
-    >>> parse_dates(pd.Series(["2011-01-02", "yesterday"]), "date")
-    Traceback (most recent call last):
-    ...
-    crmmine.errors.DataError: column 'date': 1 row with dates that cannot be parsed...
-    """
-    if pd.api.types.is_datetime64_any_dtype(values):
-        return values
-    parsed = pd.to_datetime(values, errors="coerce", format="mixed")
-    bad = parsed.isna() & values.notna()
-    if bad.any():
-        raise bad_rows_error(
-            column,
-            "dates that cannot be parsed",
-            values[bad],
-            int(bad.sum()),
-            "correct or remove these rows, or parse the column yourself with "
-            "pd.to_datetime(..., format=...) before calling crmmine.",
-        )
-    return parsed
+def _as_of_day(as_of: Any) -> pd.Timestamp:
+    ts = pd.Timestamp(as_of)
+    if ts.tzinfo is not None:
+        ts = ts.tz_convert("UTC").tz_localize(None)
+    return ts.normalize()
 
 
-def _check_ids(frame: pd.DataFrame, column: str, what: str) -> None:
-    ids = frame[column]
-    null = ids.isna()
-    if null.any():
-        raise bad_rows_error(
-            column,
-            f"missing {what}",
-            frame.loc[null].head(),
-            int(null.sum()),
-            f"drop or fill the rows without a {what} first, or use "
-            "clean_transactions(..., missing_customer='drop') which logs what it removes.",
-        )
-    if ids.dtype == object or pd.api.types.is_string_dtype(ids):
-        kind = pd.api.types.infer_dtype(ids, skipna=True)
-        if kind.startswith("mixed"):
-            types = ids.map(type)
-            minority = types != types.mode().iloc[0]
-            raise bad_rows_error(
-                column,
-                f"{what}s of mixed types ({sorted({t.__name__ for t in types.unique()})})",
-                frame.loc[minority].head(),
-                int(minority.sum()),
-                f"convert the column to one type, e.g. df[{column!r}] = df[{column!r}].astype(str).",
-            )
-
-
+@validate_params({
+    "duplicates": [Options({"raise", "keep"})],
+    "allow_negative": ["boolean"],
+    "as_of": [None, "date"],
+    "date_format": [None, str],
+    "dayfirst": [None, "boolean"],
+})
 def validate_transactions(
-    tx: pd.DataFrame,
+    tx: Any,
     *,
     required: Sequence[str] = _ROLES_DEFAULT,
     columns: Mapping[str, str] | Columns | None = None,
     duplicates: str = "raise",
     allow_negative: bool = False,
     as_of: str | pd.Timestamp | None = None,
+    date_format: str | None = None,
+    dayfirst: bool | None = None,
     customer_id: str | None = None,
     order_id: str | None = None,
     date: str | None = None,
     amount: str | None = None,
     item: str | None = None,
     quantity: str | None = None,
-) -> pd.DataFrame:
-    """Check a transaction table and return a validated copy.
+) -> Any:
+    """Check a transaction table and return a validated copy of the same kind.
 
-    Checks, in this order: the table is not empty; the required columns exist
-    (suggesting close names when not); ids are present and of one type; dates
-    parse; amounts are numeric (and non-negative unless ``allow_negative``);
-    no exact duplicate rows (unless ``duplicates="keep"``); no dates after
-    ``as_of`` when given.
+    Checks, in this order: the table is not empty and its column names are
+    unique; the required columns exist (suggesting close names when not);
+    customer ids (and order ids when required) are present and of one type;
+    dates parse under crmmine's date rules (:mod:`crmmine.data.dates`: integer
+    ``YYYYMMDD`` is a calendar date, ambiguous day/month text raises unless
+    ``dayfirst`` or ``date_format`` is given, time-zone-aware dates become UTC);
+    amounts are numbers, finite and non-negative unless ``allow_negative``;
+    no exact duplicate rows unless ``duplicates="keep"``; no date after
+    ``as_of`` when it is given (any time on the ``as_of`` day is allowed).
 
     Parameters
     ----------
-    tx : DataFrame
+    tx : pandas, polars, DuckDB or PySpark table
         One row per transaction line.
     required : sequence of str
         Roles that must be present, among ``customer_id``, ``order_id``,
-        ``date``, ``amount``, ``item``, ``quantity``.
+        ``date``, ``amount``, ``item``, ``quantity``. The customer id and the
+        date are always required.
     columns : mapping or Columns, optional
         Column names by role; keyword arguments below override it.
     duplicates : {"raise", "keep"}
@@ -116,23 +86,29 @@ def validate_transactions(
     allow_negative : bool
         Accept negative amounts (returns kept under the ``"net"`` policy).
     as_of : date-like, optional
-        Raise if any transaction is dated after it.
+        Raise if any transaction is dated after that day.
+    date_format : str, optional
+        strftime format of text or integer dates.
+    dayfirst : bool, optional
+        Read numeric day/month text such as ``01/02/2020`` day first.
     customer_id, order_id, date, amount, item, quantity : str, optional
         Column names by role.
 
     Returns
     -------
-    DataFrame
-        A new frame (the input is untouched) with the date column parsed and
-        the amount column numeric.
+    table of the input's kind
+        A new table (the input is untouched) with the date column parsed
+        (naive datetimes) and the amount column as floats. pandas output keeps
+        the input's index.
 
     Raises
     ------
     SchemaError
-        A required column is missing.
+        A required column is missing, or column names repeat.
     DataError
-        Empty input, null or mixed-type ids, unparseable dates, non-numeric or
-        negative amounts, duplicate rows, dates after ``as_of``.
+        Empty input, null or mixed-type ids, unparseable or ambiguous dates,
+        non-numeric, infinite or negative amounts, duplicate rows, dates after
+        ``as_of``.
 
     Examples
     --------
@@ -144,94 +120,98 @@ def validate_transactions(
     >>> validate_transactions(tx.assign(amount=["10", "ten"]))
     Traceback (most recent call last):
     ...
-    crmmine.errors.DataError: column 'amount': 1 row with amounts that are not numbers...
+    crmmine.errors.DataError: column 'amount': 1 row with amounts that are missing, not numbers or infinite...
     """
-    if duplicates not in ("raise", "keep"):
-        raise ParameterError(f"duplicates must be 'raise' or 'keep', got {duplicates!r}.")
-    if not isinstance(tx, pd.DataFrame):
-        raise ParameterError(
-            f"expected a pandas DataFrame of transactions, got {type(tx).__name__}. "
-            "Fix: pass a DataFrame (polars and DuckDB input is accepted by customer_summary)."
-        )
     cols = resolve_columns(
         columns, customer_id=customer_id, order_id=order_id, date=date, amount=amount,
         item=item, quantity=quantity,
     )
-    if len(tx) == 0:
+    names = cols.as_dict()
+    if isinstance(required, str):
+        raise ParameterError(f"required must be a list of roles, got the string {required!r}.")
+    unknown = [r for r in required if r not in names]
+    if unknown:
+        raise ParameterError(f"unknown roles in required: {unknown}; known: {list(names)}.")
+    if isinstance(tx, pd.DataFrame) and len(tx) == 0:
         raise DataError(
             "the transaction table is empty (0 rows). Fix: check the file or the filter that "
             "produced it; crmmine needs at least one transaction."
         )
-    names = cols.as_dict()
-    unknown = [r for r in required if r not in names]
-    if unknown:
-        raise ParameterError(f"unknown roles in required: {unknown}; known: {list(names)}.")
-    require_columns(tx.columns, [names[r] for r in required], role="transactions")
-    if tx.columns.duplicated().any():
-        dup = list(tx.columns[tx.columns.duplicated()])
-        raise DataError(f"transactions have duplicated column names {dup}. Fix: rename them.")
-
-    out = tx.copy()
-    if "customer_id" in required:
-        _check_ids(out, cols.customer_id, "customer id")
+    frame = _backend.to_narwhals(tx, what="transactions")
+    available = frame.collect_schema().names() if isinstance(frame, nw.LazyFrame) else frame.columns
+    require_columns(available, [names[r] for r in required], role="transactions")
+    need_amount = "amount" in required
+    prep = prepare(tx, cols, what="transactions", unit_price=None, date_format=date_format,
+                   dayfirst=dayfirst, need_amount=need_amount)
+    lf, original = prep.lf, prep.original
+    checks: dict[str, nw.Expr] = {"missing_id": nw.col(CID).is_null(), "date": nw.col(DATE_BAD)}
     if "order_id" in required:
-        _check_ids(out, cols.order_id, "order id")
-    if "date" in required:
-        out[cols.date] = parse_dates(out[cols.date], cols.date)
-        if as_of is not None:
-            cutoff = pd.Timestamp(as_of)
-            late = out[cols.date] > cutoff
-            if late.any():
-                raise bad_rows_error(
-                    cols.date,
-                    f"dates after as_of={cutoff.date()}",
-                    out.loc[late].head(),
-                    int(late.sum()),
-                    "pass a later as_of, filter the rows first, or use calibration_holdout to "
-                    "split the log at a date.",
-                )
-    for role in ("amount", "quantity"):
-        if role not in required:
-            continue
-        name = names[role]
-        values = out[name]
-        if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
-            numeric = pd.to_numeric(values, errors="coerce")
-            bad = numeric.isna() & values.notna()
-            if bad.any():
-                raise bad_rows_error(
-                    name, f"{role}s that are not numbers", out.loc[bad].head(), int(bad.sum()),
-                    "convert the column with pd.to_numeric or remove these rows.",
-                )
-            out[name] = numeric.astype("float64")
-        null = out[name].isna()
-        if null.any():
-            raise bad_rows_error(
-                name, f"missing {role}s", out.loc[null].head(), int(null.sum()),
-                "fill or drop these rows before calling crmmine.",
-            )
-        if not np.isfinite(out[name].to_numpy(dtype="float64")).all():
-            bad = ~np.isfinite(out[name].to_numpy(dtype="float64"))
-            raise bad_rows_error(
-                name, f"infinite {role}s", out.loc[bad].head(), int(bad.sum()),
-                "remove these rows.",
-            )
-        if role == "amount" and not allow_negative:
-            neg = out[name] < 0
-            if neg.any():
-                raise bad_rows_error(
-                    name, "negative amounts (returns or corrections)", out.loc[neg].head(),
-                    int(neg.sum()),
-                    "choose a returns policy with clean_transactions(raw, returns='drop'|'net'|"
-                    "'separate'), or pass allow_negative=True.",
-                )
+        checks["missing_order"] = nw.col(cols.order_id).is_null()
+    if need_amount:
+        checks["amount"] = nw.col(AMT_BAD)
+        if not allow_negative:
+            checks["negative"] = nw.col(AMT) < 0
+    if "quantity" in required:
+        checks["quantity"] = ~nw.col(QTY).cast(nw.Float64).is_finite().fill_null(False)
+    if as_of is not None:
+        cutoff = _as_of_day(as_of) + pd.Timedelta(days=1)
+        checks["late"] = _backend.day_number(nw.col(DATE)) >= int(
+            (cutoff - pd.Timestamp("1970-01-01")).days)
     if duplicates == "raise":
-        dup = out.duplicated(keep="first")
-        if dup.any():
-            raise bad_rows_error(
-                "(all columns)", "exact duplicates of an earlier row", out.loc[dup].head(),
-                int(dup.sum()),
+        lf = _backend.duplicate_flag(lf, original, _DUP, order_col=CID)
+        checks["dup"] = nw.col(_DUP)
+    aggs = {k: v.fill_null(False).cast(nw.Int64).sum() for k, v in checks.items()}
+    stats = _backend.collect_one(lf.select(n=nw.len(), **aggs))
+    if not stats["n"]:
+        raise DataError("the transaction table is empty (0 rows). Fix: check the input.")
+    messages = {
+        "missing_id": (cols.customer_id, "missing customer id",
+                       "drop or fill the rows without a customer id first, or use clean_transactions"
+                       "(..., missing_customer='drop') which logs what it removes."),
+        "missing_order": (cols.order_id, "missing order id",
+                          "fill the order ids, or leave the order column out so that each line is "
+                          "an order."),
+        "date": (cols.date, "dates that are missing or cannot be parsed",
+                 "correct them, pass date_format='...' if they follow one strftime format, or "
+                 "clean with clean_transactions(..., bad_dates='drop'), which logs what it removes."),
+        "amount": (cols.amount, "amounts that are missing, not numbers or infinite",
+                   "correct them (pd.to_numeric shows which do not convert), or clean with "
+                   "clean_transactions(..., bad_amounts='drop'), which logs what it removes."),
+        "negative": (cols.amount, "negative amounts (returns or corrections)",
+                     "choose a returns policy with clean_transactions(raw, returns='drop'|'net'|"
+                     "'separate'), or pass allow_negative=True."),
+        "quantity": (cols.quantity, "missing, non-numeric or infinite quantities",
+                     "correct them or clean with clean_transactions(..., bad_amounts='drop')."),
+        "late": (cols.date, f"dates after as_of={as_of}",
+                 "pass a later as_of, filter the rows first, or use calibration_holdout to split "
+                 "the log at a date."),
+        "dup": ("(all columns)", "exact duplicates of an earlier row",
                 "remove them with clean_transactions(..., duplicates='drop') (logged), or pass "
-                "duplicates='keep' if repeated identical lines are real.",
-            )
-    return out
+                "duplicates='keep' if repeated identical lines are real."),
+    }
+    for key, expr in checks.items():
+        count = int(stats[key] or 0)
+        if count:
+            column, problem, fix = messages[key]
+            mask = expr.fill_null(False)
+            where = positions_text(lf, mask, prep.has_positions)
+            raise bad_rows_error(column, problem + where, examples(lf, mask, original), count, fix)
+    if prep.kind == "pandas":
+        work = lf.to_native()
+        replaced = {cols.date: work[DATE].to_numpy()}
+        if need_amount:
+            replaced[cols.amount] = work[AMT].to_numpy()
+        if "quantity" in required:
+            replaced[cols.quantity] = work[QTY].to_numpy()
+        return tx.assign(**replaced)
+    exprs = []
+    for c in original:
+        if c == cols.date:
+            exprs.append(nw.col(DATE).cast(nw.Datetime("us")).alias(c))
+        elif need_amount and c == cols.amount:
+            exprs.append(nw.col(AMT).alias(c))
+        elif "quantity" in required and c == cols.quantity:
+            exprs.append(nw.col(QTY).alias(c))
+        else:
+            exprs.append(nw.col(c))
+    return _backend.result_like(lf.select(*exprs), prep.kind)

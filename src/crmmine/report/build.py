@@ -166,6 +166,10 @@ def build_report(
     columns: Mapping[str, str] | None = None,
     unit_price: str | None = None,
     returns: str = "drop",
+    bad_dates: str = "drop",
+    bad_amounts: str = "raise",
+    date_format: str | None = None,
+    dayfirst: bool | None = None,
     sections: Iterable[str] | None = None,
     random_state: int = 0,
     title: str = "crmmine customer analytics report",
@@ -187,6 +191,11 @@ def build_report(
         Unit-price column; when given ``amount = quantity * unit price``.
     returns : {"drop", "net", "separate"}
         Returns policy of the cleaning.
+    bad_dates, bad_amounts, date_format, dayfirst
+        Passed to :func:`crmmine.clean_transactions`. The report drops rows
+        with a missing or unparseable date by default (``bad_dates="drop"``;
+        they are counted in the data-quality table) so that one bad date does
+        not abort the whole report.
     sections : iterable of str, optional
         Titles of the module sections to include (default: all available).
     random_state : int
@@ -212,10 +221,13 @@ def build_report(
     """
     started = time.perf_counter()
     _progress(progress, f"cleaning {len(raw):,} rows (returns={returns!r})")
-    tx, log = clean_transactions(raw, columns=columns, unit_price=unit_price, returns=returns)
+    tx, log = clean_transactions(raw, columns=columns, unit_price=unit_price, returns=returns,
+                                 bad_dates=bad_dates, bad_amounts=bad_amounts,
+                                 date_format=date_format, dayfirst=dayfirst)
     as_of_ts = pd.Timestamp(as_of) if as_of is not None else tx["date"].max().normalize()
     _progress(progress, f"customer summary at {as_of_ts.date()} in unit {time_unit!r}")
-    summary = customer_summary(tx, as_of=as_of_ts, time_unit=time_unit, future="ignore")
+    summary = customer_summary(tx, as_of=as_of_ts, time_unit=time_unit, future="ignore",
+                               returns="net" if returns == "net" else "raise")
     ctx = ReportContext(transactions=tx[tx["date"] < as_of_ts + pd.Timedelta(days=1)],
                         summary=summary, as_of=as_of_ts, time_unit=time_unit,
                         random_state=random_state)
