@@ -64,7 +64,8 @@ def to_days(value: Any, name: str, *, round_up: bool) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool | np.bool_):
-        raise ParameterError(f"{name} must be a number of days or a duration such as '30D', got {value!r}.")
+        raise ParameterError(f"parameter {name!r} must be a number of days or a duration such as '30D', "
+                             f"got {value!r}.")
     if isinstance(value, Real):
         days = float(value)
     elif isinstance(value, str | pd.Timedelta) or hasattr(value, "total_seconds"):
@@ -81,15 +82,17 @@ def to_days(value: Any, name: str, *, round_up: bool) -> int | None:
                 days = pd.Timedelta(value) / pd.Timedelta(days=1)
             except (TypeError, ValueError):
                 raise ParameterError(
-                    f"{name}={value!r} is not a duration. Fix: pass a number of days or a string "
-                    "such as '30D', '4W' or '3M'."
+                    f"parameter {name!r} got {value!r}, which is not a duration. Fix: pass a number of "
+                    "days or a string such as '30D', '4W' or '3M'."
                 ) from None
     else:
         raise ParameterError(
-            f"{name} must be a number of days or a duration such as '30D', got {type(value).__name__}."
+            f"parameter {name!r} must be a number of days or a duration such as '30D', got "
+            f"{type(value).__name__}."
         )
     if not days >= 0:
-        raise ParameterError(f"{name} must be zero or more days, got {value!r}. Fix: pass e.g. {name}=30.")
+        raise ParameterError(f"parameter {name!r} must be zero or more days, got {value!r}. Fix: pass e.g. "
+                             f"{name}=30.")
     if math.isinf(days):
         return None
     return math.ceil(days - 1e-9) if round_up else math.floor(days + 1e-9)

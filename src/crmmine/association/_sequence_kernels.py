@@ -441,12 +441,14 @@ def _last_position(vptr, vcust, vpos, y, c):
 @njit(cache=True, nogil=True)
 def _count_extensions(st, b, e, lastmax, cust_ptr, day, iptr, items, lo_ptr, lo_items, lastpos, n_items,
                       vptr, vcust, vpos, min_gap, max_gap, window, max_span, starts, prefl1, s_list, n_s,
-                      ok_s, ok_i, cnt_s, cnt_i, seen_s, seen_i, ostamp, stamp, touched, n_touched):
+                      ok_s, ok_i, i_list, n_i, cnt_s, cnt_i, seen_s, seen_i, ostamp, stamp, touched,
+                      n_touched, skip_s):
     """Count, per candidate item, the customers whose states allow an s-extension and an
     i-extension by it (each customer once).
 
-    Only items flagged in ``ok_s`` / ``ok_i`` are counted: the extensions of a pattern are among
-    those of its parent (support only falls along a branch). Without a maximum gap or span, a
+    Only items flagged in ``ok_s`` / ``ok_i`` are counted (``i_list``: the i-candidates above
+    ``lastmax``; ``skip_s``: no s-candidate is left): the extensions of a pattern are among those
+    of its parent (support only falls along a branch). Without a maximum gap or span, a
     customer's s-extensions are the distinct items from her first possible start on: they are read
     either from the last-occurrence lists or, when the parent left few candidates, by looking up
     the last order of each candidate (whichever touches fewer entries).
@@ -477,7 +479,9 @@ def _count_extensions(st, b, e, lastmax, cust_ptr, day, iptr, items, lo_ptr, lo_
         cend = cust_ptr[c + 1]
         stamp += 1
         # s-extensions: items of every order that can start (and end) a new element
-        if unconstrained:
+        if skip_s:
+            pass
+        elif unconstrained:
             u = st[g0, 2]  # states are sorted by u: the first allows the earliest start
             q = u + 1
             while q < cend and day[q] - day[u] < min_gap:
@@ -522,11 +526,20 @@ def _count_extensions(st, b, e, lastmax, cust_ptr, day, iptr, items, lo_ptr, lo_
                         n_touched = _touch(y, cnt_s, cnt_i, touched, n_touched)
                         cnt_s[y] += 1
         # i-extensions: items above the last element's largest, in the orders its ranges cover
-        for j in range(g0, g1):
+        # (each order scanned, or probed for each candidate when there are few candidates)
+        for j in range(g0, g1 if n_i > 0 else g0):
             for o in range(st[j, 1], st[j, 2] + 1):
                 if ostamp[o] == stamp:
                     continue
                 ostamp[o] = stamp
+                if 4 * n_i < iptr[o + 1] - iptr[o]:
+                    for t in range(n_i):
+                        y = i_list[t]
+                        if seen_i[y] != stamp and _has(items, iptr, o, y):
+                            seen_i[y] = stamp
+                            n_touched = _touch(y, cnt_s, cnt_i, touched, n_touched)
+                            cnt_i[y] += 1
+                    continue
                 for k in range(_first_above(items, iptr, o, lastmax), iptr[o + 1]):
                     y = items[k]
                     if ok_i[y] and seen_i[y] != stamp:
@@ -564,6 +577,7 @@ def mine(cust_ptr, day, iptr, items, n_items, min_count, max_len, min_gap, max_g
     else:
         lastpos = np.empty(0, np.int32)
     s_list = np.empty(max(n_items, 1), np.int64)
+    i_list = np.empty(max(n_items, 1), np.int64)
     # with a maximum gap, an item may follow a pattern's last element closely enough but not its
     # parent's: s-extension candidates are then not inherited
     inherit_s = max_gap < 0
@@ -640,6 +654,7 @@ def mine(cust_ptr, day, iptr, items, n_items, min_count, max_len, min_gap, max_g
             # candidates: the parent's frequent extensions (s: its s-extensions; i: its s- or
             # i-extensions, as the child was an s- or i-extension)
             n_s = 0
+            n_i = 0
             for t in range(frames[f, 3], frames[f, 4]):
                 y = cand[t, 0]
                 if cand[t, 1] == _S:
@@ -647,14 +662,19 @@ def mine(cust_ptr, day, iptr, items, n_items, min_count, max_len, min_gap, max_g
                         ok_s[y] = True
                         s_list[n_s] = y
                         n_s += 1
-                    if kind == _S:
+                    if kind == _S and y > x:
                         ok_i[y] = True
-                elif kind == _I:
+                        i_list[n_i] = y
+                        n_i += 1
+                elif kind == _I and y > x:
                     ok_i[y] = True
+                    i_list[n_i] = y
+                    n_i += 1
+            skip_s = inherit_s and n_s == 0
             starts, prefl1, stamp, n_touched = _count_extensions(
                 st, sb, top, x, cust_ptr, day, iptr, items, lo_ptr, lo_items, lastpos, n_items, vptr, vcust,
-                vpos, min_gap, max_gap, window, max_span, starts, prefl1, s_list, n_s, ok_s, ok_i, cnt_s,
-                cnt_i, seen_s, seen_i, ostamp, stamp, touched, 0)
+                vpos, min_gap, max_gap, window, max_span, starts, prefl1, s_list, n_s, ok_s, ok_i, i_list,
+                n_i, cnt_s, cnt_i, seen_s, seen_i, ostamp, stamp, touched, 0, skip_s)
             for t in range(frames[f, 3], frames[f, 4]):
                 if inherit_s:
                     ok_s[cand[t, 0]] = False

@@ -122,7 +122,8 @@ def _recommend_db(rules: SequentialPatternRules, full: SequenceDB, now: pd.Times
         pos = full.customers.get_indexer(wanted)
         if (pos < 0).any():
             missing = wanted[pos < 0]
-            raise ParameterError(f"{len(missing):,} customers are not in the history, e.g. "
+            noun = "customer is" if len(missing) == 1 else "customers are"
+            raise ParameterError(f"{len(missing):,} {noun} not in the history, e.g. "
                                  f"{missing[:5].tolist()}. Fix: pass ids that appear in the transactions "
                                  "(on or before as_of).")
         selected = np.zeros(n_cust, bool)
