@@ -312,7 +312,7 @@ def recommend_next(
     >>> rules = sequential_pattern_rules(sequential_patterns(tx, min_count=2))
     >>> recs = recommend_next(rules, tx, top_n=1)
     >>> recs.loc[recs["customer_id"] == 4, ["item", "source", "confidence"]].values.tolist()
-    [['ink', 'rule', 1.0]]
+    [['ink', 'rule', 0.75]]
 
     References
     ----------

@@ -50,8 +50,8 @@ __all__ = [
 
 _KINDS = ("all", "closed", "maximal")
 _DURATION = [Interval(Real, 0, None), str, InstanceOf(pd.Timedelta), None]
-#: customers x items below which the miner keeps a dense table of last orders (4 bytes each)
-_DENSE_LIMIT = 32_000_000
+#: customers x items up to which the miner keeps a dense table of last orders (4 bytes each, 64 MB)
+_DENSE_LIMIT = 16_000_000
 
 
 def _min_count(min_support: float, n: int) -> int:
@@ -373,9 +373,9 @@ def sequential_patterns(
     ...     "item": ["printer", "ink", "ink", "printer", "ink", "printer", "paper"]})
     >>> pats = sequential_patterns(tx, min_count=2)
     >>> pats.to_frame()[["pattern", "support_count"]].values.tolist()
-    [[(('ink',),), 2], [(('printer',),), 3], [(('printer',), ('ink',)), 2]]
+    [[(('printer',),), 3], [(('ink',),), 2], [(('printer',), ('ink',)), 2]]
     >>> sequential_patterns(tx, min_count=2, max_gap=7).to_frame()["pattern"].tolist()
-    [(('ink',),), (('printer',),)]
+    [(('printer',),), (('ink',),)]
 
     References
     ----------
