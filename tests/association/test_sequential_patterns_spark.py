@@ -75,3 +75,16 @@ def test_full_online_retail_equals_spark(spark, shared_data):
     # 1,338 patterns of up to 4 items over 4,338 customers (measured with Spark 4 local)
     assert len(ref) == 1338
     assert got == ref
+
+
+def test_spark_dataframe_input_is_mined_like_pandas(spark):
+    """A Spark table is collected through crmmine's backend layer and mined the same way."""
+    tx, _ = cm.datasets.load_online_retail_clean()
+    small = tx.loc[tx["customer_id"].isin(tx["customer_id"].unique()[:150]),
+                   ["customer_id", "order_id", "date", "item"]].astype({"order_id": object, "item": object})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        native = spark.createDataFrame(small)
+        got = sequential_patterns(native, min_support=0.05, max_gap=60)
+    ref = sequential_patterns(small, min_support=0.05, max_gap=60)
+    pd.testing.assert_frame_equal(got.to_frame(), ref.to_frame())

@@ -29,9 +29,9 @@ from crmmine.association._sequence_db import SequenceDB, encode_table, read_tabl
 from crmmine.association.sequential_patterns import (
     _DURATION,
     SequentialPatternRules,
+    _make_constraints,
+    _mine_database,
     _Tree,
-    make_constraints,
-    mine_database,
     sequential_pattern_rules,
     sequential_patterns,
 )
@@ -513,11 +513,11 @@ def evaluate_next_purchase(
             f"as_of={pd.Timestamp(as_of).date()} with horizon {days:g} days leaves {len(train):,} history "
             f"and {len(test):,} test rows in column {cols.date!r}. Fix: pick as_of inside the data, with "
             "transactions after it.")
-    constraints = make_constraints(min_gap, max_gap, window, max_span)
+    constraints = _make_constraints(min_gap, max_gap, window, max_span)
     check_params({"max_len": max_len}, {"max_len": [Interval(Integral, 1, None), None]},
                  caller="evaluate_next_purchase()")
     history, now = _history(train, cols, use_order, None)
-    patterns = mine_database(history, constraints, min_support=min_support, min_count=min_count,
+    patterns = _mine_database(history, constraints, min_support=min_support, min_count=min_count,
                              max_len=max_len, kind="all", max_patterns=10_000_000)
     rules = sequential_pattern_rules(patterns, within=within, min_confidence=min_confidence)
     tgt = test[[cols.customer_id, cols.item]].drop_duplicates()

@@ -36,7 +36,7 @@ from crmmine.association._sequence_db import (
     warn_split_orders,
 )
 from crmmine.data.columns import Columns
-from crmmine.errors import ParameterError
+from crmmine.errors import DataError, ParameterError
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -389,14 +389,14 @@ def sequential_patterns(
     Wang, J., Han, J. (2004). BIDE: efficient mining of frequent closed sequences.
     Proc. 20th ICDE, 79-90.
     """
-    constraints = make_constraints(min_gap, max_gap, window, max_span)
+    constraints = _make_constraints(min_gap, max_gap, window, max_span)
     db = _database(data, constraints, columns=columns, customer_id=customer_id, order_id=order_id,
                    date=date, item=item)
-    return mine_database(db, constraints, min_support=min_support, min_count=min_count, max_len=max_len,
+    return _mine_database(db, constraints, min_support=min_support, min_count=min_count, max_len=max_len,
                          kind=kind, max_patterns=max_patterns)
 
 
-def make_constraints(min_gap: Any, max_gap: Any, window: Any, max_span: Any) -> Constraints:
+def _make_constraints(min_gap: Any, max_gap: Any, window: Any, max_span: Any) -> Constraints:
     """Time constraints in whole days from the user's parameters (checked)."""
     constraints = Constraints(
         min_gap=to_days(min_gap, "min_gap", round_up=True),
@@ -412,7 +412,7 @@ def make_constraints(min_gap: Any, max_gap: Any, window: Any, max_span: Any) -> 
     return constraints
 
 
-def mine_database(db: SequenceDB, constraints: Constraints, *, min_support: float, min_count: int | None,
+def _mine_database(db: SequenceDB, constraints: Constraints, *, min_support: float, min_count: int | None,
                   max_len: int | None, kind: str, max_patterns: int) -> SequentialPatterns:
     """Mine an encoded sequence database (the work of :func:`sequential_patterns`)."""
     from crmmine.association._sequence_kernels import closed_maximal, mine
@@ -453,8 +453,6 @@ def _database(data: Any, constraints: Constraints, **roles: Any) -> SequenceDB:
                 f"time constraints {given} need dates, and a list of sequences has none. Fix: pass a "
                 "long table with a date column, or leave out the constraints.")
         if not len(data):
-            from crmmine.errors import DataError
-
             raise DataError("the list of sequences is empty. Fix: pass at least one sequence.")
         return encode_sequences(data)
     frame, cols, use_order = read_table(data, **roles)
