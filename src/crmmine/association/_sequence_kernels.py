@@ -42,10 +42,11 @@ from numba import njit
 
 __all__ = [
     "closed_maximal",
-    "item_customer_index",
+    "last_occurrences",
     "mine",
     "replay",
     "tree_shape",
+    "vertical_index",
 ]
 
 _S, _I = 0, 1  # extension kinds: new element, item added to the last element
@@ -102,34 +103,6 @@ def _first_above(items, iptr, o, x):
         else:
             hi = mid
     return lo
-
-
-@njit(cache=True, nogil=True)
-def item_customer_index(cust_ptr, iptr, items, n_items):
-    """CSR item -> customers holding it (each customer once, ascending)."""
-    n_cust = len(cust_ptr) - 1
-    counts = np.zeros(n_items + 1, np.int64)
-    seen = np.full(n_items, -1, np.int64)
-    for c in range(n_cust):
-        for o in range(cust_ptr[c], cust_ptr[c + 1]):
-            for k in range(iptr[o], iptr[o + 1]):
-                y = items[k]
-                if seen[y] != c:
-                    seen[y] = c
-                    counts[y + 1] += 1
-    ptr = np.cumsum(counts)
-    out = np.empty(ptr[-1], np.int64)
-    fill = ptr[:-1].copy()
-    seen[:] = -1
-    for c in range(n_cust):
-        for o in range(cust_ptr[c], cust_ptr[c + 1]):
-            for k in range(iptr[o], iptr[o + 1]):
-                y = items[k]
-                if seen[y] != c:
-                    seen[y] = c
-                    out[fill[y]] = c
-                    fill[y] += 1
-    return ptr, out
 
 
 @njit(cache=True, nogil=True)
