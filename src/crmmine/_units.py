@@ -62,6 +62,29 @@ def time_unit_days(time_unit: str | float) -> float:
     ``"H"`` an hour. A string such as ``"14D"`` or ``"2W"`` multiplies a unit;
     a number is taken as days.
 
+    Parameters
+    ----------
+    time_unit : str or float
+        A unit code (``"D"``, ``"W"``, ``"M"``, ``"Q"``, ``"Y"``, ``"H"``), optionally
+        prefixed by a count (``"14D"``), or a positive number of days.
+
+    Returns
+    -------
+    float
+        The number of days in one ``time_unit``.
+
+    Raises
+    ------
+    ParameterError
+        For an unknown code, a count that is not positive, or a number of days that is
+        not positive and finite.
+
+    See Also
+    --------
+    horizon_days : a horizon (a number in a unit, or ``"90D"``) in days.
+    horizon_in_units : a horizon expressed in a time unit.
+    crmmine.data.customer_summary : measures recency, ``T`` and the windows in ``time_unit``.
+
     Examples
     --------
     >>> time_unit_days("W")
@@ -84,6 +107,21 @@ def time_unit_days(time_unit: str | float) -> float:
 def time_unit_label(time_unit: str | float) -> str:
     """A readable name for a time unit, for tables and axis labels.
 
+    Parameters
+    ----------
+    time_unit : str or float
+        A time unit as :func:`time_unit_days` reads it.
+
+    Returns
+    -------
+    str
+        The plural word of the unit (``"weeks"``), or ``"<n>-<unit> periods"`` for a
+        multiple or a number of days.
+
+    See Also
+    --------
+    time_unit_days : the length of the unit in days.
+
     Examples
     --------
     >>> time_unit_label("W"), time_unit_label("14D"), time_unit_label(7)
@@ -99,6 +137,26 @@ def time_unit_label(time_unit: str | float) -> str:
 
 def horizon_days(horizon: Any, time_unit: str | float = DEFAULT_TIME_UNIT, *, name: str = "horizon") -> float:
     """A horizon in days: a number is in ``time_unit``; a string carries its own unit.
+
+    Parameters
+    ----------
+    horizon : float, str or Timedelta
+        A positive number of ``time_unit``, a duration string (``"90D"``, ``"13W"``,
+        ``"1Y"``) or anything :class:`pandas.Timedelta` reads.
+    time_unit : str or float, default "D"
+        The unit of a numeric ``horizon``.
+    name : str, default "horizon"
+        The parameter name used in error messages.
+
+    Returns
+    -------
+    float
+        The horizon in days.
+
+    See Also
+    --------
+    horizon_in_units : the same horizon in a given time unit.
+    time_unit_days : the length of a time unit in days.
 
     Examples
     --------
@@ -134,6 +192,24 @@ def horizon_in_units(
     horizon: Any, time_unit: str | float = DEFAULT_TIME_UNIT, *, name: str = "horizon"
 ) -> float:
     """A horizon expressed in ``time_unit``.
+
+    Parameters
+    ----------
+    horizon : float, str or Timedelta
+        As in :func:`horizon_days`: a number counts ``time_unit``, a string carries its unit.
+    time_unit : str or float, default "D"
+        The unit of the result (and of a numeric ``horizon``).
+    name : str, default "horizon"
+        The parameter name used in error messages.
+
+    Returns
+    -------
+    float
+        The horizon as a (possibly fractional) number of ``time_unit``.
+
+    See Also
+    --------
+    horizon_days : the same horizon in days.
 
     Examples
     --------

@@ -63,6 +63,24 @@ def data_home() -> Path:
     ``$CRMMINE_DATA`` when set, else ``../shared/data`` relative to the
     repository root (the layout of crmmine's development checkout), else
     ``../shared/data`` relative to the working directory.
+
+    Returns
+    -------
+    pathlib.Path
+        The folder the loaders read from when no ``path`` is given (it may not exist).
+
+    See Also
+    --------
+    load_cdnow : one of the loaders that read from this folder.
+    load_online_retail : the embedded sample, or the full file from this folder.
+
+    Examples
+    --------
+    >>> import os
+    >>> from unittest import mock
+    >>> with mock.patch.dict(os.environ, {"CRMMINE_DATA": "/srv/crm-data"}):
+    ...     print(data_home().as_posix())
+    /srv/crm-data
     """
     env = os.environ.get("CRMMINE_DATA")
     if env:
@@ -101,6 +119,11 @@ def load_online_retail(path: str | os.PathLike | None = None, *, full: bool = Fa
         ``InvoiceNo, StockCode, Description, Quantity, InvoiceDate,
         UnitPrice, CustomerID, Country``, with ``InvoiceDate`` parsed.
 
+    See Also
+    --------
+    load_online_retail_clean : the same data cleaned, in crmmine's column names.
+    crmmine.clean_transactions : the cleaning, with its log, for a raw table of your own.
+
     Examples
     --------
     >>> raw = load_online_retail()
@@ -135,18 +158,37 @@ def load_online_retail_clean(
     under ``returns="drop"``, every negative-quantity line), and zero or
     negative prices; ``amount = Quantity * UnitPrice``.
 
+    Parameters
+    ----------
+    path : path, optional
+        A CSV (optionally compressed) of the full file. Implies ``full``.
+    full : bool, default False
+        Clean the full 541,909-row file from the data folder instead of the
+        embedded sample.
+    returns : {"drop", "net", "separate"}, default "drop"
+        What to do with return and cancellation lines (see
+        :func:`~crmmine.clean_transactions`).
+
     Returns
     -------
     tx : DataFrame
         ``customer_id, order_id, date, amount, item, quantity, unit_price,
         Description, Country``.
     log : CleaningLog
+        What the cleaning removed and why, with counts of rows and customers.
+
+    See Also
+    --------
+    load_online_retail : the raw table, as published.
+    crmmine.customer_summary : the usual next step, one row per customer.
 
     Examples
     --------
     >>> tx, log = load_online_retail_clean()
     >>> tx.columns[:6].tolist()
     ['customer_id', 'order_id', 'date', 'amount', 'item', 'quantity']
+    >>> log.n_input, log.n_output
+    (123526, 89254)
     """
     raw = load_online_retail(path, full=full)
     return clean_transactions(raw, columns=ONLINE_RETAIL_COLUMNS, unit_price="UnitPrice",
@@ -173,6 +215,21 @@ def load_cdnow(kind: str = "transactions", *, path: str | os.PathLike | None = N
     Returns
     -------
     DataFrame
+        The transactions (``customer_id, date, quantity, amount``, one row per
+        customer and day) or the calibration summary (see ``kind``).
+
+    See Also
+    --------
+    crmmine.customer_summary : the per-customer summary of the transactions.
+    crmmine.value.BGNBD : the model Fader, Hardie & Lee fitted to this summary.
+
+    Examples
+    --------
+    >>> tx = load_cdnow()  # doctest: +SKIP
+    >>> tx.shape, int(tx["customer_id"].nunique())  # doctest: +SKIP
+    ((6919, 4), 2357)
+    >>> load_cdnow("summary").loc[1].tolist()  # doctest: +SKIP
+    [2.0, 30.43, 38.86]
 
     References
     ----------
@@ -200,11 +257,27 @@ def load_cdnow(kind: str = "transactions", *, path: str | os.PathLike | None = N
 def load_donations(path: str | os.PathLike | None = None) -> pd.DataFrame:
     """Load the discrete-time donations summary (BG/BB).
 
+    Parameters
+    ----------
+    path : path, optional
+        The CSV to read instead of the data folder's ``donations/donations.csv``.
+
     Returns
     -------
     DataFrame
         22 rows ``frequency, recency, periods, weights`` summarising 11,104
-        donors over 6 annual opportunities.
+        donors over 6 annual opportunities (``weights`` counts the donors of
+        each row).
+
+    See Also
+    --------
+    crmmine.value.BGBB : the beta-geometric/beta-Bernoulli model fitted to it.
+
+    Examples
+    --------
+    >>> d = load_donations()  # doctest: +SKIP
+    >>> d.shape, int(d["weights"].sum())  # doctest: +SKIP
+    ((22, 4), 11104)
 
     References
     ----------
@@ -217,6 +290,11 @@ def load_donations(path: str | os.PathLike | None = None) -> pd.DataFrame:
 def load_german_credit(path: str | os.PathLike | None = None) -> pd.DataFrame:
     """Load the German credit applications (UCI Statlog), with their outcome.
 
+    Parameters
+    ----------
+    path : path, optional
+        The CSV to read instead of the data folder's ``credit/germancredit.csv``.
+
     Returns
     -------
     DataFrame
@@ -225,6 +303,11 @@ def load_german_credit(path: str | os.PathLike | None = None) -> pd.DataFrame:
         history, purpose, amount, savings, employment, ...) and the target ``creditability``
         as published (``"good"``/``"bad"``, 300 bad). Code the event as
         ``y = (df["creditability"] == "bad").astype(int)``.
+
+    See Also
+    --------
+    crmmine.credit.Scorecard : a points scorecard fitted on such applications.
+    crmmine.credit.WOEBinning : weight-of-evidence bins and information values.
 
     Examples
     --------
@@ -245,6 +328,11 @@ def load_german_credit(path: str | os.PathLike | None = None) -> pd.DataFrame:
 def load_mobi(path: str | os.PathLike | None = None) -> pd.DataFrame:
     """Load the ECSI mobile-phone satisfaction survey (``mobi``).
 
+    Parameters
+    ----------
+    path : path, optional
+        The CSV to read instead of the data folder's ``survey/mobi.csv``.
+
     Returns
     -------
     DataFrame
@@ -252,6 +340,11 @@ def load_mobi(path: str | os.PathLike | None = None) -> pd.DataFrame:
         image ``IMAG1-5``, expectations ``CUEX1-3``, perceived quality ``PERQ1-7``, perceived
         value ``PERV1-2``, satisfaction ``CUSA1-3``, complaint handling ``CUSCO`` and loyalty
         ``CUSL1-3``.
+
+    See Also
+    --------
+    crmmine.survey.PLSPathModel : the ECSI model (its default blocks and paths fit this survey).
+    crmmine.survey.make_survey : a synthetic survey with a known structure.
 
     Examples
     --------
