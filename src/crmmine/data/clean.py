@@ -248,6 +248,12 @@ def clean_transactions(
     ParameterError
         An option outside its allowed values.
 
+    See Also
+    --------
+    validate_transactions : check a table without changing it, raising on the first problem.
+    CleaningLog : the log returned beside the clean table.
+    customer_summary : the usual next step, one row per customer.
+
     Examples
     --------
     >>> import pandas as pd

@@ -16,9 +16,10 @@ __all__ = ["CleaningLog"]
 class CleaningLog(Result):
     """What :func:`~crmmine.clean_transactions` removed or changed, and why.
 
-    A result object (``to_frame``, ``summary``, short repr, ``_repr_html_``).
+    A result object (``to_frame``, ``summary``, short repr, ``_repr_html_``); the
+    fields below are its attributes.
 
-    Attributes
+    Parameters
     ----------
     n_input : int
         Rows in the raw table.
@@ -43,6 +44,11 @@ class CleaningLog(Result):
         Distinct customer ids in the raw table (ignoring missing ids) and in
         the clean table; the difference is the number of customers all of
         whose rows were removed.
+
+    See Also
+    --------
+    clean_transactions : the cleaning that writes the log.
+    crmmine.datasets.load_online_retail_clean : Online Retail cleaned, with its log.
 
     Examples
     --------

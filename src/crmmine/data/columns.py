@@ -23,10 +23,18 @@ __all__ = ["DEFAULT_COLUMNS", "Columns", "resolve_columns", "require_columns", "
 class Columns:
     """Names of the transaction columns a function reads.
 
-    Attributes
+    Every field defaults to the role's own name; build one with
+    :func:`resolve_columns` rather than by hand.
+
+    Parameters
     ----------
     customer_id, order_id, date, amount, item, quantity : str
         Column names in the caller's table.
+
+    See Also
+    --------
+    resolve_columns : a mapping plus keyword overrides, checked, as a ``Columns``.
+    crmmine.datasets.ONLINE_RETAIL_COLUMNS : the mapping of the Online Retail file.
 
     Examples
     --------
@@ -72,6 +80,21 @@ def resolve_columns(
     ------
     ParameterError
         If a role is not one of the known roles.
+
+    See Also
+    --------
+    Columns : the result.
+    clean_transactions : one of the many functions that take ``columns=`` and role keywords.
+
+    Examples
+    --------
+    >>> cols = resolve_columns({"customer_id": "CustomerID", "date": "InvoiceDate"}, date="Day")
+    >>> cols.customer_id, cols.date, cols.amount
+    ('CustomerID', 'Day', 'amount')
+    >>> resolve_columns({"client": "CustomerID"})
+    Traceback (most recent call last):
+    ...
+    crmmine.errors.ParameterError: unknown column role 'client'; known roles are [...]...
     """
     base = DEFAULT_COLUMNS
     if isinstance(columns, Columns):

@@ -72,7 +72,9 @@ def _numeric_dm_formats(dayfirst: bool) -> list[str]:
 class ParsedDates:
     """A parsed date column and what was decided on the way.
 
-    Attributes
+    Returned by :func:`parse_dates`.
+
+    Parameters
     ----------
     values : Series
         Time-zone-naive datetimes (NaT where ``bad``), same index as the input.
@@ -81,6 +83,16 @@ class ParsedDates:
     notes : list of (str, int)
         Interpretations applied, with the number of rows concerned (e.g. dates
         converted to UTC), for the cleaning log.
+
+    See Also
+    --------
+    parse_dates : builds it.
+
+    Examples
+    --------
+    >>> parsed = parse_dates(pd.Series(["2011-12-09 08:26", None]), "InvoiceDate")
+    >>> parsed.values.tolist(), parsed.bad.tolist()
+    ([Timestamp('2011-12-09 08:26:00'), NaT], [False, True])
     """
 
     values: pd.Series
@@ -232,6 +244,11 @@ def parse_dates(
     DataError
         Ambiguous day/month text without ``dayfirst``/``date_format``; a column of
         booleans or fractional numbers.
+
+    See Also
+    --------
+    ParsedDates : the result.
+    clean_transactions : applies these rules and logs or drops the bad dates.
 
     Examples
     --------

@@ -472,6 +472,13 @@ def customer_summary(
     ------
     SchemaError, DataError, ParameterError
 
+    See Also
+    --------
+    calibration_holdout : the summary at a calibration end, with the purchases after it.
+    clean_transactions : the cleaning this function expects to have run.
+    crmmine.segmentation.rfm_scores : RFM scores from ``since_last``, ``orders`` and ``monetary``.
+    crmmine.value.BGNBD : a BTYD model fitted on ``frequency``, ``recency`` and ``T``.
+
     Examples
     --------
     >>> import pandas as pd
@@ -580,6 +587,11 @@ def calibration_holdout(
         For the same customers: ``purchases`` (int), ``spend`` (float) and
         ``duration`` (holdout length in ``time_unit``); pandas output is
         indexed like ``calibration``, other engines carry the id first.
+
+    See Also
+    --------
+    customer_summary : the calibration half on its own, at any reference date.
+    crmmine.value.holdout_validation : compare a model's predictions with the holdout.
 
     Examples
     --------

@@ -29,9 +29,9 @@ _SPEND = {"p": 6.25, "q": 3.74, "gamma": 15.44}
 
 @dataclass
 class SyntheticTransactions:
-    """Output of :func:`make_transactions`.
+    """Output of :func:`make_transactions`: the simulated log and the truth behind it.
 
-    Attributes
+    Parameters
     ----------
     transactions : DataFrame
         ``customer_id``, ``order_id``, ``date``, ``amount`` and, with items,
@@ -47,6 +47,21 @@ class SyntheticTransactions:
     anomalies : DataFrame
         Planted anomalous orders (``order_id``, ``customer_id``, ``factor``).
     observation_end : Timestamp
+        Last day of the simulated observation period.
+
+    See Also
+    --------
+    make_transactions : builds it.
+
+    Examples
+    --------
+    >>> sim = make_transactions(300, n_items=20, n_planted_rules=2, random_state=0)
+    >>> sim.customers.shape, sim.customers.columns.tolist()[:3]
+    ((300, 6), ['first_purchase', 'lambda_', 'p_dropout'])
+    >>> sim.planted_rules[["antecedent", "consequent"]].values.tolist()
+    [['I8', 'I16'], ['I15', 'I19']]
+    >>> str(sim.observation_end.date()), sim.params["purchase"]["r"]
+    ('2021-06-30', 0.2426)
     """
 
     transactions: pd.DataFrame
@@ -143,6 +158,12 @@ def make_transactions(
     Returns
     -------
     SyntheticTransactions
+
+    See Also
+    --------
+    SyntheticTransactions : the result, with the ground truth per customer.
+    crmmine.value.BGNBD : recovers ``purchase_params`` from the simulated summary.
+    crmmine.association.frequent_itemsets : finds the planted rules when ``n_items > 0``.
 
     Examples
     --------

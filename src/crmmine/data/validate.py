@@ -110,6 +110,11 @@ def validate_transactions(
         non-numeric, infinite or negative amounts, duplicate rows, dates after
         ``as_of``.
 
+    See Also
+    --------
+    clean_transactions : fix what validation refuses, under a logged policy.
+    parse_dates : the date rules the validation applies.
+
     Examples
     --------
     >>> import pandas as pd
