@@ -60,6 +60,24 @@ MONOTONIC_TRENDS = {
 def iv_strength(iv: float | Sequence[float] | pd.Series) -> str | pd.Series:
     """The strength band of an information value (Siddiqi 2006).
 
+    Parameters
+    ----------
+    iv : float, sequence of float or Series
+        Information values, e.g. ``WOEBinning.iv_``.
+
+    Returns
+    -------
+    str or Series
+        ``"useless"`` (below 0.02), ``"weak"`` (to 0.1), ``"medium"`` (to 0.3),
+        ``"strong"`` (to 0.5) or ``"suspicious"`` (0.5 and above: check for leakage);
+        for several values a Series named ``strength`` (indexed like a Series input).
+
+    See Also
+    --------
+    IV_BANDS : the band limits.
+    WOEBinning.iv_table : every binned characteristic with its IV and band.
+    select_variables : keeps characteristics by IV.
+
     Examples
     --------
     >>> iv_strength(0.01), iv_strength(0.05), iv_strength(0.2), iv_strength(0.4), iv_strength(0.64)
@@ -185,6 +203,12 @@ class WOEBinning(CRMMineEstimator, TransformerMixin):
         iv`` (ordinary bins, then Special and Missing).
     iv_ : Series
         Information value per characteristic, sorted from strongest.
+
+    See Also
+    --------
+    select_variables : keep the informative, weakly correlated characteristics.
+    Scorecard : bins, selects, regresses and scales to points in one estimator.
+    characteristic_stability : the drift of each characteristic on these bins.
 
     Examples
     --------

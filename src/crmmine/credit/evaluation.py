@@ -23,17 +23,36 @@ __all__ = ["CreditEvaluation", "evaluate_scorecard"]
 class CreditEvaluation(Result):
     """KS, AUC and Gini of risk scores against outcomes, with the KS table by score band.
 
-    Attributes
+    Returned by :func:`evaluate_scorecard`; the fields below are its attributes.
+
+    Parameters
     ----------
     ks, auc, gini : float
         Kolmogorov-Smirnov statistic (largest gap between the cumulative shares of bads and
         goods), area under the ROC curve, and Gini = 2 AUC - 1.
     n, n_bad : int
+        Applications scored, and the bads among them.
     table : DataFrame
         One row per score band, riskiest first: ``min_score, max_score, count, bad, bad_rate,
         cum_bad_share, cum_good_share, ks``.
     roc : DataFrame
         ``fpr, tpr`` of the ROC curve.
+
+    See Also
+    --------
+    evaluate_scorecard : builds it.
+    crmmine.classification.ClassificationEvaluation : the general measures (gains, Brier, ...).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> y = pd.Series([0, 0, 1, 1, 0, 1, 0, 0], index=list("abcdefgh"))
+    >>> prob = pd.Series([0.1, 0.45, 0.8, 0.3, 0.2, 0.7, 0.15, 0.5], index=list("abcdefgh"))
+    >>> ev = evaluate_scorecard(y, prob, bins=4)
+    >>> ev.table["bad"].tolist(), ev.table["ks"].round(3).tolist()
+    ([2, 0, 1, 0], [0.667, 0.267, 0.4, 0.0])
+    >>> round(ev.ks, 3), round(ev.auc, 3), round(ev.gini, 3)
+    (0.667, 0.867, 0.733)
     """
 
     ks: float
@@ -96,6 +115,14 @@ def evaluate_scorecard(y_true: Any, y_score: Any, *, bins: int = 10) -> CreditEv
     Returns
     -------
     CreditEvaluation
+        ``ks``, ``auc``, ``gini``, the KS table by score band (``to_frame()``) and the ROC
+        curve.
+
+    See Also
+    --------
+    Scorecard.evaluate : the same on a fitted scorecard's probability of default.
+    crmmine.classification.evaluate : AUC, KS, gains and lift of any score.
+    population_stability : whether the scored population still looks like the development one.
 
     Examples
     --------

@@ -86,6 +86,13 @@ user_splits, unknown
     classes_ : ndarray
         ``[0, 1]``.
 
+    See Also
+    --------
+    WOEBinning : the binning step on its own, with the binning tables.
+    select_variables : the selection step on its own.
+    evaluate_scorecard : KS, AUC and Gini on a holdout (``Scorecard.evaluate`` calls it).
+    population_stability : watch the points for drift after deployment.
+
     Examples
     --------
     >>> import numpy as np, pandas as pd

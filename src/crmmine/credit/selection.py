@@ -21,7 +21,10 @@ __all__ = ["VariableSelection", "select_variables"]
 class VariableSelection(Result):
     """Which characteristics enter the scorecard, and why the others do not.
 
-    Attributes
+    Returned by :func:`select_variables`; the fields below are its attributes, and
+    ``selected`` lists the kept names.
+
+    Parameters
     ----------
     table : DataFrame
         One row per characteristic (strongest first): ``iv``, ``strength``, ``selected``,
@@ -29,6 +32,28 @@ class VariableSelection(Result):
     correlation : DataFrame
         Pearson correlation of the WoE columns of the characteristics that passed the IV
         filter.
+
+    See Also
+    --------
+    select_variables : builds it.
+    Scorecard : fits on the selected characteristics (``Scorecard.selection_``).
+
+    Examples
+    --------
+    Fixed bins (``user_splits``) keep this example small and fast:
+
+    >>> import pandas as pd
+    >>> debt = [0.1, 0.2, 0.3, 0.4, 0.45, 0.6, 0.7, 0.8, 0.9, 0.95] * 4
+    >>> X = pd.DataFrame({"debt": debt, "debt_copy": [d + 0.01 for d in debt],
+    ...                   "region": (list("nnnnnsssss") + list("sssssnnnnn")) * 2})
+    >>> y = pd.Series([0, 0, 0, 0, 1, 0, 0, 0, 1, 1] * 4)
+    >>> binning = WOEBinning(user_splits={"debt": [0.5], "debt_copy": [0.5],
+    ...                                   "region": [["n"], ["s"]]}).fit(X, y)
+    >>> sel = select_variables(binning, X)
+    >>> sel.selected
+    ['debt']
+    >>> sel.table["reason"].tolist()
+    ['kept', "WoE correlation 1.00 with 'debt' (stronger IV)", 'IV 0.0000 below min_iv 0.02 (useless)']
     """
 
     table: pd.DataFrame
@@ -82,10 +107,27 @@ def select_variables(
         Fitted on the training applications.
     X : DataFrame
         The training applications (for the WoE correlations).
+    min_iv : float, default 0.02
+        Least information value kept.
+    max_iv : float, optional
+        Drop characteristics above this information value (suspected leakage).
+    max_correlation : float, default 0.7
+        Drop a characteristic whose WoE correlates at least this much (in absolute value)
+        with a stronger one already kept.
+    max_variables : int, optional
+        Keep at most this many, strongest first.
 
     Returns
     -------
     VariableSelection
+        Per characteristic (strongest IV first): ``iv``, ``strength``, ``selected`` and the
+        ``reason`` it was kept or dropped; ``correlation`` holds the WoE correlations.
+
+    See Also
+    --------
+    WOEBinning : the binning whose information values and WoE columns are read.
+    iv_strength : the band names used in ``strength`` and in the reasons.
+    Scorecard : runs this selection inside ``fit`` (``select=True``).
 
     Examples
     --------

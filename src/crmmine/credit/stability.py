@@ -37,6 +37,22 @@ PSI_BANDS: tuple[tuple[float, str], ...] = (
 def psi_band(psi: float) -> str:
     """Reading of a population stability index.
 
+    Parameters
+    ----------
+    psi : float
+        A population stability index.
+
+    Returns
+    -------
+    str
+        ``"stable"`` (below 0.1), ``"moderate shift"`` (0.1 to 0.25) or
+        ``"significant shift"`` (0.25 and above).
+
+    See Also
+    --------
+    PSI_BANDS : the band limits.
+    population_stability : computes the index.
+
     Examples
     --------
     >>> psi_band(0.05), psi_band(0.1), psi_band(0.3)
@@ -52,15 +68,31 @@ def psi_band(psi: float) -> str:
 class StabilityResult(Result):
     """Population stability index with its table of bins.
 
-    Attributes
+    Returned by :func:`population_stability`; the fields below are its attributes.
+
+    Parameters
     ----------
     psi : float
+        The index, summed over the bins.
     band : str
         ``"stable"``, ``"moderate shift"`` or ``"significant shift"``.
     table : DataFrame
         ``bin, expected, actual, expected_share, actual_share, psi`` per bin.
     corrected : list of str
         Bins empty in one sample (count replaced by 0.5 there).
+
+    See Also
+    --------
+    population_stability : builds it.
+    characteristic_stability : the index of every characteristic on a scorecard's bins.
+
+    Examples
+    --------
+    >>> res = population_stability(["a", "a", "b", "b"], ["a", "b", "b", "c"])
+    >>> res.table[["bin", "expected", "actual"]].values.tolist()
+    [['a', 2, 1], ['b', 2, 2], ['c', 0, 1]]
+    >>> round(res.psi, 3), res.band, res.corrected
+    (0.231, 'moderate shift', ['c'])
     """
 
     psi: float
@@ -138,6 +170,14 @@ def population_stability(expected: Any, actual: Any, *, bins: int | Sequence[flo
     Returns
     -------
     StabilityResult
+        ``psi``, its ``band`` and the table of bins (``to_frame()``): counts and shares of
+        both samples and each bin's contribution.
+
+    See Also
+    --------
+    characteristic_stability : the same for every characteristic of a fitted binning.
+    psi_band : the reading of an index.
+    Scorecard.points : the score whose stability is usually watched.
 
     Examples
     --------
@@ -198,10 +238,24 @@ def population_stability(expected: Any, actual: Any, *, bins: int | Sequence[flo
 def characteristic_stability(binning: WOEBinning, expected: Any, actual: Any) -> pd.DataFrame:
     """PSI of every binned characteristic between two samples, on the scorecard's own bins.
 
+    Parameters
+    ----------
+    binning : WOEBinning
+        Fitted; its bins (Special and Missing included) are the PSI bins.
+    expected : DataFrame
+        Applications of the development (reference) sample.
+    actual : DataFrame
+        Applications of the recent sample, with the same characteristics.
+
     Returns
     -------
     DataFrame
         ``psi, band, corrected_bins`` per characteristic, largest shift first.
+
+    See Also
+    --------
+    population_stability : the index of one score or characteristic, with its table.
+    WOEBinning : the bins used.
 
     Examples
     --------
