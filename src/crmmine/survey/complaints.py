@@ -34,19 +34,43 @@ _SPEED_BANDS = [(-np.inf, 1, "within 1 day"), (1, 7, "2-7 days"), (7, 30, "8-30 
 class ComplaintStatistics(Result):
     """Complaint rate, resolution times and the loyalty of complainers.
 
-    Attributes
+    Returned by :func:`complaint_statistics`; the fields below are its attributes.
+
+    Parameters
     ----------
     rate : float
-        Share of customers who complained, with ``rate_interval`` (Wilson, 95%).
+        Share of customers who complained.
+    rate_interval : (float, float)
+        Wilson 95% interval of ``rate``.
     n, n_complaints : int
+        Customers, and customers who complained.
     resolution : DataFrame or None
         ``mean, median, p90`` resolution time of complaints (time column given).
     loyalty : DataFrame or None
         Mean loyalty of non-complainers, of complainers (resolved, unresolved) and by resolution
         speed, with counts.
     loyalty_gap : float or None
-        Mean loyalty of complainers minus non-complainers, with ``loyalty_gap_interval`` (Welch,
-        95%).
+        Mean loyalty of complainers minus non-complainers (needs two of each).
+    loyalty_gap_interval : (float, float) or None
+        Welch 95% interval of ``loyalty_gap``.
+
+    See Also
+    --------
+    complaint_statistics : builds it.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"complained": [True, True, False, False, False, True, False, False],
+    ...                   "resolution_days": [2.0, 10.0, None, None, None, 0.5, None, None],
+    ...                   "loyalty": [60, 40, 80, 75, 70, 65, 85, 90]})
+    >>> res = complaint_statistics(t)
+    >>> res.rate, res.n_complaints, res.loyalty_gap
+    (0.375, 3, -25.0)
+    >>> res.loyalty["mean_loyalty"].head(2).to_dict()
+    {'no complaint': 80.0, 'complained': 55.0}
+    >>> res.resolution["value"].round(2).tolist()  # mean, median, p90 of the days
+    [4.17, 2.0, 8.4]
     """
 
     rate: float
@@ -109,10 +133,22 @@ def complaint_statistics(
         complainers; optional), ``resolved`` (bool or 0/1, optional), ``loyalty`` (a number, e.g.
         the loyalty index of :meth:`PLSPathModel.index_scores`; optional). Optional roles whose
         default column is absent are skipped.
+    columns : mapping, optional
+        ``{role: column name}`` for the roles above.
+    complained, resolution_time, resolved, loyalty : str, optional
+        Column names by role (override ``columns``); defaults in :data:`COMPLAINT_ROLES`.
 
     Returns
     -------
     ComplaintStatistics
+        The complaint rate with its Wilson interval, resolution-time figures, and mean
+        loyalty by group (no complaint, complained, resolved or not, by resolution speed)
+        with the complainers' loyalty gap.
+
+    See Also
+    --------
+    PLSPathModel : its ``index_scores_`` give a loyalty index per respondent.
+    net_promoter_score : the recommendation score of the same respondents.
 
     Examples
     --------
@@ -200,7 +236,7 @@ def complaint_statistics(
             se = np.sqrt(va + vb)
             dof = (va + vb) ** 2 / (va**2 / (len(a) - 1) + vb**2 / (len(b) - 1)) if se > 0 else np.inf
             t = float(stats.t.ppf(0.975, dof)) if np.isfinite(dof) else z
-            gap_ci = (gap - t * se, gap + t * se)
-    return ComplaintStatistics(rate=rate, rate_interval=(centre - half, centre + half), n=n, n_complaints=k,
-                               resolution=resolution, loyalty=loyalty_table, loyalty_gap=gap,
-                               loyalty_gap_interval=gap_ci)
+            gap_ci = (float(gap - t * se), float(gap + t * se))
+    return ComplaintStatistics(rate=rate, rate_interval=(float(centre - half), float(centre + half)), n=n,
+                               n_complaints=k, resolution=resolution, loyalty=loyalty_table,
+                               loyalty_gap=gap, loyalty_gap_interval=gap_ci)

@@ -28,14 +28,33 @@ QUADRANT_ACTIONS = {
 class IPAResult(Result):
     """Importance-performance map of the drivers of one target construct.
 
-    Attributes
+    Returned by :func:`importance_performance`; the fields below are its attributes.
+
+    Parameters
     ----------
     target : str
+        The construct the drivers act on.
     table : DataFrame
         Per driver: ``importance`` (total effect on the target), ``performance`` (mean 0-100
         index), ``quadrant`` (the action it suggests).
     importance_cut, performance_cut : float
         The means that split the map into quadrants.
+
+    See Also
+    --------
+    importance_performance : builds it.
+
+    Examples
+    --------
+    >>> from crmmine.survey import make_survey
+    >>> s = make_survey(400, random_state=0)
+    >>> ipa = importance_performance(PLSPathModel(s.blocks, s.paths, scale=(1, 10)).fit(s.data))
+    >>> ipa
+    IPAResult(target='Satisfaction', drivers=4)
+    >>> ipa.to_frame()["quadrant"].tolist()  # Quality, Image, Expectation, Value
+    ['concentrate here', 'low priority', 'possible overkill', 'possible overkill']
+    >>> round(ipa.importance_cut, 3), round(ipa.performance_cut, 2)
+    (0.325, 49.35)
     """
 
     target: str
@@ -88,9 +107,25 @@ def importance_performance(model: PLSPathModel, target: str = "Satisfaction", *,
     mean 0-100 index. Drivers above the mean importance and below the mean performance are
     where to "concentrate" (Martilla and James 1977).
 
+    Parameters
+    ----------
+    model : PLSPathModel
+        A fitted path model.
+    target : str, default "Satisfaction"
+        The latent variable whose drivers are mapped (it must be endogenous).
+    importance : {"unstandardized", "standardized"}, default "unstandardized"
+        Total effects rescaled to the 0-100 indices (IPMA), or the standardized ones.
+
     Returns
     -------
     IPAResult
+        Per driver (most important first): ``importance``, ``performance`` and the
+        ``quadrant`` action, with the two cuts.
+
+    See Also
+    --------
+    PLSPathModel : the model whose total effects and indices are read.
+    satisfaction_loyalty : the respondents' view instead of the drivers'.
 
     Examples
     --------
@@ -133,7 +168,10 @@ def importance_performance(model: PLSPathModel, target: str = "Satisfaction", *,
 class LoyaltyQuadrants(Result):
     """Respondents placed on the satisfaction-loyalty grid (Jones and Sasser 1995).
 
-    Attributes
+    Returned by :func:`satisfaction_loyalty`; the fields below are its attributes, and
+    ``satisfaction_trap`` lists the satisfied but disloyal respondents.
+
+    Parameters
     ----------
     table : DataFrame
         Per respondent: ``satisfaction``, ``loyalty`` (0-100) and ``quadrant``: ``loyalist``
@@ -141,6 +179,20 @@ class LoyaltyQuadrants(Result):
         ``hostage`` (loyal without being satisfied) or ``defector``.
     satisfied, loyal : float
         The thresholds used.
+
+    See Also
+    --------
+    satisfaction_loyalty : builds it.
+
+    Examples
+    --------
+    >>> from crmmine.survey import make_survey
+    >>> s = make_survey(400, random_state=0)
+    >>> grid = satisfaction_loyalty(PLSPathModel(s.blocks, s.paths, scale=(1, 10)).fit(s.data))
+    >>> grid.summary()["respondents"].to_dict()
+    {'loyalist': 57, 'mercenary': 45, 'hostage': 60, 'defector': 238}
+    >>> len(grid.satisfaction_trap), grid.table.columns.tolist()
+    (45, ['satisfaction', 'loyalty', 'quadrant'])
     """
 
     table: pd.DataFrame
@@ -200,9 +252,25 @@ def satisfaction_loyalty(model: PLSPathModel, *, satisfaction: str = "Satisfacti
     1-10 scale). Satisfied but disloyal customers ("mercenaries") are the satisfaction trap:
     satisfaction alone does not keep them (Jones and Sasser 1995).
 
+    Parameters
+    ----------
+    model : PLSPathModel
+        A fitted path model with both constructs.
+    satisfaction, loyalty : str, default "Satisfaction", "Loyalty"
+        The latent variables read.
+    satisfied, loyal : float, default 70
+        Thresholds on the 0-100 indices.
+
     Returns
     -------
     LoyaltyQuadrants
+        Per respondent: ``satisfaction``, ``loyalty`` and ``quadrant`` (``loyalist``,
+        ``mercenary``, ``hostage``, ``defector``).
+
+    See Also
+    --------
+    importance_performance : which drivers to work on.
+    net_promoter_score : the recommendation score, another loyalty measure.
 
     Examples
     --------

@@ -21,21 +21,38 @@ __all__ = ["NPSResult", "net_promoter_score"]
 class NPSResult(Result):
     """Net Promoter Score (in points, -100 to 100) with Wald and bootstrap intervals.
 
-    Attributes
+    Returned by :func:`net_promoter_score`; the fields below are its attributes.
+
+    Parameters
     ----------
     nps : float
         ``100 * (share of promoters - share of detractors)``.
     promoters, passives, detractors : float
         Shares of respondents (9-10, 7-8 and up to 6 on a 0-10 scale).
     n : int
+        Number of answers.
     std_error : float
         ``100 * sqrt((p_P + p_D - (p_P - p_D)^2) / n)``: the standard error of the difference of
         two proportions of one multinomial sample.
     wald : (float, float)
         ``nps -/+ z * std_error`` at ``confidence``.
     bootstrap : (float, float) or None
-        Percentile interval from ``n_bootstrap`` multinomial resamples.
+        Percentile interval from ``n_bootstrap`` multinomial resamples (``None`` without a
+        bootstrap).
     confidence : float
+        Confidence level of both intervals.
+
+    See Also
+    --------
+    net_promoter_score : builds it.
+
+    Examples
+    --------
+    >>> r = net_promoter_score([10, 9, 9, 8, 7, 6, 3, 10, 9, 5], n_bootstrap=0)
+    >>> r.to_frame()["share"].tolist(), r.nps
+    ([0.5, 0.2, 0.3], 20.0)
+    >>> [round(x, 1) for x in r.wald], r.bootstrap
+    ([-34.0, 74.0], None)
     """
 
     nps: float
@@ -112,10 +129,23 @@ def net_promoter_score(
         Whole-number answers within ``scale`` (a 1-10 scale works too: its detractors are 1-6).
     scale : (int, int), default (0, 10)
         Lowest and highest possible answer; the top must be 10.
+    confidence : float, default 0.95
+        Confidence level of the intervals.
+    n_bootstrap : int, default 2000
+        Multinomial resamples of the bootstrap interval; 0 skips it.
+    random_state : None, int or numpy Generator
+        Seed of the bootstrap.
 
     Returns
     -------
     NPSResult
+        ``nps`` in points, the shares of promoters, passives and detractors, the standard
+        error and both intervals.
+
+    See Also
+    --------
+    satisfaction_loyalty : who is satisfied but not loyal, from a fitted survey model.
+    complaint_statistics : complaints and their effect on loyalty.
 
     Examples
     --------
@@ -156,7 +186,7 @@ def net_promoter_score(
     nps = 100.0 * (p[0] - p[2])
     se = 100.0 * float(np.sqrt(max(p[0] + p[2] - (p[0] - p[2]) ** 2, 0.0) / n))
     z = float(stats.norm.ppf(0.5 + confidence / 2))
-    wald = (max(nps - z * se, -100.0), min(nps + z * se, 100.0))
+    wald = (float(max(nps - z * se, -100.0)), float(min(nps + z * se, 100.0)))
     boot = None
     if n_bootstrap:
         rng = np.random.default_rng(random_state)

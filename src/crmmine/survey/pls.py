@@ -175,6 +175,13 @@ class PLSPathModel(CRMMineEstimator):
         ``kind, name, estimate, boot_mean, std_error, t, lower, upper``.
     n_iter_ : int
 
+    See Also
+    --------
+    importance_performance : the drivers of a construct, from the fitted total effects.
+    satisfaction_loyalty : respondents on the satisfaction-loyalty grid.
+    make_survey : a survey with a known structure to try the model on.
+    crmmine.datasets.load_mobi : the ECSI survey the default blocks and paths describe.
+
     Examples
     --------
     >>> from crmmine.survey import make_survey

@@ -33,7 +33,9 @@ _PREFIX = {"Image": "IMAG", "Expectation": "CUEX", "Quality": "PERQ", "Value": "
 class SyntheticSurvey:
     """A generated survey and the truth it was drawn from.
 
-    Attributes
+    Returned by :func:`make_survey`; the fields below are its attributes.
+
+    Parameters
     ----------
     data : DataFrame
         One row per respondent (index ``respondent_id``): the indicators, plus
@@ -47,6 +49,21 @@ class SyntheticSurvey:
         The standardized latent variables per respondent.
     complaint_rate : float
         Expected share of complainers under the generator.
+    settings : dict
+        ``loading``, ``n_indicators`` and ``levels`` of the draw.
+
+    See Also
+    --------
+    make_survey : builds it.
+    PLSPathModel : fit ``PLSPathModel(survey.blocks, survey.paths)`` on ``survey.data``.
+
+    Examples
+    --------
+    >>> s = make_survey(200, random_state=0)
+    >>> s.blocks["Satisfaction"], s.settings["levels"]
+    (['CUSA1', 'CUSA2', 'CUSA3'], 10)
+    >>> s.true_paths.query("target == 'Loyalty'")[["source", "coefficient"]].values.tolist()
+    [['Image', 0.2], ['Satisfaction', 0.55]]
     """
 
     data: pd.DataFrame
@@ -104,12 +121,31 @@ def make_survey(
 
     Parameters
     ----------
+    n_respondents : int, default 500
+        Rows to draw (at least 10).
     paths : dict, optional
         ``{target: {source: coefficient}}``; default :data:`DEFAULT_SURVEY_PATHS`.
+    n_indicators : int, default 3
+        Indicators per latent variable.
+    loading : float, default 0.85
+        Standardized loading of every indicator, in (0, 1].
+    levels : int or None, default 10
+        Answer categories of the indicators; ``None`` keeps them continuous.
+    complaint_intercept, complaint_slope : float, default -1.5, -1.0
+        Logistic model of complaining on the standardized satisfaction.
+    random_state : None, int or numpy Generator
+        Seed of the draw.
 
     Returns
     -------
     SyntheticSurvey
+        The respondents (``data``), the model to fit (``blocks``, ``paths``) and the truth
+        (``true_paths``, ``latent``, ``complaint_rate``).
+
+    See Also
+    --------
+    PLSPathModel : recovers the paths from the draw.
+    complaint_statistics : reads the ``complained``, ``resolution_days`` and ``resolved`` columns.
 
     Examples
     --------
