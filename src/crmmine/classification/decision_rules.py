@@ -51,6 +51,35 @@ class DecisionRuleSet(Result):
 
     The measures are counts on the data the rules were measured on (the training data for
     ``model.rules_``, any labelled table for ``model.rules_on(X, y)``), unweighted.
+
+    Parameters
+    ----------
+    table : DataFrame
+        The rules, one row each, with the columns above.
+    target : str
+        Name of the target (the ``y`` Series' name, or ``"y"``), used in the THEN parts.
+    positive_class : label
+        The event class (``classes_[1]`` of the model).
+    base_rate : float
+        Share of the positive class among all customers measured.
+    n : int
+        Customers measured.
+
+    See Also
+    --------
+    DecisionRules : the model whose leaves these rules are.
+    crmmine.association.AssociationRules : rules between items rather than towards a target.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> X = pd.DataFrame({"plan": ["a"] * 6 + ["b"] * 4})
+    >>> y = pd.Series([0] * 5 + [1] + [1] * 3 + [0], name="bought")
+    >>> rules = DecisionRules(ccp_alpha=0.0, min_samples_leaf=1).fit(X, y).rules_
+    >>> rules
+    DecisionRuleSet(rules=2, customers=10, base_rate=0.4)
+    >>> rules.to_frame()[["conditions", "then", "customers", "positive_rate"]].round(3).values.tolist()
+    [['plan = "b"', 1, 4, 0.75], ['plan = "a"', 0, 6, 0.167]]
     """
 
     table: pd.DataFrame

@@ -138,6 +138,11 @@ def gains_table(y_true: Any, y_score: Any, bins: int = 10) -> pd.DataFrame:
         rate / overall rate), ``min_score``, ``max_score``, ``cum_share`` (customers
         targeted), ``cum_positives_share`` (share of all positives captured) and ``cum_lift``.
 
+    See Also
+    --------
+    evaluate : the table together with AUC, KS and the other measures.
+    crmmine.churn.retention_list : turns a churn score into a ranked list to act on.
+
     Examples
     --------
     >>> g = gains_table([1, 0, 1, 0, 0, 0, 0, 0, 0, 0], [.9, .8, .7, .6, .5, .4, .3, .2, .1, 0], bins=5)
@@ -184,6 +189,23 @@ def ks_statistic(y_true: Any, y_score: Any) -> float:
     """Kolmogorov-Smirnov statistic: the largest gap between the score distributions of the
     positives and the negatives, ``max |TPR - FPR|`` over cut-offs (ties cut together).
 
+    Parameters
+    ----------
+    y_true : Series or array of 0/1
+        1 = the event.
+    y_score : Series or array
+        Higher = more likely the event. Two Series are matched by index.
+
+    Returns
+    -------
+    float
+        The statistic, between 0 (no separation) and 1 (perfect ranking).
+
+    See Also
+    --------
+    evaluate : KS with AUC, Gini, gains and lift.
+    crmmine.credit.evaluate_scorecard : KS of a credit score, with its table by score band.
+
     Examples
     --------
     >>> ks_statistic([1, 1, 0, 0], [0.9, 0.8, 0.3, 0.1])
@@ -207,7 +229,32 @@ class ClassificationEvaluation(Result):
 
     ``summary()`` gives the headline measures (one row each), ``to_frame()`` the gains
     table (one row per score group), ``plot(kind="gains" | "roc" | "lift")`` a picture.
-    ``measures`` holds the same numbers as a dict.
+
+    Parameters
+    ----------
+    measures : dict
+        ``auc``, ``gini``, ``ks``, ``average_precision``, ``brier``, ``top_decile_lift``,
+        ``base_rate``, ``positives`` and ``n`` (see :func:`evaluate`).
+    gains : DataFrame
+        The gains table (see :func:`gains_table`).
+    y_true, y_score : Series
+        The checked labels (0/1) and scores, aligned on one index, kept for the plots.
+
+    See Also
+    --------
+    evaluate : builds it.
+    crmmine.churn.ChurnEvaluation : adds the profit measures of churn campaigns.
+    crmmine.credit.CreditEvaluation : the KS table by score band of credit scorecards.
+
+    Examples
+    --------
+    >>> res = evaluate([1, 1, 0, 0, 0, 0, 0, 0, 0, 0], [.9, .2, .8, .1, .1, .1, .1, .1, .1, .1], bins=5)
+    >>> res
+    ClassificationEvaluation(auc=0.9375, ks=0.875, top_decile_lift=5, n=10)
+    >>> res.summary().loc[["auc", "gini", "base_rate"], "value"].tolist()
+    [0.9375, 0.875, 0.2]
+    >>> res.to_frame()["cum_positives_share"].tolist()
+    [0.5, 1.0, 1.0, 1.0, 1.0]
     """
 
     measures: dict
@@ -316,6 +363,12 @@ def evaluate(y_true: Any, y_score: Any, *, bins: int = 10) -> ClassificationEval
         (only when scores are probabilities in [0, 1], else NaN), ``top_decile_lift`` (the
         positive rate among the 10% highest scores over the overall rate, ties shared),
         ``base_rate``, ``positives``, ``n``.
+
+    See Also
+    --------
+    gains_table : the gains and lift table alone.
+    ks_statistic : the KS statistic alone.
+    CustomerClassifier.predict_positive : the scores usually evaluated.
 
     Examples
     --------

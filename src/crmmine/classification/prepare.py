@@ -78,6 +78,11 @@ def prepare_table(
     -------
     (X, y) : DataFrame and Series with the same index (the customer id)
 
+    See Also
+    --------
+    CustomerClassifier : takes the ``X`` and ``y`` returned.
+    DecisionRules : readable rules on the same ``X`` and ``y``.
+
     Examples
     --------
     >>> import pandas as pd
