@@ -171,11 +171,12 @@ class SequentialPatterns(Result):
     kind: str
     constraints: dict[str, int | None]
     max_len: int | None
-    _tree: _Tree = field(repr=False)
-    _selected: np.ndarray = field(repr=False)
-    _db: SequenceDB = field(repr=False)
-    _item_counts: pd.Series = field(repr=False)
-    _frame: pd.DataFrame | None = field(default=None, repr=False)
+    # the mined tree and database, attached by _mine_database (not constructor parameters)
+    _tree: _Tree = field(init=False, repr=False)
+    _selected: np.ndarray = field(init=False, repr=False)
+    _db: SequenceDB = field(init=False, repr=False)
+    _item_counts: pd.Series = field(init=False, repr=False)
+    _frame: pd.DataFrame | None = field(default=None, init=False, repr=False)
 
     @property
     def n_patterns(self) -> int:
@@ -439,10 +440,12 @@ def _mine_database(db: SequenceDB, constraints: Constraints, *, min_support: flo
         closed, maximal = closed_maximal(parent, item_arr, kind_arr, count, max(len(mdb.labels), 1),
                                          constraints.max_gap is not None)
         selected = closed if kind == "closed" else maximal
-    return SequentialPatterns(
-        n_customers=n, min_count=threshold, kind=kind, constraints=constraints.as_dict(),
-        max_len=None if max_len is None else int(max_len), _tree=tree, _selected=np.asarray(selected, bool),
-        _db=mdb, _item_counts=item_counts)
+    result = SequentialPatterns(n_customers=n, min_count=threshold, kind=kind,
+                                constraints=constraints.as_dict(),
+                                max_len=None if max_len is None else int(max_len))
+    result._tree, result._selected = tree, np.asarray(selected, bool)
+    result._db, result._item_counts = mdb, item_counts
+    return result
 
 
 def _database(data: Any, constraints: Constraints, **roles: Any) -> SequenceDB:
@@ -482,9 +485,10 @@ class SequentialPatternRules(Result):
     within: int | None
     n_customers: int
     min_count: int
-    _patterns: SequentialPatterns = field(repr=False)
-    _ante_nodes: np.ndarray = field(repr=False)
-    _cons_codes: list[tuple[int, ...]] = field(repr=False)
+    # what next-purchase recommendations replay, attached by sequential_pattern_rules
+    _patterns: SequentialPatterns = field(init=False, repr=False)
+    _ante_nodes: np.ndarray = field(init=False, repr=False)
+    _cons_codes: list[tuple[int, ...]] = field(init=False, repr=False)
 
     def to_frame(self) -> pd.DataFrame:
         """The rules, one row each (see :func:`sequential_pattern_rules` for the columns)."""
@@ -706,7 +710,8 @@ def sequential_pattern_rules(
         "days_q75": q[0.75],
         "days_q90": q[0.9],
     })
-    return SequentialPatternRules(
-        table=table, delays=delays, within=limit, n_customers=patterns.n_customers,
-        min_count=patterns.min_count, _patterns=patterns, _ante_nodes=ante[idx].astype(np.int64),
-        _cons_codes=[cons[i] for i in idx.tolist()])
+    result = SequentialPatternRules(table=table, delays=delays, within=limit,
+                                    n_customers=patterns.n_customers, min_count=patterns.min_count)
+    result._patterns, result._ante_nodes = patterns, ante[idx].astype(np.int64)
+    result._cons_codes = [cons[i] for i in idx.tolist()]
+    return result
