@@ -31,7 +31,9 @@ _UNITS = ("order", "customer")
 class Baskets:
     """Baskets as a compressed sparse row table of item codes.
 
-    Attributes
+    Built by :func:`make_baskets`; the fields below are its attributes.
+
+    Parameters
     ----------
     indptr : ndarray of int64, shape (n_baskets + 1,)
         Basket ``b`` holds ``indices[indptr[b]:indptr[b + 1]]``.
@@ -47,6 +49,11 @@ class Baskets:
     missing : MissingCells or None
         For a one-hot frame with missing values (NaN): which cells were
         missing; they are not in ``indices``.
+
+    See Also
+    --------
+    make_baskets : builds baskets from a long table, a list or a one-hot frame.
+    frequent_itemsets : mines them (any input of ``make_baskets`` works directly).
 
     Examples
     --------
@@ -336,6 +343,11 @@ def make_baskets(
     DataError
         If ids or items are missing, unhashable (lists, dicts) or of mixed
         types (``1`` and ``"1"``), or a hierarchy leaves items unmapped.
+
+    See Also
+    --------
+    Baskets : the result.
+    frequent_itemsets : mines the baskets (and builds them itself from the same inputs).
 
     Examples
     --------

@@ -95,6 +95,11 @@ def online_retail_category(
     Series
         Category per item (indexed by item, named ``"category"``).
 
+    See Also
+    --------
+    product_catalog : takes this function (or its result) as ``category``.
+    ONLINE_RETAIL_PRODUCT_TYPES : the product-type nouns looked for.
+
     Examples
     --------
     >>> import pandas as pd
@@ -176,6 +181,12 @@ def product_catalog(
         Indexed by item: ``category``, ``price`` (median unit price), ``lines``
         (order lines), ``tier`` (1 = cheapest in the category), ``n_tiers``
         (tiers of the category) and ``value`` (per unit).
+
+    See Also
+    --------
+    online_retail_category : a category per item for the Online Retail data.
+    UpsellModel : learns who moves up a category's tiers and what to offer.
+    upsell_features : the history of each (customer, category) pair, on this catalog.
 
     Examples
     --------

@@ -57,6 +57,22 @@ def min_count_for(min_support: float, n_transactions: int) -> int:
     The product is computed exactly on the decimal value of ``s`` so that, for
     instance, ``0.1 * 30`` gives 3 and not 4.
 
+    Parameters
+    ----------
+    min_support : float
+        Relative minimum support, in (0, 1].
+    n_transactions : int
+        Number of baskets.
+
+    Returns
+    -------
+    int
+        The least number of baskets an itemset must be in.
+
+    See Also
+    --------
+    frequent_itemsets : applies this threshold (``min_count=`` overrides it).
+
     Examples
     --------
     >>> min_count_for(0.001, 9835)
@@ -106,7 +122,9 @@ def closed_maximal_flags(enc: EncodedItemsets) -> tuple[np.ndarray, np.ndarray]:
 class FrequentItemsets(Result):
     """Frequent itemsets with exact support counts, and the encoding rules are generated from.
 
-    Attributes
+    Returned by :func:`frequent_itemsets`; the fields below are its attributes.
+
+    Parameters
     ----------
     encoding : EncodedItemsets
         The itemsets as sorted integer item codes (CSR layout) with counts and
@@ -128,6 +146,13 @@ class FrequentItemsets(Result):
     observed : ndarray or None
         With missing values: for each itemset, the number of baskets where
         none of its items is missing (the denominator of its support).
+    memory_limit : float
+        Bytes above which :meth:`to_frame` warns before building the table.
+
+    See Also
+    --------
+    frequent_itemsets : builds it.
+    association_rules : rules A => C from the itemsets.
 
     Examples
     --------

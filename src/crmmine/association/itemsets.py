@@ -203,6 +203,12 @@ def frequent_itemsets(
         When every basket holds the same items (one basket included): the
         supports are right, but every rule has lift 1.
 
+    See Also
+    --------
+    association_rules : rules A => C with their measures and significance.
+    make_baskets : the baskets mined, to inspect or reuse.
+    sequential_patterns : when the order of purchases matters.
+
     Notes
     -----
     A one-hot frame with missing values (NaN) is mined as mlxtend does with

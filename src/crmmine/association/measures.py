@@ -66,6 +66,11 @@ def rule_metrics(n_ac: Any, n_a: Any, n_c: Any, n: Any, *, hyper_level: float = 
           ``hyper_confidence`` = P(X < n_ac) under the same model (one minus
           Fisher's p-value).
 
+    See Also
+    --------
+    association_rules : computes these measures for every rule it generates.
+    fisher_pvalues : the significance of the same 2x2 tables.
+
     Examples
     --------
     >>> m = rule_metrics([2], [3], [2], 4)

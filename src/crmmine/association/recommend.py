@@ -192,6 +192,12 @@ def recommend(
         without any recommendation are listed in
         ``attrs["customers_without_recommendations"]``.
 
+    See Also
+    --------
+    association_rules : the rules read.
+    evaluate_recommendations : the out-of-sample precision and recall of these offers.
+    recommend_next : next purchases from sequential rules instead (order matters).
+
     Examples
     --------
     >>> import pandas as pd
@@ -289,7 +295,9 @@ def recommend(
 class RecommendationEvaluation(Result):
     """Out-of-sample quality of rule-based recommendations against a popularity baseline.
 
-    Attributes
+    Returned by :func:`evaluate_recommendations`; the fields below are its attributes.
+
+    Parameters
     ----------
     table : DataFrame
         One row per (model, k): ``precision``, ``hit_rate``, ``recall`` at k
@@ -303,6 +311,25 @@ class RecommendationEvaluation(Result):
         Last day of the calibration period (rules are mined on it).
     recommendations : DataFrame
         The rule-based recommendations that were scored.
+
+    See Also
+    --------
+    evaluate_recommendations : builds it.
+    NextPurchaseEvaluation : the same measures for sequential next-purchase rules.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> tx = pd.DataFrame({
+    ...     "customer_id": [1, 1, 2, 2, 3, 3, 1, 2, 3, 4, 4],
+    ...     "item": ["a", "b", "a", "b", "a", "c", "c", "c", "b", "a", "b"],
+    ...     "date": pd.to_datetime(["2024-01-01"] * 6 + ["2024-02-01"] * 3 + ["2024-01-05"] * 2)})
+    >>> ev = evaluate_recommendations(tx, "2024-01-15", min_support=0.3, min_confidence=0.5, top_n=1,
+    ...                               unit="customer")
+    >>> ev
+    RecommendationEvaluation(n_customers=3, n_rules=2, precision@1_rules=0.3333, precision@1_popular=1)
+    >>> ev.recommendations[["customer_id", "item", "source"]].values.tolist()
+    [[3, 'b', 'rule']]
     """
 
     table: pd.DataFrame
@@ -420,6 +447,13 @@ def evaluate_recommendations(
     Returns
     -------
     RecommendationEvaluation
+        Precision, hit rate and recall at k = 1 .. ``top_n`` and the coverage of the rules,
+        beside the popularity baseline (``to_frame()``).
+
+    See Also
+    --------
+    recommend : the recommendations scored.
+    evaluate_next_purchase : the same evaluation for sequential next-purchase rules.
 
     Examples
     --------

@@ -33,7 +33,9 @@ def _fmt_set(items: Iterable[Any]) -> str:
 class AssociationRules(Result):
     """Association rules A => C with their measures, and what they were mined from.
 
-    Attributes
+    Returned by :func:`association_rules`; the fields below are its attributes.
+
+    Parameters
     ----------
     table : DataFrame
         One row per rule: ``antecedent``, ``consequent`` (frozensets),
@@ -49,6 +51,11 @@ class AssociationRules(Result):
         :func:`recommend` words its explanations.
     p_adjust : str
         Multiple-testing adjustment of ``p_adjusted``.
+
+    See Also
+    --------
+    association_rules : builds it.
+    recommend : per-customer offers from the rules, each with its explanation.
 
     Examples
     --------
@@ -274,6 +281,13 @@ def association_rules(
     ------
     DataError
         If a subset of an itemset is missing from ``itemsets``.
+
+    See Also
+    --------
+    frequent_itemsets : the itemsets the rules come from.
+    recommend : turns the rules into per-customer offers.
+    evaluate_recommendations : measures those offers on a later period.
+    rule_metrics : the definitions of the measures.
 
     Notes
     -----

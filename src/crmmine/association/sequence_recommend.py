@@ -298,7 +298,10 @@ def recommend_next(
 
     See Also
     --------
-    sequential_pattern_rules, evaluate_next_purchase, NextPurchaseRecommender
+    sequential_pattern_rules : the rules read.
+    evaluate_next_purchase : the out-of-sample quality of these recommendations.
+    NextPurchaseRecommender : mining and recommending as one estimator.
+    recommend : cross-sell offers from association rules (order does not matter).
 
     Examples
     --------
@@ -333,7 +336,9 @@ def recommend_next(
 class NextPurchaseEvaluation(Result):
     """Out-of-sample quality of next-purchase recommendations against a popularity baseline.
 
-    Attributes
+    Returned by :func:`evaluate_next_purchase`; the fields below are its attributes.
+
+    Parameters
     ----------
     table : DataFrame
         One row per (model, k): ``precision``, ``hit_rate`` and ``recall`` at k and
@@ -346,9 +351,30 @@ class NextPurchaseEvaluation(Result):
     n_rules : int
         Rules mined on the history.
     as_of : Timestamp
+        Last day of the history.
     horizon_days : float
+        Length of the test window, in days.
     recommendations : DataFrame
         The "rules+popular" recommendations that were scored.
+
+    See Also
+    --------
+    evaluate_next_purchase : builds it.
+    RecommendationEvaluation : the same measures for association-rule recommendations.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> tx = pd.DataFrame({
+    ...     "customer_id": [1, 1, 2, 2, 3, 3, 4, 4, 5, 5],
+    ...     "date": pd.to_datetime(["2024-01-01", "2024-01-11", "2024-01-01", "2024-01-21", "2024-01-03",
+    ...                             "2024-02-01", "2024-02-20", "2024-03-10", "2024-02-25", "2024-03-15"]),
+    ...     "item": ["printer", "ink"] * 4 + ["printer", "paper"]})
+    >>> ev = evaluate_next_purchase(tx, "2024-02-29", "30D", min_count=2, top_n=1)
+    >>> ev.n_customers, ev.n_rules
+    (2, 1)
+    >>> ev.summary()["hit_rate"].to_dict()  # customer 4 bought the ink, customer 5 paper
+    {'rules': 0.5, 'rules+popular': 0.5, 'popular': 0.0}
     """
 
     table: pd.DataFrame
@@ -482,10 +508,13 @@ def evaluate_next_purchase(
     Returns
     -------
     NextPurchaseEvaluation
+        Precision, hit rate, recall and coverage at k = 1 .. ``top_n`` for the three
+        recommenders (``to_frame()``), and the recommendations scored.
 
     See Also
     --------
-    recommend_next, crmmine.association.evaluate_recommendations
+    recommend_next : the recommendations scored.
+    evaluate_recommendations : the same evaluation for association-rule recommendations.
 
     Examples
     --------
@@ -557,15 +586,24 @@ class NextPurchaseRecommender(CRMMineEstimator):
     within, min_confidence
         Rule parameters (see :func:`sequential_pattern_rules`).
     metric : {"confidence", "lift", "support", "support_count"}
+        Rule measure used as the score.
     top_n : int, default 5
+        Recommendations per customer.
     fallback : {"popular", None}
+        Fill the remaining places with popular items, or leave them empty.
     exclude_bought : bool, default False
+        Leave out items the customer has bought before.
 
     Attributes
     ----------
     patterns_ : SequentialPatterns
     rules_ : SequentialPatternRules
     n_rules_ : int
+
+    See Also
+    --------
+    recommend_next : the function ``recommend`` calls.
+    evaluate_next_purchase : measure the recommendations on a later period.
 
     Examples
     --------

@@ -30,7 +30,9 @@ _MAX_PAIR_CELLS = 64_000_000
 class SequentialRules(Result):
     """Rules A -> B ("B bought in a later order within the window after A").
 
-    Attributes
+    Returned by :func:`sequential_rules`; the fields below are its attributes.
+
+    Parameters
     ----------
     rules : DataFrame
         One row per rule: ``antecedent``, ``consequent`` (item labels),
@@ -46,7 +48,30 @@ class SequentialRules(Result):
         customer supporting a rule, the shortest gap from an A order to a
         later B order within the window.
     within_days : float
+        The window, in days.
     n_customers : int
+        Customers in the data: the denominator of ``support`` and ``base_rate``.
+
+    See Also
+    --------
+    sequential_rules : builds it.
+    SequentialPatternRules : rules between sequences of itemsets, under time constraints.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> tx = pd.DataFrame({
+    ...     "customer_id": [1, 1, 1, 2, 2, 3, 3],
+    ...     "date": pd.to_datetime(["2024-01-01", "2024-01-05", "2024-03-01", "2024-01-02",
+    ...                             "2024-01-20", "2024-02-01", "2024-02-03"]),
+    ...     "item": ["printer", "ink", "ink", "printer", "ink", "printer", "paper"]})
+    >>> seq = sequential_rules(tx, within="30D", min_count=1)
+    >>> seq
+    SequentialRules(rules=2, within_days=30, n_customers=3)
+    >>> seq.summary()[["antecedent", "consequent", "support_count", "days_median"]].values.tolist()
+    [['printer', 'ink', 2, 11.0], ['printer', 'paper', 1, 2.0]]
+    >>> seq.gaps.values.tolist()  # rule, customer, days: the shortest gap of each customer
+    [[0, 1, 4], [0, 2, 18], [1, 3, 2]]
     """
 
     rules: pd.DataFrame
@@ -150,6 +175,13 @@ def sequential_rules(
     Returns
     -------
     SequentialRules
+        ``rules``: one row per rule A -> B with its customers, support, confidence, base
+        rate, lift and days from A to B; ``gaps``: the days of every supporting customer.
+
+    See Also
+    --------
+    sequential_patterns : general sequential patterns (several items per step, time constraints).
+    association_rules : rules among items bought together, whatever the order.
 
     Examples
     --------

@@ -150,20 +150,42 @@ def _make_tree(parent: np.ndarray, item: np.ndarray, kind: np.ndarray, count: np
 class SequentialPatterns(Result):
     """Frequent sequential patterns mined from customers' order sequences.
 
-    Attributes
+    Returned by :func:`sequential_patterns`; the fields below are its attributes.
+
+    Methods ``to_frame()`` (one row per pattern), ``summary()``, ``plot()``; the
+    patterns feed :func:`sequential_pattern_rules`.
+
+    Parameters
     ----------
     n_customers : int
         Customers (sequences) in the data: the denominator of ``support``.
     min_count : int
         Least number of customers holding a reported pattern.
     kind : {"all", "closed", "maximal"}
+        Which patterns are reported.
     constraints : dict
         ``min_gap``, ``max_gap``, ``window``, ``max_span`` in whole days (``None``: none).
     max_len : int or None
         Largest number of items in a pattern.
 
-    Methods ``to_frame()`` (one row per pattern), ``summary()``, ``plot()``; the
-    patterns feed :func:`sequential_pattern_rules`.
+    See Also
+    --------
+    sequential_patterns : builds it.
+    sequential_pattern_rules : rules "A, then B -> C" from the patterns.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> tx = pd.DataFrame({
+    ...     "customer_id": [1, 1, 1, 2, 2, 3, 3],
+    ...     "date": pd.to_datetime(["2024-01-01", "2024-01-05", "2024-03-01", "2024-01-02",
+    ...                             "2024-01-20", "2024-02-01", "2024-02-03"]),
+    ...     "item": ["printer", "ink", "ink", "printer", "ink", "printer", "paper"]})
+    >>> pats = sequential_patterns(tx, min_count=2)
+    >>> pats
+    SequentialPatterns(patterns=3, customers=3, min_count=2, kind='all')
+    >>> pats.summary().loc[["patterns with 2+ elements", "most items"], "value"].tolist()
+    [1, 2]
     """
 
     n_customers: int
@@ -355,6 +377,7 @@ def sequential_patterns(
     --------
     sequential_pattern_rules : rules "A, then B -> C" from the patterns.
     recommend_next : next-purchase recommendations from those rules.
+    frequent_itemsets : items bought together, whatever the order.
 
     Notes
     -----
@@ -468,16 +491,43 @@ def _database(data: Any, constraints: Constraints, **roles: Any) -> SequenceDB:
 class SequentialPatternRules(Result):
     """Sequential rules "antecedent, then consequent" derived from frequent patterns.
 
-    Attributes
-    ----------
-    within : int or None
-        Most days from the antecedent's last order to the consequent's (``None``: any time).
-    n_customers : int
-    min_count : int
-        Least number of customers supporting a reported rule (that of the patterns).
+    Returned by :func:`sequential_pattern_rules`; the fields below are its attributes.
 
     ``to_frame()`` gives the rules, ``days(rule)`` the times to the consequent of the
     customers behind one rule, ``plot(rule)`` their histogram.
+
+    Parameters
+    ----------
+    table : DataFrame
+        One row per rule (see :func:`sequential_pattern_rules` for the columns).
+    delays : DataFrame
+        ``rule`` (row of ``table``), ``customer`` and ``days``: for each customer supporting
+        a rule, her shortest time from the antecedent to the consequent.
+    within : int or None
+        Most days from the antecedent's last order to the consequent's (``None``: any time).
+    n_customers : int
+        Customers in the data mined: the denominator of ``support``.
+    min_count : int
+        Least number of customers supporting a reported rule (that of the patterns).
+
+    See Also
+    --------
+    sequential_pattern_rules : builds it.
+    recommend_next : next-purchase recommendations from the rules.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> tx = pd.DataFrame({
+    ...     "customer_id": [1, 1, 1, 2, 2, 3, 3],
+    ...     "date": pd.to_datetime(["2024-01-01", "2024-01-05", "2024-03-01", "2024-01-02",
+    ...                             "2024-01-20", "2024-02-01", "2024-02-03"]),
+    ...     "item": ["printer", "ink", "ink", "printer", "ink", "printer", "paper"]})
+    >>> rules = sequential_pattern_rules(sequential_patterns(tx, min_count=2), within="30D")
+    >>> rules
+    SequentialPatternRules(rules=1, customers=3, within='30 days')
+    >>> rules.days(0).tolist()  # customers 1 and 2 bought ink 4 and 18 days after the printer
+    [4, 18]
     """
 
     table: pd.DataFrame = field(repr=False)
@@ -616,7 +666,9 @@ def sequential_pattern_rules(
 
     See Also
     --------
-    sequential_patterns, recommend_next
+    sequential_patterns : the patterns the rules come from.
+    recommend_next : next-purchase recommendations from the rules.
+    sequential_rules : the simpler "A, then B within N days" rules between single items.
 
     Examples
     --------

@@ -33,6 +33,12 @@ def fisher_pvalues(n_ac: np.ndarray, n_a: np.ndarray, n_c: np.ndarray, n: int, *
     Returns
     -------
     ndarray of float
+        One p-value (or its log) per rule.
+
+    See Also
+    --------
+    adjust_pvalues : correct them for the number of rules tested.
+    association_rules : reports them per rule (``p_value``, ``log_p``, ``p_adjusted``).
 
     Examples
     --------
@@ -61,6 +67,7 @@ def adjust_pvalues(p: np.ndarray, method: str = "holm") -> np.ndarray:
     Parameters
     ----------
     p : array of float
+        Raw p-values, e.g. from :func:`fisher_pvalues`.
     method : {"holm", "bh", "bonferroni", "none"}
         Holm's step-down family-wise error control, Benjamini-Hochberg false
         discovery rate, Bonferroni, or no adjustment. The results equal R's
@@ -69,6 +76,11 @@ def adjust_pvalues(p: np.ndarray, method: str = "holm") -> np.ndarray:
     Returns
     -------
     ndarray of float, in the order of ``p``
+
+    See Also
+    --------
+    fisher_pvalues : the raw p-values of rules.
+    association_rules : adjusts over the returned rules with ``p_adjust=``.
 
     Examples
     --------

@@ -220,6 +220,11 @@ def upsell_features(
         ``current_value`` (best value per unit bought) and ``units_per_line``.
         Days are counted to the end of ``as_of``.
 
+    See Also
+    --------
+    upsell_labels : whether each of these pairs moved up afterwards.
+    UpsellModel : learns from these features.
+
     Examples
     --------
     >>> import pandas as pd
@@ -305,6 +310,11 @@ def upsell_labels(
         1 = moved up, 0 = did not; indexed like :func:`upsell_features`,
         named ``moved_up``.
 
+    See Also
+    --------
+    upsell_features : the pairs and their features at ``as_of``.
+    UpsellModel : fits on features and labels in one call.
+
     Examples
     --------
     >>> import pandas as pd
@@ -374,11 +384,35 @@ class UpsellModel(CRMMineEstimator):
         (category, from_tier, item, n): customers who moved up to the item, in
         the history and the training window.
 
+    See Also
+    --------
+    product_catalog : the catalog of categories and price tiers.
+    upsell_features : the features the classifier learns from.
+    evaluate_upsell : train on one period, score the next, against popularity.
+    crmmine.association.recommend : cross-sell offers (other categories) from association rules.
+
     Examples
     --------
-    >>> model = UpsellModel(catalog=None, random_state=0)
-    >>> model.get_params()["horizon"]
-    '90D'
+    Eight customers buy a small mug in January; four move up to a large one in February:
+
+    >>> import pandas as pd
+    >>> from crmmine.association import product_catalog
+    >>> tx = pd.DataFrame({
+    ...     "customer_id": [1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, 6, 1],
+    ...     "date": pd.to_datetime(["2024-01-10"] * 8 + ["2024-02-15"] * 4
+    ...                            + ["2024-04-12", "2024-04-20", "2024-04-30"]),
+    ...     "item": ["mug-s"] * 8 + ["mug-l"] * 4 + ["mug-xl", "mug-l", "mug-xl"]})
+    >>> tx = tx.assign(order_id=range(len(tx)), quantity=1,
+    ...                amount=tx["item"].map({"mug-s": 2.0, "mug-l": 3.5, "mug-xl": 6.0}))
+    >>> catalog = product_catalog(tx, {"mug-s": "mug", "mug-l": "mug", "mug-xl": "mug"})
+    >>> model = UpsellModel(catalog, horizon="30D", random_state=0).fit(tx, as_of="2024-01-31")
+    >>> model.n_pairs_, model.base_rate_
+    (8, 0.5)
+    >>> offers = model.offers(tx, as_of="2024-03-31", top_n=1)
+    >>> offers[["customer_id", "item", "current_tier", "offer_tier"]].values.tolist()[3:5]
+    [[4, 'mug-xl', 2.0, 3], [5, 'mug-l', 1.0, 2]]
+    >>> offers["propensity"].round(2).unique().tolist()  # identical histories: the base rate
+    [0.5]
 
     References
     ----------
@@ -561,7 +595,9 @@ def _rank(cand: pd.DataFrame, score: str, top_n: int) -> pd.DataFrame:
 class UpsellEvaluation(Result):
     """Out-of-sample quality of the up-sell propensity and offers, against a popularity baseline.
 
-    Attributes
+    Returned by :func:`evaluate_upsell`; the fields below are its attributes.
+
+    Parameters
     ----------
     table : DataFrame
         One row per model ("propensity model" and "popularity"): ``auc`` and
@@ -575,8 +611,36 @@ class UpsellEvaluation(Result):
     base_rate : float
         Share of evaluated pairs that moved up.
     train_as_of, as_of : Timestamp
+        The training and evaluation reference dates.
     horizon_days : float
+        The label window, in days.
     top_n : int
+        Offers per customer.
+
+    See Also
+    --------
+    evaluate_upsell : builds it.
+    UpsellModel : the model evaluated.
+
+    Examples
+    --------
+    The run of :func:`evaluate_upsell`'s example, with the data written as rows:
+
+    >>> import pandas as pd
+    >>> from crmmine.association import evaluate_upsell, product_catalog
+    >>> rows = ([(c, "2024-01-10", "mug-s") for c in range(1, 9)]
+    ...         + [(c, "2024-02-15", "mug-l") for c in range(1, 5)]
+    ...         + [(5, "2024-04-12", "mug-xl"), (6, "2024-04-20", "mug-l"), (1, "2024-04-30", "mug-xl")])
+    >>> tx = pd.DataFrame(rows, columns=["customer_id", "date", "item"]).assign(
+    ...     date=lambda t: pd.to_datetime(t["date"]), order_id=range(len(rows)), quantity=1,
+    ...     amount=lambda t: t["item"].map({"mug-s": 2.0, "mug-l": 3.5, "mug-xl": 6.0}))
+    >>> catalog = product_catalog(tx, {"mug-s": "mug", "mug-l": "mug", "mug-xl": "mug"})
+    >>> ev = evaluate_upsell(tx, catalog, train_as_of="2024-01-31", as_of="2024-03-31",
+    ...                      horizon="30D", top_n=1)
+    >>> ev
+    UpsellEvaluation(n_pairs=8, base_rate=0.375, auc=0.5, hit_rate=0.25, hit_rate_popularity=0.25)
+    >>> str(ev.train_as_of.date()), str(ev.as_of.date()), ev.horizon_days
+    ('2024-01-31', '2024-03-31', 30.0)
     """
 
     table: pd.DataFrame
@@ -677,6 +741,35 @@ def evaluate_upsell(
     Returns
     -------
     UpsellEvaluation
+        Per model (the propensity model and the popularity baseline): AUC and top-decile
+        lift of the pair ranking, hit rate, hits and realized gain of the offers.
+
+    See Also
+    --------
+    UpsellModel : the model trained.
+    evaluate_recommendations : the same kind of evaluation for cross-sell recommendations.
+
+    Examples
+    --------
+    Customers 1 to 4 move up in February (the training window); in April customer 1 moves
+    up again and customers 5 and 6 move up for the first time:
+
+    >>> import pandas as pd
+    >>> from crmmine.association import evaluate_upsell, product_catalog
+    >>> tx = pd.DataFrame({
+    ...     "customer_id": [1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, 6, 1],
+    ...     "date": pd.to_datetime(["2024-01-10"] * 8 + ["2024-02-15"] * 4
+    ...                            + ["2024-04-12", "2024-04-20", "2024-04-30"]),
+    ...     "item": ["mug-s"] * 8 + ["mug-l"] * 4 + ["mug-xl", "mug-l", "mug-xl"]})
+    >>> tx = tx.assign(order_id=range(len(tx)), quantity=1,
+    ...                amount=tx["item"].map({"mug-s": 2.0, "mug-l": 3.5, "mug-xl": 6.0}))
+    >>> catalog = product_catalog(tx, {"mug-s": "mug", "mug-l": "mug", "mug-xl": "mug"})
+    >>> ev = evaluate_upsell(tx, catalog, train_as_of="2024-01-31", as_of="2024-03-31",
+    ...                      horizon="30D", top_n=1)
+    >>> ev.n_pairs, ev.base_rate
+    (8, 0.375)
+    >>> ev.to_frame()[["model", "hit_rate", "hits"]].values.tolist()
+    [['propensity model', 0.25, 2], ['popularity', 0.25, 2]]
 
     References
     ----------
