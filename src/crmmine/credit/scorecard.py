@@ -30,11 +30,11 @@ from sklearn.linear_model import LogisticRegression
 from threadpoolctl import threadpool_limits
 
 from crmmine._estimator import CRMMineEstimator
-from crmmine._params import Interval, Options, check_params
+from crmmine._params import Interval, check_params
 from crmmine.credit._checks import check_applications, check_target
-from crmmine.credit.binning import MONOTONIC_TRENDS, WOEBinning
+from crmmine.credit.binning import WOEBinning
 from crmmine.credit.evaluation import CreditEvaluation, evaluate_scorecard
-from crmmine.credit.selection import VariableSelection, select_variables
+from crmmine.credit.selection import SELECTION_CONSTRAINTS, VariableSelection, select_variables
 from crmmine.errors import DataWarning, ParameterError
 
 __all__ = ["Scorecard"]
@@ -117,26 +117,16 @@ user_splits, unknown
     SIAM, Philadelphia.
     """
 
+    # the binning and selection parameters are those of WOEBinning and select_variables
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
-        "variables": [None, list, tuple],
-        "categorical": [None, list, tuple],
-        "monotonic_trend": [None, Options(MONOTONIC_TRENDS), dict],
-        "max_n_bins": [None, Interval(Integral, 2, None)],
-        "min_bin_size": [None, Interval(Real, 0, 0.5, closed="right")],
-        "special_codes": [None, list, tuple, dict],
-        "user_splits": [None, dict],
-        "unknown": [Options({"raise", "missing"})],
-        "min_iv": [Interval(Real, 0, None)],
-        "max_iv": [None, Interval(Real, 0, None, closed="neither")],
-        "max_correlation": [Interval(Real, 0, 1, closed="right")],
-        "max_variables": [None, Interval(Integral, 1, None)],
+        **WOEBinning._parameter_constraints,
+        **SELECTION_CONSTRAINTS,
         "select": ["boolean"],
         "C": [Interval(Real, 0, None, closed="neither")],
         "base_points": [Interval(Real, None, None)],
         "base_odds": [Interval(Real, 0, None, closed="neither")],
         "pdo": [Interval(Real, 0, None, closed="neither")],
         "grades": [Interval(Integral, 2, 26), list, tuple, np.ndarray],
-        "n_jobs": [None, Interval(Integral, -1, None)],
     }
 
     def __init__(
@@ -214,17 +204,11 @@ user_splits, unknown
         return self
 
     def _fit(self, X: pd.DataFrame, target: pd.Series) -> None:
-        binning = WOEBinning(
-            self.variables, categorical=self.categorical, monotonic_trend=self.monotonic_trend,
-            max_n_bins=self.max_n_bins, min_bin_size=self.min_bin_size,
-            special_codes=self.special_codes, user_splits=self.user_splits, unknown=self.unknown,
-            n_jobs=self.n_jobs,
-        ).fit(X, target)
+        binning = WOEBinning(**{name: getattr(self, name) for name in WOEBinning._parameter_constraints})
+        binning.fit(X, target)
         if self.select:
-            selection = select_variables(
-                binning, X, min_iv=self.min_iv, max_iv=self.max_iv,
-                max_correlation=self.max_correlation, max_variables=self.max_variables,
-            )
+            selection = select_variables(binning, X, **{name: getattr(self, name)
+                                                        for name in SELECTION_CONSTRAINTS})
         else:
             table = binning.iv_table()[["iv", "strength"]]
             table["selected"] = True

@@ -14,7 +14,7 @@ from crmmine._results import Result
 from crmmine.credit.binning import WOEBinning, iv_strength
 from crmmine.errors import DataError
 
-__all__ = ["VariableSelection", "select_variables"]
+__all__ = ["SELECTION_CONSTRAINTS", "VariableSelection", "select_variables"]
 
 
 @dataclass(repr=False)
@@ -74,15 +74,16 @@ class VariableSelection(Result):
         return {"selected": len(self.selected), "candidates": len(self.table)}
 
 
-@validate_params(
-    {
-        "binning": [InstanceOf(WOEBinning)],
-        "min_iv": [Interval(Real, 0, None)],
-        "max_iv": [None, Interval(Real, 0, None, closed="neither")],
-        "max_correlation": [Interval(Real, 0, 1, closed="right")],
-        "max_variables": [None, Interval(Integral, 1, None)],
-    }
-)
+#: Constraints of the selection parameters, shared with :class:`~crmmine.credit.Scorecard`.
+SELECTION_CONSTRAINTS: dict[str, list[Any]] = {
+    "min_iv": [Interval(Real, 0, None)],
+    "max_iv": [None, Interval(Real, 0, None, closed="neither")],
+    "max_correlation": [Interval(Real, 0, 1, closed="right")],
+    "max_variables": [None, Interval(Integral, 1, None)],
+}
+
+
+@validate_params({"binning": [InstanceOf(WOEBinning)], **SELECTION_CONSTRAINTS})
 def select_variables(
     binning: WOEBinning,
     X: Any,
