@@ -20,6 +20,7 @@ objects with ``NaN`` for missing).
 from __future__ import annotations
 
 import warnings
+from numbers import Integral
 from typing import Any, ClassVar
 
 import numpy as np
@@ -28,6 +29,7 @@ from sklearn.base import ClassifierMixin
 
 from crmmine._align import align_to
 from crmmine._estimator import CRMMineEstimator
+from crmmine._params import Interval, Options
 from crmmine._threads import thread_limits
 from crmmine.errors import (
     DataError,
@@ -133,6 +135,14 @@ def read_labels(
 class TableClassifier(ClassifierMixin, CRMMineEstimator):
     """Base class: input handling, classes, thread limits and the prediction methods."""
 
+    #: constraints of the parameters every subclass takes (each adds its own)
+    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
+        "class_weight": [Options({"balanced"}), dict, None],
+        "as_of": ["date", None],
+        "pos_label": [str, Integral, bool, None],
+        "n_jobs": [Interval(Integral, 1, None), Interval(Integral, None, -1), None],
+        "random_state": ["random_state"],
+    }
     #: name of the Series returned by :meth:`predict_positive`
     _probability_name: ClassVar[str] = "probability"
     _fitted_attributes: ClassVar[tuple[str, ...]] = ("classes_", "feature_names_")

@@ -105,13 +105,9 @@ class CustomerClassifier(TableClassifier):
     """
 
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
+        **TableClassifier._parameter_constraints,
         "kind": [Options(KINDS)],
         "calibrate": ["boolean"],
-        "class_weight": [Options({"balanced"}), dict, None],
-        "as_of": ["date", None],
-        "pos_label": [str, Integral, bool, None],
-        "n_jobs": [Interval(Integral, 1, None), Interval(Integral, None, -1), None],
-        "random_state": ["random_state"],
     }
 
     def __init__(

@@ -246,17 +246,13 @@ class DecisionRules(TableClassifier):
     """
 
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
+        **TableClassifier._parameter_constraints,
         "max_depth": [Interval(Integral, 1, None), None],
         "min_samples_leaf": [Interval(Integral, 1, None), Interval(Real, 0, 1, closed="neither")],
         "ccp_alpha": [Options({"1se", "best"}), Interval(Real, 0, None)],
         "cv": [Interval(Integral, 2, None)],
         "scoring": [str],
-        "class_weight": [Options({"balanced"}), dict, None],
         "max_categories": [Interval(Integral, 1, None)],
-        "as_of": ["date", None],
-        "pos_label": [str, Integral, bool, None],
-        "n_jobs": [Interval(Integral, 1, None), Interval(Integral, None, -1), None],
-        "random_state": ["random_state"],
     }
 
     def __init__(
@@ -552,6 +548,10 @@ class DecisionRules(TableClassifier):
     def _proba_positive(self, Z: pd.DataFrame) -> np.ndarray:
         return self.tree_model_.predict_proba(self._encode(Z))[:, 1]
 
+    def _leaves(self, Z: pd.DataFrame) -> np.ndarray:
+        """The tree leaf (node id) of each customer of the prepared features ``Z``."""
+        return self.tree_model_.apply(self._encode(Z))
+
     def apply(self, X: Any) -> pd.Series:
         """The rule (``rules_`` index) each customer falls under.
 
@@ -565,7 +565,7 @@ class DecisionRules(TableClassifier):
             Rule numbers, named ``rule``, indexed like ``X``.
         """
         Z = self._features(X)
-        leaves = self.tree_model_.apply(self._encode(Z))
+        leaves = self._leaves(Z)
         return pd.Series(self.rule_of_node_.reindex(leaves).to_numpy(), index=Z.index, name="rule")
 
     def predict_positive(self, X: Any) -> pd.Series:
@@ -583,8 +583,7 @@ class DecisionRules(TableClassifier):
         pandas.Series
         """
         Z = self._features(X)
-        leaves = self.tree_model_.apply(self._encode(Z))
-        rate = self.leaf_positive_rate_.reindex(leaves).to_numpy()
+        rate = self.leaf_positive_rate_.reindex(self._leaves(Z)).to_numpy()
         return pd.Series(rate, index=Z.index, name=self._probability_name)
 
     def rules_on(self, X: Any, y: Any) -> DecisionRuleSet:
@@ -617,4 +616,4 @@ class DecisionRules(TableClassifier):
                 f"y has classes {classes.tolist()} but the model was fitted on {self.classes_.tolist()}. "
                 "Fix: measure the rules on labels coded as in training."
             )
-        return self._rule_set(self._node_measures(self.tree_model_.apply(self._encode(Z)), y01), y01)
+        return self._rule_set(self._node_measures(self._leaves(Z), y01), y01)
