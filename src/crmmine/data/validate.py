@@ -201,22 +201,19 @@ def validate_transactions(
             mask = expr.fill_null(False)
             where = positions_text(lf, mask, prep.has_positions)
             raise bad_rows_error(column, problem + where, examples(lf, mask, original), count, fix)
+    # the input's columns replaced by their parsed versions: output column -> prepared column
+    parsed = {cols.date: DATE}
+    if need_amount:
+        parsed[cols.amount] = AMT
+    if "quantity" in required:
+        parsed[cols.quantity] = QTY
     if prep.kind == "pandas":
         work = lf.to_native()
-        replaced = {cols.date: work[DATE].to_numpy()}
-        if need_amount:
-            replaced[cols.amount] = work[AMT].to_numpy()
-        if "quantity" in required:
-            replaced[cols.quantity] = work[QTY].to_numpy()
-        return tx.assign(**replaced)
+        return tx.assign(**{c: work[source].to_numpy() for c, source in parsed.items()})
     exprs = []
     for c in original:
+        expr = nw.col(parsed.get(c, c))
         if c == cols.date:
-            exprs.append(nw.col(DATE).cast(nw.Datetime("us")).alias(c))
-        elif need_amount and c == cols.amount:
-            exprs.append(nw.col(AMT).alias(c))
-        elif "quantity" in required and c == cols.quantity:
-            exprs.append(nw.col(QTY).alias(c))
-        else:
-            exprs.append(nw.col(c))
+            expr = expr.cast(nw.Datetime("us"))
+        exprs.append(expr.alias(c))
     return _backend.result_like(lf.select(*exprs), prep.kind)
