@@ -11,8 +11,11 @@ from crmmine.association import (
     association_rules,
     evaluate_recommendations,
     frequent_itemsets,
+    online_retail_category,
+    product_catalog,
     recommend,
     sequential_rules,
+    upsell_features,
 )
 from crmmine.errors import DataError, DataWarning, ParameterError, SchemaError
 
@@ -59,6 +62,24 @@ def test_duplicate_column_names():
         frequent_itemsets(dup, min_count=1)
     with pytest.raises(SchemaError, match=r"duplicated column names \['item'\].*Fix"):
         sequential_rules(dup, min_count=1)
+    unchanged(before, dup)
+
+
+def test_duplicate_column_names_everywhere_a_table_is_read():
+    # every association entry point reads a table through one check (association/_tables.py)
+    tx = tx_table().assign(amount=1.0, quantity=1)
+    dup = pd.concat([tx, tx[["item"]]], axis=1)
+    before = dup.copy()
+    calls = [
+        lambda: evaluate_recommendations(dup, "2024-01-20", min_support=0.3),
+        lambda: product_catalog(dup, {"a": "x", "b": "x", "c": "x"}),
+        lambda: online_retail_category(dup.assign(Description="MUG")),
+        lambda: upsell_features(dup, pd.DataFrame({"category": ["x"], "tier": [1], "n_tiers": [1],
+                                                   "value": [1.0]}, index=["a"]), "2024-01-31"),
+    ]
+    for call in calls:
+        with pytest.raises(SchemaError, match=r"duplicated column names \['item'\].*Fix: rename or drop"):
+            call()
     unchanged(before, dup)
 
 

@@ -18,10 +18,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from crmmine._backend import to_narwhals, to_pandas
+from crmmine._backend import to_pandas
 from crmmine._estimator import warn
+from crmmine.association._tables import column_names
 from crmmine.data.columns import Columns, resolve_columns
-from crmmine.errors import DataError, DataWarning, ParameterError, SchemaError, bad_rows_error
+from crmmine.errors import DataError, DataWarning, ParameterError, bad_rows_error
 from crmmine.errors import missing_columns_error as _missing
 
 __all__ = ["Constraints", "SequenceDB", "encode_sequences", "encode_table", "read_table"]
@@ -208,14 +209,7 @@ def read_table(data: Any, *, columns: Mapping[str, str] | Columns | None, custom
     optional: without it each distinct (customer, date-time) is an order.
     """
     cols = resolve_columns(columns, customer_id=customer_id, order_id=order_id, date=date, item=item)
-    if isinstance(data, pd.DataFrame):
-        names = list(data.columns)
-    else:
-        names = list(to_narwhals(data, what=what).columns)
-    if len(set(names)) != len(names):
-        dup = sorted({str(c) for c in names if names.count(c) > 1})
-        raise SchemaError(f"{what} has duplicated column names {dup}. Fix: rename them so each "
-                          "appears once.")
+    names = column_names(data, what=what)
     needed = [cols.customer_id, cols.date, cols.item]
     missing = [c for c in needed if c not in names]
     if missing:

@@ -17,10 +17,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from crmmine._backend import backend_of, to_narwhals, to_pandas
+from crmmine._backend import backend_of, to_pandas
 from crmmine.association._missing import MissingCells, pack_columns
+from crmmine.association._tables import column_names
 from crmmine.data.columns import Columns, resolve_columns
-from crmmine.errors import DataError, ParameterError, SchemaError, bad_rows_error, missing_columns_error
+from crmmine.errors import DataError, ParameterError, bad_rows_error, missing_columns_error
 
 __all__ = ["Baskets", "check_values", "input_kind", "make_baskets"]
 
@@ -387,12 +388,7 @@ def make_baskets(
     if kind == "lists":
         baskets = _from_lists(data)
         return make_baskets(baskets, hierarchy=hierarchy) if hierarchy is not None else baskets
-    names = list(data.columns) if kind == "pandas" else list(to_narwhals(data).columns)
-    if len(set(map(str, names))) < len(names):
-        seen: set[str] = set()
-        dup = sorted({str(c) for c in names if str(c) in seen or seen.add(str(c))})
-        raise SchemaError(f"duplicated column names {dup}: a column must appear once to be read. "
-                          "Fix: rename or drop the copies (frame.loc[:, ~frame.columns.duplicated()]).")
+    names = column_names(data)
     if cols.item not in names:
         if kind == "pandas" and unit_col not in names and _is_onehot(data):
             baskets = _from_onehot(data)

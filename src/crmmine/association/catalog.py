@@ -19,10 +19,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from crmmine._backend import to_narwhals, to_pandas
 from crmmine._params import Interval, validate_params
+from crmmine.association._tables import column_names, read_columns
 from crmmine.data.columns import Columns, resolve_columns
-from crmmine.errors import DataError, ParameterError, bad_rows_error, missing_columns_error
+from crmmine.errors import DataError, ParameterError, bad_rows_error
 
 __all__ = ["ONLINE_RETAIL_PRODUCT_TYPES", "online_retail_category", "product_catalog"]
 
@@ -117,11 +117,7 @@ def online_retail_category(
     19(3), 197-208 (the data).
     """
     cols = resolve_columns(columns, item=item)
-    names = list(tx.columns) if isinstance(tx, pd.DataFrame) else list(to_narwhals(tx).columns)
-    missing = [c for c in (cols.item, description) if c not in names]
-    if missing:
-        raise missing_columns_error(missing, names)
-    frame = to_pandas(tx, what="transactions", columns=[cols.item, description])
+    frame = read_columns(tx, [cols.item, description])
     types = ONLINE_RETAIL_PRODUCT_TYPES if product_types is None else frozenset(product_types)
     counts = frame.groupby([cols.item, description], sort=False).size().reset_index(name="n")
     counts = counts.sort_values([cols.item, "n"], ascending=[True, False], kind="stable")
@@ -206,16 +202,13 @@ def product_catalog(
     """
     cols = resolve_columns(columns, item=item, quantity=quantity, amount=amount)
     price_col = unit_price
-    names = list(tx.columns) if isinstance(tx, pd.DataFrame) else list(to_narwhals(tx).columns)
+    names = column_names(tx)
     if price_col is None and "unit_price" in names:
         price_col = "unit_price"
     needed = [cols.item] + ([price_col] if price_col else [cols.amount, cols.quantity])
     if isinstance(category, str):
         needed.append(category)
-    missing = [c for c in needed if c not in names]
-    if missing:
-        raise missing_columns_error(missing, names)
-    frame = to_pandas(tx, what="transactions", columns=list(dict.fromkeys(needed)))
+    frame = read_columns(tx, needed, names=names)
     if price_col:
         price = frame[price_col].astype(float)
     else:

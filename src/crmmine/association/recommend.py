@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from crmmine._backend import to_narwhals, to_pandas
 from crmmine._params import Interval, Options, validate_params
 from crmmine._results import Result
+from crmmine.association._tables import read_columns
 from crmmine.association.baskets import Baskets, make_baskets
 from crmmine.association.rules import AssociationRules
 from crmmine.data.columns import Columns, resolve_columns
@@ -479,11 +479,7 @@ def evaluate_recommendations(
 
     cols = resolve_columns(columns, customer_id=customer_id, order_id=order_id, date=date, item=item)
     needed = [cols.customer_id, cols.date, cols.item] + ([cols.order_id] if unit == "order" else [])
-    names = list(tx.columns) if isinstance(tx, pd.DataFrame) else list(to_narwhals(tx).columns)
-    missing = [c for c in needed if c not in names]
-    if missing:
-        raise missing_columns_error(missing, names)
-    tx = to_pandas(tx, what="transactions", columns=needed)
+    tx = read_columns(tx, needed)
     when = pd.to_datetime(tx[cols.date])
     cut = pd.Timestamp(calibration_end).normalize() + pd.Timedelta(days=1)
     train_mask = (when < cut).to_numpy()

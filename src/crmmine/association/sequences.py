@@ -10,13 +10,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from crmmine._backend import to_narwhals, to_pandas
 from crmmine._params import Interval, validate_params
 from crmmine._results import Result
+from crmmine.association._tables import read_columns
 from crmmine.association.baskets import check_values
 from crmmine.association.frequent import min_count_for
 from crmmine.data.columns import Columns, resolve_columns
-from crmmine.errors import DataError, ParameterError, SchemaError, bad_rows_error, missing_columns_error
+from crmmine.errors import DataError, ParameterError, bad_rows_error
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -210,15 +210,7 @@ def sequential_rules(
     window = _window_days(within)
     cols = resolve_columns(columns, customer_id=customer_id, date=date, item=item)
     needed = [cols.customer_id, cols.date, cols.item]
-    names = [str(c) for c in (tx.columns if isinstance(tx, pd.DataFrame) else to_narwhals(tx).columns)]
-    if len(set(names)) < len(names):
-        dup = sorted({c for c in names if names.count(c) > 1})
-        raise SchemaError(f"duplicated column names {dup}: a column must appear once to be read. "
-                          "Fix: rename or drop the copies (frame.loc[:, ~frame.columns.duplicated()]).")
-    missing = [c for c in needed if c not in names]
-    if missing:
-        raise missing_columns_error(missing, names)
-    tx = to_pandas(tx, what="transactions", columns=needed)
+    tx = read_columns(tx, needed)
     for c in needed:
         mask = tx[c].isna().to_numpy()
         if mask.any():

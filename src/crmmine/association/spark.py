@@ -9,9 +9,10 @@ import numpy as np
 import pandas as pd
 
 from crmmine.association._encoded import EncodedItemsets, encode_frame
+from crmmine.association._tables import column_names
 from crmmine.association.frequent import FrequentItemsets, build_frequent_itemsets, min_count_for
 from crmmine.data.columns import Columns, resolve_columns
-from crmmine.errors import DataError, ParameterError, SchemaError, missing_columns_error
+from crmmine.errors import DataError, ParameterError, missing_columns_error
 
 __all__ = ["spark_frequent_itemsets"]
 
@@ -73,11 +74,7 @@ def spark_frequent_itemsets(
         raise ParameterError(f"parameter 'unit' must be 'order' or 'customer', got {unit!r}.")
     cols = resolve_columns(columns, order_id=order_id, customer_id=customer_id, item=item)
     unit_col = cols.order_id if unit == "order" else cols.customer_id
-    names = list(sdf.columns)
-    if len(set(names)) < len(names):
-        dup = sorted({c for c in names if names.count(c) > 1})
-        raise SchemaError(f"duplicated column names {dup}: a column must appear once to be read. "
-                          "Fix: rename or drop the copies.")
+    names = column_names(sdf)
     missing = [c for c in (unit_col, cols.item) if c not in names]
     if missing:
         raise missing_columns_error(missing, names)

@@ -28,14 +28,14 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from crmmine._backend import to_narwhals, to_pandas
 from crmmine._estimator import CRMMineEstimator
 from crmmine._params import Interval, Options, check_params
 from crmmine._results import Result
 from crmmine._threads import thread_limits
 from crmmine._units import horizon_days
+from crmmine.association._tables import read_columns
 from crmmine.data.columns import Columns, resolve_columns
-from crmmine.errors import DataError, ParameterError, SchemaError, bad_rows_error, missing_columns_error
+from crmmine.errors import DataError, ParameterError, bad_rows_error
 
 __all__ = ["UpsellEvaluation", "UpsellModel", "evaluate_upsell", "upsell_features", "upsell_labels"]
 
@@ -68,16 +68,8 @@ def _lines(tx: Any, catalog: pd.DataFrame, cols: Columns) -> pd.DataFrame:
         raise ParameterError("parameter 'catalog' must be the DataFrame of product_catalog (columns "
                              "category, "
                              "tier, n_tiers, value, indexed by item).")
-    names = list(tx.columns) if isinstance(tx, pd.DataFrame) else list(to_narwhals(tx).columns)
-    if len(set(map(str, names))) < len(names):
-        dup = sorted({str(c) for c in names if names.count(c) > 1})
-        raise SchemaError(f"duplicated column names {dup}: a column must appear once to be read. "
-                          "Fix: rename or drop the copies.")
-    needed = [cols.customer_id, cols.order_id, cols.date, cols.item, cols.amount, cols.quantity]
-    missing = [c for c in needed if c not in names]
-    if missing:
-        raise missing_columns_error(missing, names)
-    frame = to_pandas(tx, what="transactions", columns=needed)
+    frame = read_columns(tx, [cols.customer_id, cols.order_id, cols.date, cols.item, cols.amount,
+                              cols.quantity])
     for column in (cols.customer_id, cols.date, cols.item):
         bad = frame[column].isna().to_numpy()
         if bad.any():
