@@ -168,6 +168,15 @@ def _features(lines: pd.DataFrame, catalog: pd.DataFrame, cut: pd.Timestamp) -> 
     return pair
 
 
+def _pairs(tx: Any, catalog: pd.DataFrame, cols: Columns, as_of: Any
+           ) -> tuple[pd.DataFrame, pd.Timestamp, pd.DataFrame]:
+    """The catalog items' order lines, the first instant after ``as_of`` and the features of the
+    eligible (customer, category) pairs at ``as_of``."""
+    lines = _lines(tx, catalog, cols)
+    cut = _cut(as_of)
+    return lines, cut, _features(lines, catalog, cut)
+
+
 def _check_common(catalog: Any, as_of: Any, horizon: Any = None) -> None:
     check_params({"as_of": as_of}, {"as_of": ["date"]}, caller="up-sell")
     if horizon is not None:
@@ -240,8 +249,7 @@ def upsell_features(
     _check_common(catalog, as_of)
     cols = resolve_columns(columns, customer_id=customer_id, order_id=order_id, date=date, item=item,
                            amount=amount, quantity=quantity)
-    lines = _lines(tx, catalog, cols)
-    out = _features(lines, catalog, _cut(as_of))
+    _, _, out = _pairs(tx, catalog, cols, as_of)
     return out.rename_axis([cols.customer_id, "category"])
 
 
@@ -322,9 +330,7 @@ def upsell_labels(
     _check_common(catalog, as_of, horizon)
     cols = resolve_columns(columns, customer_id=customer_id, order_id=order_id, date=date, item=item,
                            amount=amount, quantity=quantity)
-    lines = _lines(tx, catalog, cols)
-    cut = _cut(as_of)
-    pairs = _features(lines, catalog, cut)
+    lines, cut, pairs = _pairs(tx, catalog, cols, as_of)
     y, _ = _labels(lines, pairs, cut, horizon_days(horizon), allow_incomplete)
     return y.rename_axis([cols.customer_id, "category"])
 
@@ -476,9 +482,7 @@ class UpsellModel(CRMMineEstimator):
             raise ParameterError("parameter 'catalog' of UpsellModel is None. Fix: pass "
                                  "catalog=product_catalog(tx, category=...).")
         cols = self._cols()
-        lines = _lines(tx, self.catalog, cols)
-        cut = _cut(as_of)
-        pairs = _features(lines, self.catalog, cut)
+        lines, cut, pairs = _pairs(tx, self.catalog, cols, as_of)
         yy, up = _labels(lines, pairs, cut, horizon_days(self.horizon), False)
         if yy.nunique() < 2:
             raise DataError(f"all {len(yy):,} training pairs have the same label ({int(yy.iloc[0])}): "
@@ -503,11 +507,14 @@ class UpsellModel(CRMMineEstimator):
         """P(move up within the horizon) for every eligible (customer, category) pair at ``as_of``."""
         self._check_fitted()
         cols = self._cols()
-        pairs = _features(_lines(tx, self.catalog, cols), self.catalog, _cut(as_of))
-        with thread_limits(self.n_jobs):
-            p = self.classifier_.predict_proba(pairs[list(FEATURES)].to_numpy(float))[:, 1]
-        return pd.Series(p, index=pairs.index.rename([cols.customer_id, "category"]),
+        _, _, pairs = _pairs(tx, self.catalog, cols, as_of)
+        return pd.Series(self._propensity(pairs), index=pairs.index.rename([cols.customer_id, "category"]),
                          name="upsell_propensity")
+
+    def _propensity(self, pairs: pd.DataFrame) -> np.ndarray:
+        """P(move up) of each pair of a features table, from the fitted classifier."""
+        with thread_limits(self.n_jobs):
+            return self.classifier_.predict_proba(pairs[list(FEATURES)].to_numpy(float))[:, 1]
 
     def offers(self, tx: Any, *, as_of: Any, top_n: int = 3) -> pd.DataFrame:
         """The ``top_n`` offers per customer at ``as_of``, ranked by expected margin gain.
@@ -525,17 +532,9 @@ class UpsellModel(CRMMineEstimator):
         check_params({"top_n": top_n}, {"top_n": [Interval(Integral, 1, None)]},
                      caller="UpsellModel.offers()")
         cols = self._cols()
-        lines = _lines(tx, self.catalog, cols)
-        cut = _cut(as_of)
-        pairs = _features(lines, self.catalog, cut)
-        with thread_limits(self.n_jobs):
-            prop = self.classifier_.predict_proba(pairs[list(FEATURES)].to_numpy(float))[:, 1]
+        lines, cut, pairs = _pairs(tx, self.catalog, cols, as_of)
         cand = _candidates(pairs, self.catalog, lines, cut, self.choices_, float(self.smoothing))
-        cand["propensity"] = pd.Series(prop, index=pairs.index).reindex(
-            pd.MultiIndex.from_frame(cand[["cust", "category"]])).to_numpy()
-        cand["expected_gain"] = (cand["propensity"] * cand["choice_probability"] * cand["gain_per_unit"]
-                                 * cand["units"])
-        out = _rank(cand, "expected_gain", top_n)
+        out = _rank(_with_expected_gain(cand, pairs, self._propensity(pairs)), "expected_gain", top_n)
         out = out.rename(columns={"cust": cols.customer_id})
         everyone = lines.loc[lines["date"] < cut, "cust"].unique()
         out.attrs["customers_without_offers"] = sorted(set(everyone) - set(out[cols.customer_id]),
@@ -571,6 +570,16 @@ def _candidates(pairs: pd.DataFrame, catalog: pd.DataFrame, lines: pd.DataFrame,
     cand["units"] = cand["units_per_line"].clip(lower=1)
     cand = cand.rename(columns={"tier": "offer_tier"})
     return cand[cand["gain_per_unit"] > 0].reset_index(drop=True)
+
+
+def _with_expected_gain(cand: pd.DataFrame, pairs: pd.DataFrame, propensity: np.ndarray) -> pd.DataFrame:
+    """Candidates with their pair's ``propensity`` and the ``expected_gain`` of the offer:
+    propensity x choice probability x gain per unit x units."""
+    cand["propensity"] = pd.Series(propensity, index=pairs.index).reindex(
+        pd.MultiIndex.from_frame(cand[["cust", "category"]])).to_numpy()
+    cand["expected_gain"] = (cand["propensity"] * cand["choice_probability"] * cand["gain_per_unit"]
+                             * cand["units"])
+    return cand
 
 
 def _rank(cand: pd.DataFrame, score: str, top_n: int) -> pd.DataFrame:
@@ -783,19 +792,14 @@ def evaluate_upsell(
                       order_id=order_id, date=date, item=item, amount=amount, quantity=quantity)
     est.fit(tx, as_of=train_as_of)
     cols = est._cols()
-    lines = _lines(tx, catalog, cols)
-    cut = _cut(as_of)
-    pairs = _features(lines, catalog, cut)
+    lines, cut, pairs = _pairs(tx, catalog, cols, as_of)
     y, up = _labels(lines, pairs, cut, days, False)
-    prop = est.predict_propensity(tx, as_of=as_of).to_numpy()
+    prop = est._propensity(pairs)
     auc_m, lift_m = _auc_lift(y.to_numpy(), prop)
     auc_p, lift_p = _auc_lift(y.to_numpy(), pairs["category_move_up_rate"].to_numpy(float))
     bought = pd.MultiIndex.from_frame(up[["cust", "item"]].drop_duplicates())
-    cand = _candidates(pairs, catalog, lines, cut, est.choices_, float(smoothing))
-    cand["propensity"] = pd.Series(prop, index=pairs.index).reindex(
-        pd.MultiIndex.from_frame(cand[["cust", "category"]])).to_numpy()
-    cand["expected_gain"] = cand["propensity"] * cand["choice_probability"] * cand["gain_per_unit"] * \
-        cand["units"]
+    cand = _with_expected_gain(_candidates(pairs, catalog, lines, cut, est.choices_, float(smoothing)),
+                               pairs, prop)
     rows = []
     for name, score, auc, lift in (("propensity model", "expected_gain", auc_m, lift_m),
                                    ("popularity", "buyers", auc_p, lift_p)):
