@@ -319,17 +319,20 @@ class RecommendationEvaluation(Result):
 
     Examples
     --------
+    Customers 3 and 4 bought one of a and b in January and the other in February:
+
     >>> import pandas as pd
-    >>> tx = pd.DataFrame({
-    ...     "customer_id": [1, 1, 2, 2, 3, 3, 1, 2, 3, 4, 4],
-    ...     "item": ["a", "b", "a", "b", "a", "c", "c", "c", "b", "a", "b"],
-    ...     "date": pd.to_datetime(["2024-01-01"] * 6 + ["2024-02-01"] * 3 + ["2024-01-05"] * 2)})
-    >>> ev = evaluate_recommendations(tx, "2024-01-15", min_support=0.3, min_confidence=0.5, top_n=1,
+    >>> rows = [(1, "2024-01-02", "a"), (1, "2024-01-02", "b"), (2, "2024-01-03", "a"),
+    ...         (2, "2024-01-03", "b"), (3, "2024-01-04", "a"), (3, "2024-02-10", "b"),
+    ...         (4, "2024-01-05", "b"), (4, "2024-02-11", "a")]
+    >>> tx = pd.DataFrame(rows, columns=["customer_id", "date", "item"])
+    >>> tx["date"] = pd.to_datetime(tx["date"])
+    >>> ev = evaluate_recommendations(tx, "2024-01-31", min_support=0.5, min_confidence=0.5, top_n=1,
     ...                               unit="customer")
-    >>> ev
-    RecommendationEvaluation(n_customers=3, n_rules=2, precision@1_rules=0.3333, precision@1_popular=1)
+    >>> ev.n_customers, ev.n_rules
+    (2, 2)
     >>> ev.recommendations[["customer_id", "item", "source"]].values.tolist()
-    [[3, 'b', 'rule']]
+    [[3, 'b', 'rule'], [4, 'a', 'rule']]
     """
 
     table: pd.DataFrame

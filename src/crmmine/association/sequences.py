@@ -60,18 +60,17 @@ class SequentialRules(Result):
     Examples
     --------
     >>> import pandas as pd
-    >>> tx = pd.DataFrame({
-    ...     "customer_id": [1, 1, 1, 2, 2, 3, 3],
-    ...     "date": pd.to_datetime(["2024-01-01", "2024-01-05", "2024-03-01", "2024-01-02",
-    ...                             "2024-01-20", "2024-02-01", "2024-02-03"]),
-    ...     "item": ["printer", "ink", "ink", "printer", "ink", "printer", "paper"]})
+    >>> rows = [(1, "2024-05-01", "tent"), (1, "2024-05-20", "stove"), (2, "2024-06-02", "tent"),
+    ...         (2, "2024-08-30", "stove"), (3, "2024-06-10", "stove")]
+    >>> tx = pd.DataFrame(rows, columns=["customer_id", "date", "item"])
+    >>> tx["date"] = pd.to_datetime(tx["date"])
     >>> seq = sequential_rules(tx, within="30D", min_count=1)
     >>> seq
-    SequentialRules(rules=2, within_days=30, n_customers=3)
-    >>> seq.summary()[["antecedent", "consequent", "support_count", "days_median"]].values.tolist()
-    [['printer', 'ink', 2, 11.0], ['printer', 'paper', 1, 2.0]]
-    >>> seq.gaps.values.tolist()  # rule, customer, days: the shortest gap of each customer
-    [[0, 1, 4], [0, 2, 18], [1, 3, 2]]
+    SequentialRules(rules=1, within_days=30, n_customers=3)
+    >>> seq.rules[["support_count", "confidence", "base_rate", "lift"]].round(3).values.tolist()
+    [[1.0, 0.5, 0.333, 1.5]]
+    >>> seq.gaps.values.tolist()  # rule 0: customer 1 bought the stove 19 days after the tent
+    [[0, 1, 19]]
     """
 
     rules: pd.DataFrame

@@ -175,17 +175,14 @@ class SequentialPatterns(Result):
 
     Examples
     --------
-    >>> import pandas as pd
-    >>> tx = pd.DataFrame({
-    ...     "customer_id": [1, 1, 1, 2, 2, 3, 3],
-    ...     "date": pd.to_datetime(["2024-01-01", "2024-01-05", "2024-03-01", "2024-01-02",
-    ...                             "2024-01-20", "2024-02-01", "2024-02-03"]),
-    ...     "item": ["printer", "ink", "ink", "printer", "ink", "printer", "paper"]})
-    >>> pats = sequential_patterns(tx, min_count=2)
+    A list of sequences (each a list of elements, each a list of items) needs no dates:
+
+    >>> pats = sequential_patterns([[["printer"], ["ink"], ["ink", "paper"]], [["printer"], ["ink"]],
+    ...                             [["paper"]]], min_count=2)
     >>> pats
-    SequentialPatterns(patterns=3, customers=3, min_count=2, kind='all')
-    >>> pats.summary().loc[["patterns with 2+ elements", "most items"], "value"].tolist()
-    [1, 2]
+    SequentialPatterns(patterns=4, customers=3, min_count=2, kind='all')
+    >>> pats.to_frame()["pattern"].tolist()[-1], pats.n_patterns
+    ((('printer',), ('ink',)), 4)
     """
 
     n_customers: int
@@ -518,16 +515,15 @@ class SequentialPatternRules(Result):
     Examples
     --------
     >>> import pandas as pd
-    >>> tx = pd.DataFrame({
-    ...     "customer_id": [1, 1, 1, 2, 2, 3, 3],
-    ...     "date": pd.to_datetime(["2024-01-01", "2024-01-05", "2024-03-01", "2024-01-02",
-    ...                             "2024-01-20", "2024-02-01", "2024-02-03"]),
-    ...     "item": ["printer", "ink", "ink", "printer", "ink", "printer", "paper"]})
-    >>> rules = sequential_pattern_rules(sequential_patterns(tx, min_count=2), within="30D")
+    >>> rows = [(1, "2024-01-01", "phone"), (1, "2024-01-09", "case"), (2, "2024-01-03", "phone"),
+    ...         (2, "2024-01-04", "case"), (3, "2024-02-01", "phone")]
+    >>> tx = pd.DataFrame(rows, columns=["customer_id", "date", "item"])
+    >>> tx["date"] = pd.to_datetime(tx["date"])
+    >>> rules = sequential_pattern_rules(sequential_patterns(tx, min_count=2))
     >>> rules
-    SequentialPatternRules(rules=1, customers=3, within='30 days')
-    >>> rules.days(0).tolist()  # customers 1 and 2 bought ink 4 and 18 days after the printer
-    [4, 18]
+    SequentialPatternRules(rules=1, customers=3, within='any time')
+    >>> rules.days(0).tolist()  # customers 2 and 1 bought the case 1 and 8 days after the phone
+    [1, 8]
     """
 
     table: pd.DataFrame = field(repr=False)
