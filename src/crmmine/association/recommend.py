@@ -14,7 +14,7 @@ from crmmine._params import Interval, Options, validate_params
 from crmmine._results import Result
 from crmmine.association._tables import read_columns
 from crmmine.association.baskets import Baskets, make_baskets
-from crmmine.association.rules import AssociationRules
+from crmmine.association.rules import AssociationRules, _fmt_set
 from crmmine.data.columns import Columns, resolve_columns
 from crmmine.errors import ParameterError, SchemaError, missing_columns_error
 
@@ -22,10 +22,6 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
 __all__ = ["RecommendationEvaluation", "evaluate_recommendations", "recommend"]
-
-
-def _fmt_set(items: Iterable[Any]) -> str:
-    return "{" + ", ".join(sorted(map(str, items))) + "}"
 
 
 def _explanations(rules: pd.DataFrame, unit: str) -> list[str]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from numbers import Integral, Real
+from numbers import Integral
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
@@ -27,7 +27,8 @@ from crmmine._results import Result
 from crmmine._units import horizon_days
 from crmmine.association._sequence_db import SequenceDB, encode_table, read_table, warn_split_orders
 from crmmine.association.sequential_patterns import (
-    _DURATION,
+    MINING_CONSTRAINTS,
+    RULE_CONSTRAINTS,
     SequentialPatternRules,
     _make_constraints,
     _mine_database,
@@ -441,10 +442,8 @@ def _scores(recs: pd.DataFrame, cust_col: str, targets: pd.DataFrame, customers:
 @validate_params({
     "as_of": ["date"],
     "horizon": ["duration"],
-    "min_support": [Interval(Real, 0, 1, closed="right")],
-    "min_count": [Interval(Integral, 1, None), None],
-    "within": _DURATION,
-    "min_confidence": [Interval(Real, 0, 1)],
+    **MINING_CONSTRAINTS,
+    **RULE_CONSTRAINTS,
     "metric": [Options(_METRICS)],
     "top_n": [Interval(Integral, 1, None)],
     "exclude_bought": ["boolean"],
@@ -543,8 +542,6 @@ def evaluate_next_purchase(
             f"and {len(test):,} test rows in column {cols.date!r}. Fix: pick as_of inside the data, with "
             "transactions after it.")
     constraints = _make_constraints(min_gap, max_gap, window, max_span)
-    check_params({"max_len": max_len}, {"max_len": [Interval(Integral, 1, None), None]},
-                 caller="evaluate_next_purchase()")
     history, now = _history(train, cols, use_order, None)
     patterns = _mine_database(history, constraints, min_support=min_support, min_count=min_count,
                              max_len=max_len, kind="all", max_patterns=10_000_000)
@@ -622,15 +619,8 @@ class NextPurchaseRecommender(CRMMineEstimator):
     """
 
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
-        "min_support": [Interval(Real, 0, 1, closed="right")],
-        "min_count": [Interval(Integral, 1, None), None],
-        "min_gap": _DURATION,
-        "max_gap": _DURATION,
-        "window": _DURATION,
-        "max_span": _DURATION,
-        "max_len": [Interval(Integral, 1, None), None],
-        "within": _DURATION,
-        "min_confidence": [Interval(Real, 0, 1)],
+        **MINING_CONSTRAINTS,
+        **RULE_CONSTRAINTS,
         "metric": [Options(_METRICS)],
         "top_n": [Interval(Integral, 1, None)],
         "fallback": [Options(_FALLBACKS)],

@@ -14,10 +14,8 @@ distribution of the time to the consequent.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from fractions import Fraction
 from numbers import Integral, Real
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +33,7 @@ from crmmine.association._sequence_db import (
     to_days,
     warn_split_orders,
 )
+from crmmine.association.frequent import OutputTooLargeError, min_count_for
 from crmmine.data.columns import Columns
 from crmmine.errors import DataError, ParameterError
 
@@ -42,6 +41,8 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
 __all__ = [
+    "MINING_CONSTRAINTS",
+    "RULE_CONSTRAINTS",
     "SequentialPatternRules",
     "SequentialPatterns",
     "sequential_pattern_rules",
@@ -52,11 +53,21 @@ _KINDS = ("all", "closed", "maximal")
 _DURATION = [Interval(Real, 0, None), str, InstanceOf(pd.Timedelta), None]
 #: customers x items up to which the miner keeps a dense table of last orders (4 bytes each, 64 MB)
 _DENSE_LIMIT = 16_000_000
-
-
-def _min_count(min_support: float, n: int) -> int:
-    """``ceil(min_support * n)`` computed exactly on the decimal value, at least 1 (Spark's rule)."""
-    return max(1, math.ceil(Fraction(repr(float(min_support))) * n))
+#: constraints of the mining parameters, shared by every function and estimator that mines
+MINING_CONSTRAINTS: dict[str, list[Any]] = {
+    "min_support": [Interval(Real, 0, 1, closed="right")],
+    "min_count": [Interval(Integral, 1, None), None],
+    "min_gap": _DURATION,
+    "max_gap": _DURATION,
+    "window": _DURATION,
+    "max_span": _DURATION,
+    "max_len": [Interval(Integral, 1, None), None],
+}
+#: constraints of the rule parameters (see :func:`sequential_pattern_rules`)
+RULE_CONSTRAINTS: dict[str, list[Any]] = {
+    "within": _DURATION,
+    "min_confidence": [Interval(Real, 0, 1)],
+}
 
 
 def format_pattern(pattern: tuple[tuple[Any, ...], ...]) -> str:
@@ -262,13 +273,7 @@ class SequentialPatterns(Result):
 
 
 @validate_params({
-    "min_support": [Interval(Real, 0, 1, closed="right")],
-    "min_count": [Interval(Integral, 1, None), None],
-    "min_gap": _DURATION,
-    "max_gap": _DURATION,
-    "window": _DURATION,
-    "max_span": _DURATION,
-    "max_len": [Interval(Integral, 1, None), None],
+    **MINING_CONSTRAINTS,
     "kind": [Options(_KINDS)],
     "max_patterns": [Interval(Integral, 1, None)],
 })
@@ -437,10 +442,9 @@ def _mine_database(db: SequenceDB, constraints: Constraints, *, min_support: flo
                   max_len: int | None, kind: str, max_patterns: int) -> SequentialPatterns:
     """Mine an encoded sequence database (the work of :func:`sequential_patterns`)."""
     from crmmine.association._sequence_kernels import closed_maximal, mine
-    from crmmine.association.itemsets import OutputTooLargeError
 
     n = db.n_customers
-    threshold = int(min_count) if min_count is not None else _min_count(min_support, n)
+    threshold = int(min_count) if min_count is not None else min_count_for(min_support, n)
     counts = db.item_customer_counts()
     item_counts = pd.Series(counts, index=pd.Index(db.labels, name="item"), name="customers")
     mdb = db.restrict(counts >= threshold)
@@ -614,8 +618,7 @@ def _consequent_base(db: SequenceDB, cons: list[tuple[int, ...]], constraints: C
 
 @validate_params({
     "patterns": [InstanceOf(SequentialPatterns)],
-    "within": _DURATION,
-    "min_confidence": [Interval(Real, 0, 1)],
+    **RULE_CONSTRAINTS,
     "min_lift": [Interval(Real, 0, None), None],
 })
 def sequential_pattern_rules(

@@ -96,24 +96,7 @@ def adjust_pvalues(p: np.ndarray, method: str = "holm") -> np.ndarray:
     Benjamini, Y., Hochberg, Y. (1995). Controlling the false discovery rate.
     J. Royal Statistical Society B 57(1), 289-300.
     """
-    if method not in _METHODS:
-        raise ParameterError(f"parameter 'p_adjust' must be one of {_METHODS}, got {method!r}.")
-    p = np.asarray(p, dtype=float)
-    m = len(p)
-    if m == 0 or method == "none":
-        return p.copy()
-    if method == "bonferroni":
-        return np.minimum(p * m, 1.0)
-    order = np.argsort(p, kind="stable")
-    ps = p[order]
-    ranks = np.arange(1, m + 1)
-    if method == "holm":
-        adj = np.maximum.accumulate((m - ranks + 1) * ps)
-    else:
-        adj = np.minimum.accumulate((m / ranks * ps)[::-1])[::-1]
-    out = np.empty(m)
-    out[order] = np.minimum(adj, 1.0)
-    return out
+    return _adjust(np.asarray(p, dtype=float), method, log=False)
 
 
 def adjust_log_pvalues(log_p: np.ndarray, method: str = "holm") -> np.ndarray:
@@ -127,21 +110,34 @@ def adjust_log_pvalues(log_p: np.ndarray, method: str = "holm") -> np.ndarray:
     >>> np.exp(adjust_log_pvalues(np.log([0.01, 0.04, 0.03]), "holm")).round(4).tolist()
     [0.03, 0.06, 0.06]
     """
+    return _adjust(np.asarray(log_p, dtype=float), method, log=True)
+
+
+def _adjust(values: np.ndarray, method: str, *, log: bool) -> np.ndarray:
+    """Holm, Benjamini-Hochberg or Bonferroni on p-values, or on their logs with ``log``.
+
+    Each step multiplies a p-value by a factor (``m``, ``m - rank + 1`` or ``m / rank``) and
+    caps it at 1; on the log scale the log of the factor is added and the cap is 0.
+    """
     if method not in _METHODS:
         raise ParameterError(f"parameter 'p_adjust' must be one of {_METHODS}, got {method!r}.")
-    lp = np.asarray(log_p, dtype=float)
-    m = len(lp)
+    m = len(values)
     if m == 0 or method == "none":
-        return lp.copy()
+        return values.copy()
+
+    def scaled(factor: np.ndarray | int, v: np.ndarray) -> np.ndarray:
+        return np.log(factor) + v if log else factor * v
+
+    cap = 0.0 if log else 1.0
     if method == "bonferroni":
-        return np.minimum(lp + np.log(m), 0.0)
-    order = np.argsort(lp, kind="stable")
-    ls = lp[order]
+        return np.minimum(scaled(m, values), cap)
+    order = np.argsort(values, kind="stable")
+    ranked = values[order]
     ranks = np.arange(1, m + 1)
     if method == "holm":
-        adj = np.maximum.accumulate(np.log(m - ranks + 1) + ls)
+        adj = np.maximum.accumulate(scaled(m - ranks + 1, ranked))
     else:
-        adj = np.minimum.accumulate((np.log(m / ranks) + ls)[::-1])[::-1]
+        adj = np.minimum.accumulate(scaled(m / ranks, ranked)[::-1])[::-1]
     out = np.empty(m)
-    out[order] = np.minimum(adj, 0.0)
+    out[order] = np.minimum(adj, cap)
     return out
