@@ -317,15 +317,17 @@ def upsell_labels(
 
     Examples
     --------
+    Customer 1 buys a large mug the day after ``as_of``, customer 2 nothing more:
+
     >>> import pandas as pd
     >>> from crmmine.association import product_catalog
-    >>> tx = pd.DataFrame({"customer_id": [1, 1, 2], "order_id": [1, 2, 3],
-    ...                    "date": pd.to_datetime(["2024-01-02", "2024-02-01", "2024-01-05"]),
-    ...                    "item": ["mug-s", "mug-l", "mug-xl"], "quantity": [1, 1, 1],
-    ...                    "amount": [2.0, 3.5, 6.0]})
+    >>> rows = [(1, "2024-01-02", "mug-s", 2.0), (2, "2024-01-05", "mug-s", 2.0),
+    ...         (1, "2024-02-01", "mug-l", 3.5), (3, "2024-03-01", "mug-xl", 6.0)]
+    >>> tx = pd.DataFrame(rows, columns=["customer_id", "date", "item", "amount"])
+    >>> tx = tx.assign(date=pd.to_datetime(tx["date"]), order_id=range(4), quantity=1)
     >>> cat = product_catalog(tx, {"mug-s": "mug", "mug-l": "mug", "mug-xl": "mug"})
-    >>> upsell_labels(tx, cat, "2024-01-31", "1D").to_dict()
-    {(1, 'mug'): 1}
+    >>> upsell_labels(tx, cat, "2024-01-31", "30D").to_dict()
+    {(1, 'mug'): 1, (2, 'mug'): 0}
     """
     _check_common(catalog, as_of, horizon)
     cols = resolve_columns(columns, customer_id=customer_id, order_id=order_id, date=date, item=item,
