@@ -1,4 +1,4 @@
-"""Fixtures for the association tests: the public basket datasets beside the repository."""
+"""Fixtures for the association tests: the public basket datasets beside the repository, Spark."""
 
 from __future__ import annotations
 
@@ -39,3 +39,11 @@ def groceries(assoc_data: Path) -> list[list[str]]:
 @pytest.fixture(scope="session")
 def retail(assoc_data: Path) -> list[list[str]]:
     return read_fimi(assoc_data / "baskets" / "retail.dat.xz")
+
+
+@pytest.fixture
+def spark(spark_session):
+    """The shared local Spark session of ``tests/conftest.py``, alive (skips without Spark or Java)."""
+    from tests.conftest import _live_spark
+
+    return _live_spark()

@@ -8,7 +8,6 @@ contain a pattern as a subsequence of itemsets, with the threshold ceil(minSuppo
 
 from __future__ import annotations
 
-import shutil
 import warnings
 
 import pandas as pd
@@ -18,24 +17,6 @@ import crmmine as cm
 from crmmine.association import sequential_patterns
 
 pytestmark = pytest.mark.spark
-
-
-@pytest.fixture(scope="module")
-def spark():
-    pytest.importorskip("pyspark", reason="PySpark is not installed (extra 'spark')")
-    if shutil.which("java") is None:
-        pytest.skip("no Java runtime on PATH: PySpark cannot start")
-    from pyspark.sql import SparkSession
-
-    session = (
-        SparkSession.builder.master("local[1]")
-        .appName("crmmine-sequential-pattern-tests")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "2")
-        .getOrCreate()
-    )
-    yield session
-    session.stop()
 
 
 def spark_prefixspan(spark, tx: pd.DataFrame, min_support: float) -> dict:
