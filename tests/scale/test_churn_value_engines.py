@@ -33,8 +33,8 @@ def test_churn(engine, shared_tx, shared_btyd):
     bought = shared_tx.query(PURCHASES)
     model = BGNBD().fit(shared_btyd)
     ref = churn_features(bought, CUTOFF, btyd_model=model)
-    assert_same(collected(engine, churn_features(table(engine, bought, index=False), CUTOFF, btyd_model=model)),
-                ref, exact=counts)
+    got = churn_features(table(engine, bought, index=False), CUTOFF, btyd_model=model)
+    assert_same(collected(engine, got), ref, exact=counts)
 
 
 def test_btyd(engine, shared_btyd):

@@ -66,9 +66,9 @@ def test_tiers_and_concentration(engine, shared_summary):
                     exact=("tier",))
     c, ref = concentration(s, column="monetary"), concentration(shared_summary["monetary"])
     assert (c.n, c.values) == (ref.n, None)
-    np.testing.assert_allclose([c.gini, c.total] + [c.top_share(f) for f in (0.01, 0.05, 0.1, 0.2, 0.5)],
-                               [ref.gini, ref.total] + [ref.top_share(f) for f in (0.01, 0.05, 0.1, 0.2, 0.5)],
-                               rtol=1e-9)
+    fractions = (0.01, 0.05, 0.1, 0.2, 0.5)
+    np.testing.assert_allclose([c.gini, c.total] + [c.top_share(f) for f in fractions],
+                               [ref.gini, ref.total] + [ref.top_share(f) for f in fractions], rtol=1e-9)
     curve = ref.lorenz()
     np.testing.assert_allclose(c.curve["value_share"], curve["value_share"].to_numpy()[c.curve["customers"]],
                                rtol=1e-9)
