@@ -39,9 +39,8 @@ __all__ = ["engine_matrix"]
 _EPOCH = np.datetime64("1970-01-01", "D")
 
 
-def _rows(lf: nw.LazyFrame, mask: nw.Expr, original: list[str], sort: list[str] | None = None) -> pd.DataFrame:
-    rows = _backend.collect_pandas(lf.filter(mask).select(original).head(5 if sort is None else 50))
-    return rows if sort is None else rows.sort_values(sort).head(5)
+def _rows(lf: nw.LazyFrame, mask: nw.Expr, original: list[str]) -> pd.DataFrame:
+    return _backend.collect_pandas(lf.filter(mask).select(original).head(5))
 
 
 def engine_matrix(
@@ -81,7 +80,9 @@ def engine_matrix(
         )
     n_rows = int(_backend.collect_one(lf.select(n=nw.len()))["n"] or 0)
     if n_rows == 0:
-        raise DataError("meter readings are empty (0 rows). Fix: pass at least one reading per meter and day.")
+        raise DataError(
+            "meter readings are empty (0 rows). Fix: pass at least one reading per meter and day."
+        )
     dtype = schema[dcol]
     if not isinstance(dtype, nw.Datetime | nw.Date):
         raise bad_rows_error(
@@ -100,8 +101,10 @@ def engine_matrix(
         text_bad = nw.col("__cm_k").is_null() & ~nw.col(kcol).is_null()
         count = int(_backend.collect_one(lf.select(n=text_bad.cast(nw.Int64).sum()))["n"] or 0)
         if count:
-            raise bad_rows_error(kcol, "kWh that are not numbers", _rows(lf, text_bad, original), count,
-                                 f"convert {kcol!r} to numbers (e.g. a cast in the engine) and fix these rows.")
+            raise bad_rows_error(
+                kcol, "kWh that are not numbers", _rows(lf, text_bad, original), count,
+                f"convert {kcol!r} to numbers (e.g. a cast in the engine) and fix these rows.",
+            )
     else:
         lf = lf.with_columns(nw.col(kcol).cast(nw.Float64).alias("__cm_k"))
     lf = lf.with_columns(_backend.day_number(nw.col(dcol)).alias("__cm_day"))
@@ -119,7 +122,8 @@ def engine_matrix(
                                      "fill in the feeder, or drop the column to compare all meters together.",
                                      show=tuple(original)))
     stats = _backend.checked_aggregates(lf, None, checks, {
-        "nan": nan.cast(nw.Int64).sum(), "bad": bad.cast(nw.Int64).sum(), "first": day.min(), "last": day.max()})
+        "nan": nan.cast(nw.Int64).sum(), "bad": bad.cast(nw.Int64).sum(),
+        "first": day.min(), "last": day.max()})
     log: list[dict] = []
 
     def note(problem: str, policy: str, rows: int, meters: int, action: str) -> None:
@@ -169,7 +173,8 @@ def engine_matrix(
         note("several rows for one meter and day", f"duplicates={duplicates!r}", 0, 0, "none found")
     value = nw.col("_sum") / nw.col("_n") if duplicates == "mean" else nw.col("_sum")
     per_meter = lf.group_by(cid).agg(
-        *([nw.col(fcol).n_unique().alias("_feeders"), nw.col(fcol).min().alias("_feeder")] if has_feeder else []),
+        *([nw.col(fcol).n_unique().alias("_feeders"), nw.col(fcol).min().alias("_feeder")]
+          if has_feeder else []),
         nw.len().alias("_rows"))
     meters_frame = _backend.collect_pandas(per_meter).sort_values(cid, kind="stable")
     if has_feeder and (meters_frame["_feeders"] > 1).any():

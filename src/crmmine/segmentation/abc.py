@@ -84,8 +84,9 @@ def abc_tiers(
 
     Parameters
     ----------
-    summary : pandas.DataFrame
-        One row per customer.
+    summary : table
+        One row per customer: pandas indexed by customer id, or a polars, DuckDB or Spark
+        table with the customer id first (computed inside the engine on the distinct values).
     value : str, default "monetary"
     cuts : tuple of float, default (0.80, 0.95)
         Increasing cumulative shares in (0, 1).
@@ -97,11 +98,11 @@ def abc_tiers(
 
     Returns
     -------
-    pandas.DataFrame
-        Indexed like ``summary``: ``value``, ``rank`` (1 = largest; tied customers share the
-        best rank), ``cumulative_share`` (share of the total held by customers with a value at
-        least hers) and ``tier`` (ordered categorical). :func:`tier_summary` gives customers and
-        value per tier.
+    table of the input's kind
+        Indexed like ``summary`` (other engines: the customer id first): ``value``, ``rank``
+        (1 = largest; tied customers share the best rank), ``cumulative_share`` (share of the
+        total held by customers with a value at least hers) and ``tier`` (ordered categorical;
+        text for other engines). :func:`tier_summary` gives customers and value per tier.
 
     Examples
     --------
@@ -229,8 +230,8 @@ def count_tiers(
 
     Parameters
     ----------
-    summary : pandas.DataFrame
-        One row per customer.
+    summary : table
+        One row per customer (pandas, or a polars, DuckDB or Spark table with the id first).
     value : str, default "monetary"
     shares : tuple of float, default (0.20, 0.30)
         Shares of customers in every tier but the last (positive, sum below 1).
@@ -241,8 +242,9 @@ def count_tiers(
 
     Returns
     -------
-    pandas.DataFrame
-        Indexed like ``summary``: ``value`` and ``tier`` (ordered categorical).
+    table of the input's kind
+        Indexed like ``summary`` (other engines: the customer id first): ``value`` and ``tier``
+        (ordered categorical; text for other engines).
 
     Examples
     --------

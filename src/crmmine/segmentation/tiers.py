@@ -211,8 +211,10 @@ def value_tiers(
 
     Parameters
     ----------
-    frame : pandas.DataFrame
-        One row per customer with the value dimensions (revenue, margin, influence, region...).
+    frame : table
+        One row per customer with the value dimensions (revenue, margin, influence, region...):
+        pandas, or a polars, DuckDB or Spark table with the customer id first (computed inside
+        the engine; overrides must then be narwhals expressions).
     weights : dict of column -> weight
         A negative weight makes a dimension count against value (e.g. cost to serve).
     shares, cutoffs : sequence of (grade, value) or dict, optional
@@ -232,9 +234,10 @@ def value_tiers(
 
     Returns
     -------
-    pandas.DataFrame
+    table of the input's kind
         ``score``, ``grade_by_score``, ``grade`` (ordered categoricals, best grade first, with
-        stable codes in every locale) and ``override`` (rule name or ""), indexed like ``frame``.
+        stable codes in every locale; text for other engines) and ``override`` (rule name or
+        ""), indexed like ``frame`` (other engines: the customer id first).
 
     Examples
     --------
@@ -557,7 +560,8 @@ def customer_pyramid(
 
     Parameters
     ----------
-    frame : pandas.DataFrame
+    frame : table
+        One row per customer (pandas, or a polars, DuckDB or Spark table with the id first).
     profit : str, default "profit"
         Profit per customer (margin minus cost to serve), may be negative.
     shares : (float, float), default (0.2, 0.3)
@@ -567,7 +571,7 @@ def customer_pyramid(
 
     Returns
     -------
-    pandas.DataFrame
+    table of the input's kind
         As :func:`value_tiers`; ``score`` is the profit.
 
     Examples

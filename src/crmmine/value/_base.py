@@ -632,11 +632,15 @@ class TransactionModel(BTYDModel):
 
         Parameters
         ----------
-        summary : pandas.DataFrame
+        summary : table
             One row per customer (or per group of identical customers with ``weights``), with
             ``frequency`` (repeat purchases), ``recency`` (last minus first purchase) and ``T``
             (age), all in one time unit. Build it with ``count="days"`` (several orders on one
-            day are one purchase, as the models assume).
+            day are one purchase, as the models assume). pandas, or a polars, DuckDB or Spark
+            table with the customer id first: then the rows are checked and compressed inside
+            the engine and only the distinct rows with their weights are collected (give
+            ``time_unit=`` to the model: an engine table does not record it; weights by
+            column name).
         weights : str, Series or array, optional
             Column name, Series matched on the index, or array in row order: how many customers
             each row stands for. Identical rows are compressed either way.
@@ -818,11 +822,15 @@ class TransactionModel(BTYDModel):
 
         Parameters
         ----------
-        summary : pandas.DataFrame
-            Customer summary in the model's time unit.
+        summary : table
+            Customer summary in the model's time unit: pandas, or a polars, DuckDB or Spark
+            table with the customer id first (the prediction is made once per distinct input
+            row and joined back inside the engine, which returns a table of the same kind with
+            the id and ``expected_purchases``, or ``expected_purchases_<t>`` per horizon).
         t : number, str, Series or list
             Horizon: a number of time units (or ``"13W"``-style string) for everyone; a Series
-            matched on the index (one horizon per customer); a list gives one column per horizon.
+            matched on the index (one horizon per customer; pandas only); a list gives one
+            column per horizon.
         columns, frequency, recency, T : optional
             Column names (default: those used in ``fit``).
 
@@ -869,7 +877,9 @@ class TransactionModel(BTYDModel):
 
         ``t = 0`` (default) is now (the end of the observed period); a later ``t`` also counts the
         chance of leaving in between (purchases in ``(T, T + t]`` are not observed, so they are
-        averaged over). ``t`` combines with customers as in :meth:`expected_purchases`.
+        averaged over). ``t`` combines with customers as in :meth:`expected_purchases`; a polars,
+        DuckDB or Spark summary gives a table of the same kind with the id and ``p_alive``
+        (computed once per distinct row, joined back inside the engine).
 
         Examples
         --------
@@ -880,6 +890,13 @@ class TransactionModel(BTYDModel):
         >>> m.p_alive(one, [0, 52]).round(3)
         t     0      52
         0  0.727  0.532
+
+        The same inside DuckDB (a relation in, a relation out):
+
+        >>> import duckdb
+        >>> rel = duckdb.from_df(one.rename_axis("customer_id").reset_index())
+        >>> m.p_alive(rel).select("round(p_alive, 3)").fetchall()
+        [(0.727,)]
         """
         if _backend.is_engine(summary):
             return self._predict_engine(
@@ -917,7 +934,8 @@ class TransactionModel(BTYDModel):
 
         Parameters
         ----------
-        summary : pandas.DataFrame
+        summary : table
+            pandas, or a polars, DuckDB or Spark table (as in :meth:`expected_purchases`).
         n : int or list of int
             Number of purchases; a list gives one column per ``n``.
         t : number, str or Series

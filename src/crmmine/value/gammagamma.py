@@ -195,8 +195,10 @@ class GammaGamma(BTYDModel):
 
         Parameters
         ----------
-        summary : pandas.DataFrame
-            Customer summary (build it with ``count="days"``).
+        summary : table
+            Customer summary (build it with ``count="days"``): pandas, or a polars, DuckDB or
+            Spark table with the customer id first (the repeat customers' (frequency, spend)
+            rows are compressed inside the engine; weights by column name).
         weights : str, Series or array, optional
             Row weights.
         columns : mapping, optional
@@ -493,7 +495,8 @@ class GammaGamma(BTYDModel):
 
         ``(p (gamma + x m_x)) / (p x + q - 1)``, a weighted mean of the population mean
         ``p gamma / (q - 1)`` and the customer's own mean; customers without repeat purchases get
-        the population mean.
+        the population mean. A polars, DuckDB or Spark summary (the id first) gives a table of
+        the same kind with the id and ``expected_spend``, computed inside the engine.
 
         Raises
         ------
