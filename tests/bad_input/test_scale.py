@@ -100,7 +100,8 @@ def test_text_dates_and_missing_ids_in_transactions():
     missing = _tx().astype({"customer_id": "float64"})
     missing.loc[2, "customer_id"] = np.nan
     for call in (lambda t: churn_labels(t, "2020-02-28", "60D"), lambda t: churn_features(t, "2020-02-28")):
-        _raises(call, missing, DataError, "column 'customer_id': 1 row with missing customer ids", "Fix: clean")
+        _raises(call, missing, DataError, "column 'customer_id': 1 row with missing customer ids",
+                "Fix: clean")
 
 
 def test_btyd_on_engine_tables():
