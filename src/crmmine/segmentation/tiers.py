@@ -45,6 +45,8 @@ class Override:
         ``"set"``: the grade is ``grade``; ``"at_least"``: the better of ``grade`` and the grade
         by score; ``"at_most"``: the worse of the two (e.g. customers with bad debts are at most C).
 
+    Notes
+    -----
     Overrides apply in order; for each customer the first rule whose condition holds decides.
     """
 
