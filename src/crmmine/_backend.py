@@ -23,24 +23,36 @@ Examples
 
 from __future__ import annotations
 
+import warnings
+from dataclasses import dataclass
 from typing import Any
 
 import narwhals as nw
 import pandas as pd
 
-from crmmine.errors import ParameterError, SchemaError
+from crmmine.errors import CRMMineError, DataError, ParameterError, SchemaError, bad_rows_error
 
 __all__ = [
     "BACKENDS",
+    "Check",
+    "CustomerTable",
     "backend_of",
+    "checked_aggregates",
+    "numeric_columns",
     "collect_one",
     "collect_pandas",
+    "customer_table",
     "day_number",
+    "divide",
     "duplicate_flag",
+    "engine_kind",
+    "finish_table",
     "from_pandas_like",
+    "is_engine",
     "is_lazy_backend",
     "is_pandas",
     "lf_col",
+    "pandas_indexed",
     "result_like",
     "sort_rows",
     "to_lazy",
@@ -49,7 +61,9 @@ __all__ = [
     "to_pandas",
     "try_cast_float",
     "try_parse_datetime",
+    "upload",
     "utc_naive",
+    "whole_table_window",
 ]
 
 #: Backend names as returned by :func:`backend_of`.
@@ -480,3 +494,210 @@ def with_row_number(lf: nw.LazyFrame, name: str, *, order_by: list[str]) -> nw.L
         native = lf.to_native().with_row_index(name).with_columns(pl.col(name).cast(pl.Int64))
         return _wrap_lazy(native)
     return lf.with_row_index(name, order_by=order_by).with_columns(nw.col(name).cast(nw.Int64))
+
+
+# ------------------------------------------------------------------ customer tables in engines
+
+#: Kinds computed inside their engine by the per-customer functions (pandas has its own
+#: numpy path; pyarrow tables are in memory and go through pandas).
+ENGINE_KINDS = ("polars", "polars-lazy", "duckdb", "pyspark")
+
+_ROW = "__cm_row"
+
+
+def engine_kind(lf: nw.LazyFrame) -> str:
+    """``"pandas"``, ``"polars"``, ``"duckdb"``, ``"pyspark"`` or ``"other"`` for a lazy frame."""
+    return _kind(lf)
+
+
+def is_engine(native: Any) -> bool:
+    """True for a table that per-customer functions compute inside its engine
+    (polars eager or lazy, DuckDB, PySpark); False for pandas and pyarrow."""
+    if isinstance(native, pd.DataFrame | pd.Series | list | tuple | dict) or native is None:
+        return False
+    try:
+        return backend_of(native) in ENGINE_KINDS
+    except (ParameterError, SchemaError, TypeError):
+        return False
+
+
+def pandas_indexed(native: Any, *, what: str) -> pd.DataFrame:
+    """A table without an index (pyarrow) as pandas, indexed by its first column (the customer id)."""
+    frame = to_pandas(native, what=what)
+    if len(frame.columns) == 0:
+        raise SchemaError(f"{what} have no columns. Fix: pass the customer table.")
+    return frame.set_index(frame.columns[0])
+
+
+@dataclass
+class CustomerTable:
+    """A per-customer table of an engine, read lazily.
+
+    Attributes
+    ----------
+    lf : narwhals.LazyFrame
+        The table (polars tables carry a hidden row number so that results keep the input's
+        row order, as pandas results keep its index order).
+    kind : str
+        Its backend (a name of :data:`BACKENDS`).
+    id_name : str
+        The customer id column: the first column, as :func:`crmmine.customer_summary` returns.
+    """
+
+    lf: nw.LazyFrame
+    kind: str
+    id_name: str
+
+    @property
+    def columns(self) -> list[str]:
+        return [c for c in self.lf.collect_schema().names() if c != _ROW]
+
+
+def customer_table(native: Any, *, what: str, needed: list[str] | tuple[str, ...] = ()) -> CustomerTable:
+    """Read a polars, DuckDB or Spark table with one row per customer, its id first.
+
+    Tables of these engines have no index: by crmmine's convention (what
+    :func:`crmmine.customer_summary` returns) the first column is the customer id.
+    A table whose first column is one of the ``needed`` value columns raises, naming
+    the fix (put the id first).
+    """
+    frame = to_narwhals(native, what=what)
+    kind = backend_of(frame)
+    lf = frame.lazy() if isinstance(frame, nw.DataFrame) else frame
+    names = lf.collect_schema().names()
+    if not names:
+        raise SchemaError(f"{what} have no columns. Fix: pass the customer table.")
+    id_name = names[0]
+    if id_name in needed:
+        raise SchemaError(
+            f"the first column of the {what} is {id_name!r}, which is read as a value, but a "
+            f"{kind} table has no index and crmmine takes its first column as the customer id. "
+            f"Fix: put the customer id first, e.g. table.select('customer_id', ...)."
+        )
+    if kind in ("polars", "polars-lazy"):
+        lf = _wrap_lazy(lf.to_native().with_row_index(_ROW))
+    return CustomerTable(lf, kind, id_name)
+
+
+def finish_table(frame: nw.LazyFrame, table: CustomerTable) -> Any:
+    """A result of :func:`customer_table`'s engine as a native table of the input's kind.
+
+    polars results come back in the input's row order (eager input: collected); DuckDB
+    and Spark results stay lazy and unordered.
+    """
+    if _ROW in frame.collect_schema().names():
+        frame = frame.sort(_ROW).drop(_ROW)
+    return result_like(frame, table.kind)
+
+
+def whole_table_window(lf: nw.LazyFrame) -> tuple[nw.LazyFrame, str]:
+    """Add a constant column to partition a window over the whole table by.
+
+    narwhals' lazy window functions need a partition or an order; a constant
+    partition makes ``rank``, ``sum`` or ``len`` run over every row (DuckDB and
+    Spark then gather the rows into one window, as ``OVER ()`` does in SQL).
+    """
+    name = "__cm_all"
+    return lf.with_columns(nw.lit(1).alias(name)), name
+
+
+def _duckdb_connection(rel: Any) -> Any:
+    """The connection a DuckDB relation belongs to (a small table joined to it must live there)."""
+    import duckdb
+
+    con = getattr(rel, "_con", None)  # the relation's own connection (no public accessor)
+    return con if con is not None else duckdb.default_connection()
+
+
+def upload(frame: pd.DataFrame, like: nw.LazyFrame) -> nw.LazyFrame:
+    """A small pandas table as a lazy table of ``like``'s engine, to join with it there.
+
+    Used for results computed in Python on a compressed input (one row per distinct
+    input, e.g. BTYD predictions) that are joined back to every customer inside the
+    engine. DuckDB: the relation's own connection; Spark: its session.
+    """
+    kind = _kind(like)
+    flat = frame.reset_index(drop=True)
+    if kind == "polars":
+        import polars as pl
+
+        return _wrap_lazy(pl.from_pandas(flat).lazy())
+    if kind == "duckdb":
+        return _wrap_lazy(_duckdb_connection(like.to_native()).from_df(flat))
+    if kind == "pyspark":
+        session = like.to_native().sparkSession
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas")
+            return _wrap_lazy(session.createDataFrame(flat))
+    if kind == "pandas":
+        return _wrap_lazy(flat)
+    raise _unsupported("joining a computed table", like)
+
+
+@dataclass
+class Check:
+    """One check of :func:`checked_aggregates`: rows where ``bad`` holds raise ``error``."""
+
+    column: str
+    bad: nw.Expr
+    problem: str
+    fix: str
+    error: type[CRMMineError] = DataError
+    show: tuple[str, ...] = ()
+
+
+def checked_aggregates(lf: nw.LazyFrame, id_name: str | None, checks: list[Check],
+                       extra: dict[str, nw.Expr] | None = None) -> dict[str, Any]:
+    """Run every check and the ``extra`` aggregates in one pass; raise for the first failed check.
+
+    The error names the column, shows up to five offending rows (with the customer id
+    when ``id_name`` is given), counts them and says the fix, as
+    :func:`crmmine.errors.bad_rows_error` does for pandas. Returns the ``extra``
+    aggregates as Python scalars (small results only).
+    """
+    aggs = {f"__cm_bad{i}": c.bad.fill_null(True).cast(nw.Int64).sum() for i, c in enumerate(checks)}
+    aggs.update(extra or {})
+    if not aggs:
+        return {}
+    stats = collect_one(lf.select(**aggs))
+    for i, check in enumerate(checks):
+        count = int(stats.pop(f"__cm_bad{i}") or 0)
+        if count and check is not None:
+            shown = [check.column, *[c for c in check.show if c != check.column]]
+            cols = ([id_name] if id_name is not None and id_name not in shown else []) + shown
+            rows = collect_pandas(lf.filter(check.bad.fill_null(True)).select(cols).head(5))
+            if id_name is not None and id_name in rows.columns:
+                rows = rows.set_index(id_name)
+            raise bad_rows_error(check.column, check.problem, rows, count, check.fix, error=check.error)
+    return stats
+
+
+def numeric_columns(lf: nw.LazyFrame, columns: list[str], *, what: str, fix: str) -> None:
+    """Raise a :class:`DataError` naming a column of ``columns`` that is not numeric (booleans included)."""
+    schema = lf.collect_schema()
+    for name in columns:
+        dtype = schema[name]
+        if isinstance(dtype, nw.Boolean) or not dtype.is_numeric():
+            rows = collect_pandas(lf.select(name).head(5))
+            count = int(collect_one(lf.select(n=nw.len()))["n"] or 0)
+            raise bad_rows_error(name, f"values of type {dtype} (not numbers) in the {what}", rows[name],
+                                 count, fix)
+
+
+def divide(numerator: nw.Expr, value: float) -> nw.Expr:
+    """``numerator / value`` with IEEE division in every engine (finite numerators only).
+
+    polars divides a column by a scalar as a multiplication by the scalar's reciprocal,
+    which can differ from numpy's division in the last bit; a value exactly at a cut-off
+    (a tier boundary) could then fall on the other side than in pandas. Dividing by a
+    column expression (``value + 0 * numerator``, equal to ``value`` for finite
+    numerators) keeps the true division.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> lf = to_lazy(pl.DataFrame({"r": [1600.0]}))
+    >>> collect_pandas(lf.select(divide(lf_col("r"), 2000.0)))["r"].tolist() == [1600.0 / 2000.0]
+    True
+    """
+    return numerator / (nw.lit(float(value)) + numerator * 0.0)

@@ -113,10 +113,34 @@ def test_rfm_all_tied_values_documented_in_notes():
     pd.testing.assert_frame_equal(s, before)
 
 
-def test_rfm_non_pandas_summary():
+def test_rfm_not_a_table():
+    with pytest.raises(ParameterError, match=r"customer summary must be a table.*Fix"):
+        rfm_scores({"since_last": [1.0], "orders": [1], "monetary": [1.0]})
+
+
+def test_rfm_engine_table_without_the_id_first():
+    # an engine table has no index: its first column is read as the customer id
     pl = pytest.importorskip("polars")
-    with pytest.raises(ParameterError, match=r"customer summary must be a pandas DataFrame.*Fix"):
-        rfm_scores(pl.from_pandas(_summary().reset_index()))
+    frame = pl.from_pandas(_summary().reset_index()).select("since_last", "orders", "monetary", "customer_id")
+    with pytest.raises(SchemaError, match=r"first column.*'since_last'.*Fix: put the customer id first"):
+        rfm_scores(frame)
+
+
+@pytest.mark.parametrize("engine", ["polars", "duckdb"])
+def test_engine_summary_with_missing_values(engine):
+    # the check runs inside the engine and shows the offending customers with their ids
+    bad = _summary().reset_index()
+    bad.loc[[3, 7], "monetary"] = np.nan
+    if engine == "polars":
+        pl = pytest.importorskip("polars")
+        table = pl.from_pandas(bad, nan_to_null=False)
+    else:
+        duckdb = pytest.importorskip("duckdb")
+        table = duckdb.from_df(bad)
+    for call in (rfm_scores, abc_tiers, count_tiers):
+        pattern = r"(?s)column 'monetary': 2 rows with missing.*\b4\b.*Fix: fill or drop"
+        with pytest.raises(DataError, match=pattern):
+            call(table)
 
 
 def test_rfm_segments_fractional_scores():

@@ -147,12 +147,30 @@ def test_predictions_check_the_summary_too(method, case):
     raises(lambda: method(WEIGHTED, frame), frame, error, *patterns)
 
 
-def test_summary_of_another_backend_is_refused_with_the_fix():
+@pytest.mark.parametrize("engine", ["polars", "duckdb"])
+def test_engine_summary_checked_inside_the_engine(engine):
+    # a summary in an engine is checked there: the error shows the customer ids and counts customers
+    frame = summary(recency=(13, 50.0)).reset_index()
+    if engine == "polars":
+        pl = pytest.importorskip("polars")
+        table = pl.from_pandas(frame)
+    else:
+        duckdb = pytest.importorskip("duckdb")
+        table = duckdb.from_df(frame)
+    for call in (lambda: BGNBD().fit(table), lambda: BGNBD.from_params(**BG).p_alive(table)):
+        pattern = r"(?s)column 'recency': 1 row with recency later than T.*13.*Fix"
+        with pytest.raises(DataError, match=pattern):
+            call()
+
+
+def test_engine_summary_weights_and_horizons_need_columns():
     pl = pytest.importorskip("polars")
-    frame = pl.from_pandas(summary().reset_index())
-    raises(
-        lambda: BGNBD().fit(frame), None, ParameterError, "pandas DataFrame", "polars", r"Fix: .*to_pandas"
-    )
+    table = pl.from_pandas(summary().reset_index())
+    with pytest.raises(ParameterError, match=r"weights must name a column.*Fix: add the weights as a column"):
+        BGNBD().fit(table, weights=np.ones(6))
+    horizons = pd.Series(1.0, index=summary().index)
+    with pytest.raises(ParameterError, match=r"t as a Series.*Fix: pass a number or a list"):
+        BGNBD.from_params(**BG).expected_purchases(table, horizons)
 
 
 def test_weights():

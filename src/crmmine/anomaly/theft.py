@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
+import crmmine._backend as _backend
 from crmmine._align import align_to
 from crmmine._estimator import CRMMineEstimator, warn
 from crmmine._params import Interval, Options, check_params
@@ -99,6 +100,16 @@ def _step_search(y: np.ndarray, B: np.ndarray, min_weeks: int) -> tuple[np.ndarr
     return ks[best], delta[rows, best], np.sqrt(ss[best])
 
 
+def _matrix(readings: Any, **kwargs: Any) -> MeterMatrix:
+    """The meters x days matrix: checked and aggregated inside the engine for polars, DuckDB and
+    Spark tables (only the daily values are collected), as :func:`meter_matrix` does for pandas."""
+    if _backend.is_engine(readings):
+        from crmmine.anomaly._engine_readings import engine_matrix
+
+        return engine_matrix(readings, **kwargs)
+    return as_matrix(readings, **kwargs)
+
+
 def meter_features(
     readings,
     *,
@@ -161,9 +172,18 @@ def meter_features(
 
     Returns
     -------
-    pandas.DataFrame
-        One row per meter (indexed by meter id); ``change_day`` is a date and ``peer_group``
+    table of the input's kind
+        One row per meter (pandas: indexed by meter id; polars, DuckDB and Spark: a table of
+        the same kind with the meter id first); ``change_day`` is a date and ``peer_group``
         names the meter's peers (its feeder, or ``"all meters (no feeder column)"``).
+
+    Notes
+    -----
+    For a polars, DuckDB or Spark table the checks, the policies for bad and duplicated
+    readings and the aggregation to one value per meter and day run inside the engine;
+    the daily values (``meters x days`` numbers, the matrix the features need) are then
+    collected and the features computed in numpy, as for pandas. The per-meter result is
+    handed back to the engine.
 
     Examples
     --------
@@ -191,7 +211,7 @@ def meter_features(
         },
         caller="meter_features()",
     )
-    matrix = as_matrix(
+    matrix = _matrix(
         readings,
         columns=columns,
         customer_id=customer_id,
@@ -203,7 +223,14 @@ def meter_features(
         missing=missing,
         missing_feeder=missing_feeder,
     )
-    return _features_from_matrix(matrix, min_weeks, dip_weeks, harmonics, zero_kwh)
+    out = _features_from_matrix(matrix, min_weeks, dip_weeks, harmonics, zero_kwh)
+    if _backend.is_engine(readings):
+        lf = _backend.to_lazy(readings, what="meter readings")
+        table = _backend.upload(out.reset_index(), lf)
+        if _backend.backend_of(readings) in ("polars", "polars-lazy"):
+            table = table.sort(out.index.name)
+        return _backend.result_like(table, _backend.backend_of(readings))
+    return out
 
 
 def _features_from_matrix(
@@ -547,7 +574,7 @@ class TheftDetector(CRMMineEstimator):
                 pd.DataFrame(columns=["problem", "policy", "rows", "meters", "action"]),
                 str(peer),
             )
-        matrix = as_matrix(readings, **roles)
+        matrix = _matrix(readings, **roles)
         feats = _features_from_matrix(matrix, self.min_weeks, self.dip_weeks, self.harmonics, self.zero_kwh)
         return feats, matrix.log, matrix.peer_group
 

@@ -6,13 +6,15 @@ from collections.abc import Mapping
 from numbers import Integral
 from typing import Any
 
+import narwhals as nw
 import numpy as np
 import pandas as pd
 
+import crmmine._backend as _backend
 from crmmine._backend import from_pandas_like
 from crmmine._params import validate_params
 from crmmine._units import horizon_in_units
-from crmmine.churn.labels import _labels, read_transactions
+from crmmine.churn.labels import _labels, day_text, engine_transactions, finish_engine, read_transactions
 from crmmine.data.columns import Columns, resolve_columns
 from crmmine.errors import DataError, ParameterError
 
@@ -72,7 +74,11 @@ def churn_features(
     -------
     pandas.DataFrame
         One row per customer with a purchase on or before ``as_of``, indexed by customer
-        id (another kind of table in gives the same kind out, the id as first column).
+        id (another kind of table in gives the same kind out, the id as first column;
+        polars, DuckDB and Spark compute it inside the engine: orders by aggregation, gaps
+        by a window over each customer, lazily where the engine is lazy; with
+        ``btyd_model`` the predictions are made once per distinct summary row and joined
+        back there).
 
     Examples
     --------
@@ -93,6 +99,8 @@ def churn_features(
     cols = resolve_columns(
         columns, customer_id=customer_id, order_id=order_id, date=date, amount=amount, item=item
     )
+    if _backend.is_engine(tx):
+        return _features_engine(tx, cols, as_of, _windows(windows), btyd_model)
     frame = read_transactions(
         tx, cols, [cols.customer_id, cols.date, cols.amount], [cols.order_id, cols.item]
     )
@@ -196,12 +204,102 @@ def _features(
     return out
 
 
-def _btyd_features(
-    before: pd.DataFrame, cols: Columns, day: pd.Timestamp, model: Any, ids: pd.Index
-) -> pd.DataFrame:
-    """P(alive) and expected purchases in the next 90 days from a fitted BTYD model."""
+def _features_engine(tx: Any, cols: Columns, as_of: Any, windows: tuple[int, ...], btyd_model: Any) -> Any:
+    """:func:`churn_features` inside the engine (the same features, on calendar-day numbers)."""
+    data = engine_transactions(tx, cols, [cols.customer_id, cols.date, cols.amount],
+                               [cols.order_id, cols.item])
+    cid = cols.customer_id
+    day_ts = pd.Timestamp(as_of).normalize()
+    day = int((day_ts - pd.Timestamp("1970-01-01")).days)
+    d = nw.col("_d")
+    stats = _backend.collect_one(data.lf.select(first=d.min(), n=(d <= day).cast(nw.Int64).sum()))
+    if not int(stats["n"] or 0):
+        raise DataError(
+            f"no transaction on or before as_of {day_ts:%Y-%m-%d} (the log starts on "
+            f"{day_text(stats['first'])}). Fix: choose a later as_of."
+        )
+    before = data.lf.filter(d <= day).with_columns(nw.col(cols.amount).cast(nw.Float64).alias("_a"))
+    key = cols.order_id if cols.order_id in data.columns else "_d"
+    orders = (
+        before.filter(nw.col("_a") > 0)
+        .group_by(cid, key)
+        .agg(d.min().alias("_od"), nw.col("_a").sum().alias("_oa"))
+        .with_columns((day - nw.col("_od")).alias("_age"))
+    )
+    gap = (nw.col("_od") - nw.col("_od").shift(1).over(cid, order_by="_od")).cast(nw.Float64)
+    orders = orders.with_columns(gap.alias("_gap"))
+    age, amount = nw.col("_age"), nw.col("_oa")
+
+    def count(cond: nw.Expr) -> nw.Expr:
+        return cond.cast(nw.Float64).sum()
+
+    def spend(cond: nw.Expr) -> nw.Expr:
+        return nw.when(cond).then(amount).otherwise(nw.lit(0.0)).sum()
+
+    windowed = []
+    for w in windows:
+        windowed += [count(age < w).alias(f"orders_{w}d"), spend(age < w).alias(f"spend_{w}d")]
+    earlier = (age >= 90) & (age < 180)
+    per = orders.group_by(cid).agg(
+        nw.len().cast(nw.Float64).alias("orders"),
+        amount.sum().alias("monetary"),
+        nw.col("_od").min().alias("_first"),
+        nw.col("_od").max().alias("_last"),
+        nw.col("_gap").mean().alias("gap_mean"),
+        nw.col("_gap").std(ddof=1).alias("gap_std"),
+        *windowed,
+        count(age < 90).alias("_recent"),
+        count(earlier).alias("_earlier"),
+        spend(age < 90).alias("_spend_recent"),
+        spend(earlier).alias("_spend_earlier"),
+    )
+    recency = (day - nw.col("_last")).cast(nw.Float64)
+    per = per.with_columns(
+        recency.alias("recency_days"),
+        (day - nw.col("_first")).cast(nw.Float64).alias("tenure_days"),
+        (nw.col("monetary") / nw.col("orders")).alias("mean_order_value"),
+        nw.when(nw.col("gap_mean") > 0).then(recency / nw.col("gap_mean")).alias("gap_ratio"),
+        ((nw.col("_recent") + 1.0) / (nw.col("_earlier") + 1.0)).alias("order_trend"),
+        ((nw.col("_spend_recent") + 1.0) / (nw.col("_spend_earlier") + 1.0)).alias("spend_trend"),
+    )
+    names = ["orders", "monetary", "recency_days", "tenure_days", "mean_order_value", "gap_mean",
+             "gap_std", "gap_ratio", *[f"{k}_{w}d" for w in windows for k in ("orders", "spend")],
+             "order_trend", "spend_trend"]
+    if cols.item in data.columns:
+        items = (before.filter((nw.col("_a") > 0) & ~nw.col(cols.item).is_null())
+                 .group_by(cid).agg(nw.col(cols.item).n_unique().cast(nw.Float64).alias("distinct_items")))
+        per = per.join(items, on=cid, how="left").with_columns(nw.col("distinct_items").fill_null(0.0))
+        names.append("distinct_items")
+    returned = before.group_by(cid).agg(
+        nw.when(nw.col("_a") < 0).then(-nw.col("_a")).otherwise(nw.lit(0.0)).sum().alias("_returned"))
+    per = per.join(returned, on=cid, how="left").with_columns(
+        (nw.col("_returned").fill_null(0.0) / nw.col("monetary")).alias("returns_share"))
+    names.append("returns_share")
+    out = per.select(cid, *[nw.col(c).cast(nw.Float64) for c in names])
+    if btyd_model is not None:
+        out = out.join(_btyd_engine(before, cols, day_ts, btyd_model), on=cid, how="left")
+    return finish_engine(out, data.kind, cid)
+
+
+def _btyd_engine(before: nw.LazyFrame, cols: Columns, day: pd.Timestamp, model: Any) -> nw.LazyFrame:
+    """:func:`_btyd_features` on an engine table: the summary and the predictions stay there."""
     from crmmine.data import customer_summary
 
+    unit = _btyd_unit(model)
+    has_order = cols.order_id in before.collect_schema().names()
+    summary = customer_summary(
+        before.select(*[c for c in (cols.customer_id, cols.order_id, cols.date, cols.amount)
+                        if c != cols.order_id or has_order]).to_native(),
+        as_of=day, time_unit=unit, customer_id=cols.customer_id,
+        order_id=cols.order_id if has_order else None, date=cols.date, amount=cols.amount,
+    )
+    alive = _backend.to_lazy(model.p_alive(summary))
+    expected = _backend.to_lazy(model.expected_purchases(summary, horizon_in_units("90D", unit)))
+    return alive.join(expected, on=cols.customer_id, how="inner").select(
+        cols.customer_id, "p_alive", nw.col("expected_purchases").alias("expected_purchases_90d"))
+
+
+def _btyd_unit(model: Any) -> Any:
     for method in ("p_alive", "expected_purchases"):
         if not callable(getattr(model, method, None)):
             raise ParameterError(
@@ -215,6 +313,16 @@ def _btyd_features(
             "converted. Fix: fit it on a customer_summary (which records its time unit) or pass "
             "time_unit= when fitting."
         )
+    return unit
+
+
+def _btyd_features(
+    before: pd.DataFrame, cols: Columns, day: pd.Timestamp, model: Any, ids: pd.Index
+) -> pd.DataFrame:
+    """P(alive) and expected purchases in the next 90 days from a fitted BTYD model."""
+    from crmmine.data import customer_summary
+
+    unit = _btyd_unit(model)
     summary = customer_summary(
         before,
         as_of=day,

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
+import narwhals as nw
 import numpy as np
 import pandas as pd
 
+import crmmine._backend as _backend
 from crmmine._backend import from_pandas_like, to_pandas
 from crmmine._params import validate_params
 from crmmine._units import horizon_days
@@ -15,6 +18,73 @@ from crmmine.data.columns import Columns, require_columns, resolve_columns
 from crmmine.errors import DataError, bad_rows_error
 
 __all__ = ["churn_labels"]
+
+_EPOCH = pd.Timestamp("1970-01-01")
+_FIX_CLEAN = "clean the log first (crmmine.clean_transactions drops or repairs such rows and logs them)"
+
+
+@dataclass
+class EngineTransactions:
+    """Transactions of an engine, checked, with the calendar day number ``_d`` added."""
+
+    lf: nw.LazyFrame
+    kind: str
+    columns: list[str]
+
+
+def engine_transactions(tx: Any, cols: Columns, needed: list[str], optional: list[str]
+                        ) -> EngineTransactions:
+    """:func:`read_transactions` for polars, DuckDB and Spark: the same checks, run inside the
+    engine in one pass (only the counts and up to five example rows are collected)."""
+    frame = _backend.to_narwhals(tx, what="transactions")
+    kind = _backend.backend_of(frame)
+    lf = frame.lazy() if isinstance(frame, nw.DataFrame) else frame
+    schema = lf.collect_schema()
+    require_columns(schema.names(), needed, role="transactions")
+    use = needed + [c for c in optional if c in schema.names() and c not in needed]
+    lf = lf.select(use)
+    dtype = schema[cols.date]
+    n = int(_backend.collect_one(lf.select(n=nw.len()))["n"] or 0)
+    if n == 0:
+        raise DataError("transactions are empty. Fix: pass a log with at least one purchase.")
+    if not isinstance(dtype, nw.Datetime | nw.Date):
+        raise bad_rows_error(
+            cols.date,
+            f"values that are not datetimes (dtype {dtype})",
+            _backend.collect_pandas(lf.select(cols.date).head(5)),
+            n,
+            "parse the dates first: crmmine.clean_transactions(tx) reads YYYYMMDD and text dates "
+            "(with date_format= or dayfirst= when ambiguous)",
+        )
+    if isinstance(dtype, nw.Datetime) and dtype.time_zone is not None and kind != "pyspark":
+        lf = _backend.utc_naive(lf, cols.date, "__cm_utc").drop(cols.date).rename({"__cm_utc": cols.date})
+    checks = [
+        _backend.Check(cols.customer_id, nw.col(cols.customer_id).is_null(), "missing customer ids",
+                       _FIX_CLEAN, show=tuple(use)),
+        _backend.Check(cols.date, nw.col(cols.date).is_null(), "missing dates", _FIX_CLEAN, show=tuple(use)),
+    ]
+    if cols.amount in use:
+        _backend.numeric_columns(lf, [cols.amount], what="transactions",
+                                 fix="clean the log first (crmmine.clean_transactions)")
+        checks.append(_backend.Check(
+            cols.amount, ~nw.col(cols.amount).cast(nw.Float64).is_finite(),
+            "missing, infinite or non-numeric amounts", "clean the log first (crmmine.clean_transactions)",
+            show=tuple(use)))
+    _backend.checked_aggregates(lf, None, checks)
+    lf = lf.with_columns(_backend.day_number(nw.col(cols.date)).alias("_d"))
+    return EngineTransactions(lf, kind, use)
+
+
+def day_text(day: int) -> str:
+    """A calendar-day number as ``YYYY-MM-DD``."""
+    return f"{_EPOCH + pd.Timedelta(days=int(day)):%Y-%m-%d}"
+
+
+def finish_engine(frame: nw.LazyFrame, kind: str, id_name: str) -> Any:
+    """An engine result in the input's kind: polars sorted by customer, DuckDB and Spark lazy."""
+    if kind in ("polars", "polars-lazy"):
+        frame = frame.sort(id_name)
+    return _backend.result_like(frame, kind)
 
 
 def read_transactions(tx: Any, cols: Columns, needed: list[str], optional: list[str]) -> pd.DataFrame:
@@ -124,7 +194,8 @@ def churn_labels(
     -------
     pandas.Series
         1 = churned, 0 = bought again, indexed by customer id (``name="churn"``). For a
-        table of another kind, the same kind of table with the id and ``churn`` columns.
+        table of another kind, the same kind of table with the id and ``churn`` columns
+        (polars, DuckDB and Spark: computed inside the engine, lazily where it is lazy).
 
     Examples
     --------
@@ -141,6 +212,8 @@ def churn_labels(
     Operational Research* 164(1), 252-268.
     """
     cols = resolve_columns(columns, customer_id=customer_id, date=date, amount=amount)
+    if _backend.is_engine(tx):
+        return _labels_engine(tx, cols, as_of, horizon, time_unit, allow_incomplete)
     frame = read_transactions(tx, cols, [cols.customer_id, cols.date], [cols.amount])
     labels = _labels(frame, cols, as_of, horizon, time_unit, allow_incomplete)
     return labels if isinstance(tx, pd.DataFrame) else from_pandas_like(labels.to_frame(), tx)
@@ -173,3 +246,35 @@ def _labels(
     labels = pd.Series(np.where(known.isin(returned), 0, 1), index=known, name="churn", dtype="int64")
     labels.index.name = cols.customer_id
     return labels
+
+
+def _labels_engine(tx: Any, cols: Columns, as_of: Any, horizon: Any, time_unit: Any,
+                   allow_incomplete: bool) -> Any:
+    """:func:`churn_labels` inside the engine: two distinct customer lists and a left join."""
+    data = engine_transactions(tx, cols, [cols.customer_id, cols.date], [cols.amount])
+    lf = data.lf
+    day_ts, last_ts, days = label_window(as_of, horizon, time_unit)
+    day = int((day_ts - _EPOCH).days)
+    last = int((last_ts - _EPOCH).days)
+    active = nw.col(cols.amount).cast(nw.Float64) > 0 if cols.amount in data.columns else nw.lit(True)
+    d = nw.col("_d")
+    stats = _backend.collect_one(lf.select(
+        first=d.min(), end=d.max(), known=((d <= day) & active).cast(nw.Int64).sum()))
+    if not allow_incomplete and int(stats["end"]) < last:
+        raise DataError(
+            f"the log ends on {day_text(stats['end'])}, before the end of the labelling window "
+            f"{last_ts:%Y-%m-%d} (as_of {day_ts:%Y-%m-%d} + {days:g} days). Fix: use an earlier as_of "
+            "or a shorter horizon, or pass allow_incomplete=True."
+        )
+    if not int(stats["known"] or 0):
+        raise DataError(
+            f"no customer has a purchase on or before as_of {day_ts:%Y-%m-%d} (the log starts on "
+            f"{day_text(stats['first'])}). Fix: choose a later as_of."
+        )
+    cid = cols.customer_id
+    known = lf.filter((d <= day) & active).select(cid).unique([cid])
+    back = lf.filter((d > day) & (d <= last) & active).select(cid).unique([cid]).with_columns(
+        nw.lit(0, dtype=nw.Int64).alias("_back"))
+    out = known.join(back, on=cid, how="left").select(
+        cid, nw.col("_back").fill_null(1).cast(nw.Int64).alias("churn"))
+    return finish_engine(out, data.kind, cid)

@@ -31,6 +31,7 @@ SUMMARY_COLUMNS = (
     "tenure_days", "monetary", "monetary_mean", "repeat_monetary_mean",
 )
 _EPOCH = pd.Timestamp("1970-01-01")
+_LAST_DAY = pd.Timestamp("2262-01-01").to_pydatetime()
 _OVERFLOW = 1e300
 _IN_MEMORY = ("pandas", "polars", "polars-lazy")
 _TIME_UNIT = [Interval(Real, 0, None, closed="neither"), str]
@@ -238,13 +239,19 @@ def _order_table(lf: nw.LazyFrame, cols: Columns, count: str, reader: _Reader,
     return base.group_by("_cid", "_day").agg(nw.col("_amt").sum(), *extra)
 
 
-def _summarise(units: nw.LazyFrame, reader: _Reader, *, windows: bool) -> nw.LazyFrame:
+def _summarise(units: nw.LazyFrame, reader: _Reader, *, windows: bool,
+               one_per_day: bool = False) -> nw.LazyFrame:
     """Aggregate purchase units into per-customer totals (simple aggregations only).
 
     A unit is a purchase when its amount is zero or more; a unit that nets below
     zero (a return kept under ``returns="net"``) lowers ``monetary`` only. The
-    first purchase day's total comes from a window over the customer in lazy
-    engines (one pass) and from a join in pandas (faster there).
+    first purchase day's total comes from a window over the customer in Spark
+    (one pass) and from a join elsewhere (measured faster in pandas, polars and
+    DuckDB: 5.7 s against 8.8 s for 10 million transactions in DuckDB). With
+    ``one_per_day`` (``count="days"``: one unit per customer and day) it is the
+    amount of the earliest purchase unit, an ordered aggregation in the same pass
+    (DuckDB: 1.7-2.1 s against 3.2-3.5 s with the join for 10 million transactions;
+    the DuckDB relation API computes a table read twice twice).
     """
     is_purchase = nw.col("_amt") >= 0
     flagged = units.with_columns(
@@ -264,6 +271,16 @@ def _summarise(units: nw.LazyFrame, reader: _Reader, *, windows: bool) -> nw.Laz
         nw.col("_p_amt").sum().alias("_purchase_total"),
         *extra,
     ]
+    if one_per_day and not reader.by_number:
+        # the earliest purchase day sorts first; customers without a purchase have only
+        # non-purchase units, whose purchase amount is 0
+        day = nw.col("_day").cast(nw.Datetime("us"))
+        key = nw.when(is_purchase).then(day).otherwise(nw.lit(_LAST_DAY, dtype=nw.Datetime("us")))
+        return flagged.with_columns(_key=key).group_by("_cid").agg(
+            *totals,
+            nw.col("_p_amt").first(order_by="_key").alias("_first_total"),
+            nw.col("_is_p").max().alias("_first_n"),
+        )
     if windows:
         on_first = nw.col("_p_day") == nw.col("_p_day").min().over("_cid")
         return flagged.with_columns(_on_first=on_first.fill_null(False)).group_by("_cid").agg(
@@ -280,6 +297,11 @@ def _summarise(units: nw.LazyFrame, reader: _Reader, *, windows: bool) -> nw.Laz
         .agg(nw.col("_p_amt").sum().alias("_first_total"), nw.col("_is_p").sum().alias("_first_n"))
     )
     return per_customer.join(first_day, on="_cid", how="left")
+
+
+def _one_per_day(kind: str, count: str) -> bool:
+    """Whether the units are one per customer and day in an engine that aggregates in order."""
+    return count == "days" and kind in ("duckdb", "polars", "polars-lazy")
 
 
 def _finish_pandas(per: nw.LazyFrame, as_of: pd.Timestamp, unit_days: float, id_name: str
@@ -516,7 +538,7 @@ def customer_summary(
                                                as_of=as_of, future=future)
     reader = _Reader(kind)
     per = _summarise(_order_table(lf, cols, count, reader, one_row), reader,
-                     windows=kind != "pandas")
+                     windows=kind == "pyspark", one_per_day=_one_per_day(kind, count))
     if returns == "net":
         _no_purchase_check(per, cols.customer_id)
     if kind == "pandas":
@@ -635,7 +657,7 @@ def calibration_holdout(
     day = reader.day(nw.col(cols.date))
     cal_lf = lf.filter(day < cal_cut)
     cal_per = _summarise(_order_table(cal_lf, cols, count, reader), reader,
-                         windows=kind != "pandas")
+                         windows=kind == "pyspark", one_per_day=_one_per_day(kind, count))
     if returns == "net":
         _no_purchase_check(cal_per, cols.customer_id)
     hold_units = _order_table(lf.filter(day >= cal_cut), cols, count, reader)

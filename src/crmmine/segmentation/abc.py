@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+import narwhals as nw
 import numpy as np
 import pandas as pd
 
+import crmmine._backend as _backend
 from crmmine._params import Options, validate_params
 from crmmine._results import Result
 from crmmine.data.columns import require_columns
 from crmmine.errors import DataError, ParameterError, bad_rows_error
+from crmmine.segmentation._engine import count_at_least, value_blocks
 from crmmine.segmentation._labels import localized_categorical
-from crmmine.segmentation.rfm import numeric_column, summary_frame
+from crmmine.segmentation.rfm import engine_values, like_input, numeric_column, summary_frame
 
 __all__ = ["Concentration", "abc_tiers", "concentration", "count_tiers", "tier_summary"]
 
@@ -81,8 +84,9 @@ def abc_tiers(
 
     Parameters
     ----------
-    summary : pandas.DataFrame
-        One row per customer.
+    summary : table
+        One row per customer: pandas indexed by customer id, or a polars, DuckDB or Spark
+        table with the customer id first (computed inside the engine on the distinct values).
     value : str, default "monetary"
     cuts : tuple of float, default (0.80, 0.95)
         Increasing cumulative shares in (0, 1).
@@ -94,11 +98,11 @@ def abc_tiers(
 
     Returns
     -------
-    pandas.DataFrame
-        Indexed like ``summary``: ``value``, ``rank`` (1 = largest; tied customers share the
-        best rank), ``cumulative_share`` (share of the total held by customers with a value at
-        least hers) and ``tier`` (ordered categorical). :func:`tier_summary` gives customers and
-        value per tier.
+    table of the input's kind
+        Indexed like ``summary`` (other engines: the customer id first): ``value``, ``rank``
+        (1 = largest; tied customers share the best rank), ``cumulative_share`` (share of the
+        total held by customers with a value at least hers) and ``tier`` (ordered categorical;
+        text for other engines). :func:`tier_summary` gives customers and value per tier.
 
     Examples
     --------
@@ -123,6 +127,11 @@ def abc_tiers(
     labels = tuple(labels) if labels is not None else tuple("ABCDEFGHIJ"[: len(cuts) + 1])
     if len(labels) != len(cuts) + 1 or len(set(labels)) != len(labels):
         raise ParameterError(f"need {len(cuts) + 1} distinct labels for {len(cuts)} cuts, got {labels}")
+    if _backend.is_engine(summary):
+        return _abc_engine(summary, value, cuts, labels, ties, locale)
+    if not isinstance(summary, pd.DataFrame):
+        frame = summary_frame(summary)
+        return like_input(abc_tiers(frame, value, cuts, labels, ties=ties, locale=locale), summary)
     v = _value_column(summary, value)
     positive = np.clip(v, 0.0, None)
     top = positive.max(initial=0.0)
@@ -151,7 +160,7 @@ def abc_tiers(
     return out
 
 
-def tier_summary(tiers: pd.DataFrame, tier: str = "tier", value: str = "value") -> pd.DataFrame:
+def tier_summary(tiers: Any, tier: str = "tier", value: str = "value") -> pd.DataFrame:
     """Customers and value per tier, with their shares, from a tier table's own rows.
 
     Works on the output of :func:`abc_tiers` and :func:`count_tiers` (and on any table with a
@@ -159,16 +168,18 @@ def tier_summary(tiers: pd.DataFrame, tier: str = "tier", value: str = "value") 
 
     Parameters
     ----------
-    tiers : pandas.DataFrame
-        One row per customer.
+    tiers : table
+        One row per customer: pandas, or a polars, DuckDB or Spark table (aggregated inside
+        the engine).
     tier, value : str
         The tier column and the value column.
 
     Returns
     -------
     pandas.DataFrame
-        Per tier (empty tiers included): ``customers``, ``value``, ``share_of_customers``,
-        ``share_of_value``.
+        Per tier (empty tiers included for pandas' categorical tiers; engine tables list the
+        tiers present, sorted by label): ``customers``, ``value``, ``share_of_customers``,
+        ``share_of_value``. A small table, always pandas.
 
     Examples
     --------
@@ -177,6 +188,19 @@ def tier_summary(tiers: pd.DataFrame, tier: str = "tier", value: str = "value") 
     >>> tier_summary(t)["customers"].tolist()
     [2, 1, 2]
     """
+    if _backend.is_engine(tiers):
+        lf = _backend.to_lazy(tiers, what="tier table")
+        require_columns(lf.collect_schema().names(), [tier, value], role="tier table")
+        agg = _backend.collect_pandas(lf.group_by(tier).agg(
+            nw.len().cast(nw.Int64).alias("customers"), nw.col(value).cast(nw.Float64).sum().alias("value")))
+        agg = agg.set_index(tier).sort_index()
+        n = int(agg["customers"].sum())
+        total = float(agg["value"].sum())
+        agg["share_of_customers"] = agg["customers"] / max(n, 1)
+        agg["share_of_value"] = agg["value"] / total if total else np.nan
+        return agg
+    if not isinstance(tiers, pd.DataFrame):
+        tiers = summary_frame(tiers, "tier table")
     require_columns(tiers.columns, [tier, value], role="tier table")
     v = pd.to_numeric(tiers[value], errors="coerce")
     agg = v.groupby(tiers[tier], observed=False).agg(["size", "sum"])
@@ -206,8 +230,8 @@ def count_tiers(
 
     Parameters
     ----------
-    summary : pandas.DataFrame
-        One row per customer.
+    summary : table
+        One row per customer (pandas, or a polars, DuckDB or Spark table with the id first).
     value : str, default "monetary"
     shares : tuple of float, default (0.20, 0.30)
         Shares of customers in every tier but the last (positive, sum below 1).
@@ -218,8 +242,9 @@ def count_tiers(
 
     Returns
     -------
-    pandas.DataFrame
-        Indexed like ``summary``: ``value`` and ``tier`` (ordered categorical).
+    table of the input's kind
+        Indexed like ``summary`` (other engines: the customer id first): ``value`` and ``tier``
+        (ordered categorical; text for other engines).
 
     Examples
     --------
@@ -237,13 +262,111 @@ def count_tiers(
             f"shares must be positive, sum below 1, with one more label than shares; "
             f"got shares={shares}, labels={labels}"
         )
-    v = _value_column(summary, value)
     full = np.append(shares_arr, 1.0 - shares_arr.sum())
+    if _backend.is_engine(summary):
+        return _count_engine(summary, value, full, tuple(labels), ties, locale)
+    if not isinstance(summary, pd.DataFrame):
+        frame = summary_frame(summary)
+        return like_input(count_tiers(frame, value, shares, labels, ties=ties, locale=locale), summary)
+    v = _value_column(summary, value)
     tier = grade_by_shares(v, full, ties)
     out = pd.DataFrame({"value": v}, index=summary.index)
     out["tier"] = localized_categorical(tier, labels, index=out.index, name="tier", locale=locale, codes=True)
     out.attrs.update({"value": value, "shares": tuple(float(x) for x in shares_arr)})
     return out
+
+
+_FIX_VALUE = "fill or drop those customers first"
+
+
+def _labels_shown(labels: tuple[str, ...], locale: str) -> list[str]:
+    """Labels as :func:`localized_categorical` shows them in ``locale`` (codes in label order)."""
+    shown = localized_categorical(np.arange(len(labels)), labels, index=pd.RangeIndex(len(labels)),
+                                  name="tier", locale=locale, codes=True)
+    return [str(c) for c in shown.cat.categories]
+
+
+def _label_expr(code: nw.Expr, labels: list[str]) -> nw.Expr:
+    """The label of an integer code 0..len(labels)-1 (a CASE expression)."""
+    out: Any = nw.lit(labels[-1])
+    for i in range(len(labels) - 2, -1, -1):
+        out = nw.when(code == i).then(nw.lit(labels[i])).otherwise(out)
+    return out.cast(nw.String)
+
+
+def _join_blocks(table: _backend.CustomerTable, value: str, blocks: nw.LazyFrame,
+                 columns: list[str]) -> nw.LazyFrame:
+    """Every customer with the block columns of her value (joined on the value, in the engine)."""
+    keep = [c for c in table.lf.collect_schema().names() if c == "__cm_row"]
+    base = table.lf.select(table.id_name, *keep, nw.col(value).cast(nw.Float64).alias("_v"))
+    return base.join(blocks.select("_v", *columns), on="_v", how="left")
+
+
+def _abc_engine(summary: Any, value: str, cuts: tuple[float, ...], labels: tuple[str, ...],
+                ties: str, locale: str) -> Any:
+    """:func:`abc_tiers` inside the engine, on the distinct values (largest first)."""
+    table = _backend.customer_table(summary, what="customer summary", needed=[value])
+    v = nw.col(value).cast(nw.Float64)
+    positive = nw.when(v > 0).then(v).otherwise(nw.lit(0.0))
+    stats = engine_values(table, {value: value}, fix=_FIX_VALUE,
+                          extra={"top": positive.max(), "raw_total": positive.sum()})
+    top = float(stats["top"] or 0.0)
+    scale = top if top > 0 else 1.0
+    blocks = value_blocks(table.lf, v, descending=True)
+    p = nw.when(nw.col("_v") > 0).then(_backend.divide(nw.col("_v"), scale)).otherwise(nw.lit(0.0))
+    raw_total = float(stats["raw_total"] or 0.0)
+    if np.isfinite(raw_total):
+        total = raw_total / scale
+    else:  # the unscaled total overflows: add the scaled values instead
+        total = float(_backend.collect_one(table.lf.select(
+            t=nw.when(v > 0).then(_backend.divide(v, scale)).otherwise(nw.lit(0.0)).sum()))["t"] or 0.0)
+    # _held: the share numerator of every customer at or above the value (ties included)
+    blocks = blocks.with_columns(p.alias("_p"), (nw.col("_c") * p).alias("_cp"),
+                                 (-nw.col("_v")).alias("_neg_v"))
+    blocks = blocks.with_columns(nw.col("_cp").cum_sum().over(order_by="_neg_v").alias("_held"))
+    if total > 0:
+        through = _backend.divide(nw.col("_held"), total)
+        if ties == "down":
+            before = through - _backend.divide(nw.col("_p"), total)
+        else:
+            before = _backend.divide(nw.col("_held") - nw.col("_cp"), total)
+    else:
+        through = before = nw.lit(0.0)
+    code = nw.when(nw.col("_p") > 0).then(count_at_least(before, cuts)).otherwise(nw.lit(len(cuts)))
+    shown = _labels_shown(labels, locale)
+    blocks = blocks.with_columns(
+        (nw.col("_before") + 1).cast(nw.Int64).alias("rank"),
+        through.cast(nw.Float64).alias("cumulative_share"),
+        _label_expr(code, shown).alias("tier"),
+    )
+    joined = _join_blocks(table, value, blocks, ["rank", "cumulative_share", "tier"])
+    keep = [c for c in joined.collect_schema().names() if c == "__cm_row"]
+    out = joined.select(table.id_name, *keep, nw.col("_v").alias("value"), "rank", "cumulative_share", "tier")
+    return _backend.finish_table(out, table)
+
+
+def _count_engine(summary: Any, value: str, full: np.ndarray, labels: tuple[str, ...], ties: str,
+                  locale: str) -> Any:
+    """:func:`count_tiers` inside the engine: tie blocks of the distinct values, largest first."""
+    table = _backend.customer_table(summary, what="customer summary", needed=[value])
+    n = int(engine_values(table, {value: value}, fix=_FIX_VALUE)["n"] or 0)
+    v = nw.col(value).cast(nw.Float64)
+    bounds = np.round(np.cumsum(full) * n).astype(np.int64)
+    blocks = value_blocks(table.lf, v, descending=True)
+    pos = nw.col("_before") + nw.col("_c") - 1 if ties == "down" else nw.col("_before")
+    raw = count_at_least(pos.cast(nw.Float64), [float(b) for b in bounds])
+    code = nw.when(raw > len(full) - 1).then(nw.lit(len(full) - 1)).otherwise(raw)
+    blocks = blocks.with_columns(_label_expr(code, _labels_shown(labels, locale)).alias("tier"))
+    joined = _join_blocks(table, value, blocks, ["tier"])
+    keep = [c for c in joined.collect_schema().names() if c == "__cm_row"]
+    out = joined.select(table.id_name, *keep, nw.col("_v").alias("value"), "tier")
+    return _backend.finish_table(out, table)
+
+
+#: Shares of customers whose top share an engine-computed :class:`Concentration` keeps exactly.
+TOP_FRACTIONS = (0.01, 0.05, 0.1, 0.2, 0.5)
+#: Points of the Lorenz curve an engine-computed :class:`Concentration` keeps (about).
+CURVE_POINTS = 1000
 
 
 @dataclass(repr=False)
@@ -252,21 +375,36 @@ class Concentration(Result):
 
     Attributes
     ----------
-    values : ndarray
-        The values, sorted ascending.
+    values : ndarray or None
+        The values, sorted ascending (None when computed inside an engine: the values stay
+        there, and the curve and top shares below were computed from them).
     gini : float
         Gini coefficient (0 = everyone equal, towards 1 = one customer holds everything).
     n : int
     total : float
+    curve : pandas.DataFrame or None
+        Engine results only: exact points of the Lorenz curve (``customers``,
+        ``customers_share``, ``value_share``) at the ends of tied blocks, about
+        :data:`CURVE_POINTS` of them (every block end for smaller tables).
+    top_shares : dict
+        Engine results only: exact shares held by the top ``k`` customers, keyed by ``k``.
     """
 
-    values: np.ndarray
+    values: np.ndarray | None
     gini: float
     n: int
     total: float
+    curve: pd.DataFrame | None = None
+    top_shares: dict = field(default_factory=dict)
 
     def lorenz(self) -> pd.DataFrame:
-        """Lorenz curve: cumulative share of customers (smallest first) vs share of value."""
+        """Lorenz curve: cumulative share of customers (smallest first) vs share of value.
+
+        Computed inside an engine, the curve has the exact points kept in ``curve`` (the
+        polyline between them is exact where no point was left out).
+        """
+        if self.values is None:
+            return self.curve[["customers_share", "value_share"]].reset_index(drop=True)
         scaled = self.values / self.values[-1]
         cum = np.concatenate([[0.0], np.cumsum(scaled)]) / scaled.sum()
         return pd.DataFrame({"customers_share": np.arange(self.n + 1) / self.n, "value_share": cum})
@@ -276,12 +414,29 @@ class Concentration(Result):
         return self.lorenz()
 
     def top_share(self, fraction: float = 0.2) -> float:
-        """Share of the total held by the top ``fraction`` of customers (rounded to whole customers)."""
+        """Share of the total held by the top ``fraction`` of customers (rounded to whole customers).
+
+        For a result computed inside an engine the share is exact for the fractions passed
+        to :func:`concentration` (``fractions=``, default :data:`TOP_FRACTIONS`) and for the
+        points of the stored curve; any other fraction raises with the fix.
+        """
         if isinstance(fraction, bool) or not isinstance(fraction, int | float) or not 0 < fraction <= 1:
             raise ParameterError(
                 f"parameter 'fraction' of top_share() must be a number in (0, 1], got {fraction!r}."
             )
         k = max(round(fraction * self.n), 1)
+        if self.values is None:
+            if k in self.top_shares:
+                return float(self.top_shares[k])
+            at = self.curve.loc[self.curve["customers"] == self.n - k, "value_share"]
+            if len(at):
+                return float(1.0 - at.iloc[0])
+            raise ParameterError(
+                f"top_share({fraction}) was not computed: this concentration was computed inside "
+                f"the engine, which kept the shares of {sorted(self.top_shares)} top customers "
+                f"and {len(self.curve)} curve points. Fix: pass fractions=({fraction},) to "
+                "concentration()."
+            )
         scaled = self.values / self.values[-1]
         return float(scaled[::-1][:k].sum() / scaled.sum())
 
@@ -324,18 +479,28 @@ class Concentration(Result):
         return ax
 
 
-def concentration(values: Any) -> Concentration:
+def concentration(values: Any, *, column: str | None = None,
+                  fractions: tuple[float, ...] = TOP_FRACTIONS) -> Concentration:
     """Lorenz curve, Gini coefficient and top shares of a non-negative quantity.
 
     Parameters
     ----------
-    values : array-like or pandas.Series
-        One value per customer (e.g. ``summary["monetary"]``); must be non-negative with a
-        positive total.
+    values : array-like, Series or table
+        One value per customer: an array or a pandas or polars Series (e.g.
+        ``summary["monetary"]``), or a table with the values in ``column`` (pandas, polars,
+        DuckDB, Spark; e.g. the summary). Values must be non-negative with a positive total.
+    column : str, optional
+        The column of a table to read (not needed for a one-column table).
+    fractions : tuple of float, default (0.01, 0.05, 0.1, 0.2, 0.5)
+        For a table computed inside an engine (polars, DuckDB, Spark): the shares of
+        customers whose top share is kept exactly (:meth:`Concentration.top_share`).
 
     Returns
     -------
     Concentration
+        A small result. For polars, DuckDB and Spark input it is computed inside the engine,
+        on the distinct values and their counts: the Gini coefficient, the customer count, the
+        total and the top shares are exact; the Lorenz curve keeps about 1,000 exact points.
 
     Examples
     --------
@@ -346,15 +511,42 @@ def concentration(values: Any) -> Concentration:
     >>> round(c.gini, 3), c.top_share(0.25)
     (0.75, 1.0)
 
+    The same figures inside DuckDB (only they travel to Python):
+
+    >>> import duckdb
+    >>> rel = duckdb.sql("select * from (values (1, 0.0), (2, 0.0), (3, 0.0), (4, 10.0)) t(id, spend)")
+    >>> c = concentration(rel, column="spend", fractions=(0.25,))
+    >>> round(c.gini, 3), c.top_share(0.25)
+    (0.75, 1.0)
+
     References
     ----------
     Lorenz, M. O. (1905). Methods of measuring the concentration of wealth. *Publications of the
     American Statistical Association* 9(70), 209-219. Gini, C. (1912). *Variabilita e mutabilita*.
     """
     if isinstance(values, pd.DataFrame):
-        raise ParameterError(
-            "concentration takes one column of values, got a DataFrame. Fix: pass summary['monetary']."
-        )
+        if column is None:
+            if values.shape[1] != 1:
+                raise ParameterError(
+                    "concentration takes one column of values, got a DataFrame with "
+                    f"{values.shape[1]} columns. Fix: pass summary['monetary'] or column='monetary'."
+                )
+            column = values.columns[0]
+        require_columns(values.columns, [column], role="table")
+        values = values[column]
+    elif _is_polars_series(values):
+        values = values.to_frame(values.name or "values")
+        column = values.columns[0]
+    if _backend.is_engine(values):
+        return _concentration_engine(values, column, fractions)
+    if not isinstance(values, pd.Series | np.ndarray | list | tuple):
+        try:
+            kind = _backend.backend_of(values)
+        except ParameterError:
+            kind = None
+        if kind is not None:
+            frame = _backend.to_pandas(values, what="values")
+            return concentration(frame, column=column, fractions=fractions)
     name = values.name if isinstance(values, pd.Series) and values.name is not None else "values"
     series = values if isinstance(values, pd.Series) else pd.Series(np.asarray(values, dtype=object).ravel())
     v = pd.to_numeric(series, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
@@ -365,13 +557,10 @@ def concentration(values: Any) -> Concentration:
             "missing, non-numeric, infinite or negative values",
             series[bad],
             int(bad.sum()),
-            "concentration needs non-negative amounts: use gross spend or clip returns",
+            _FIX_CONCENTRATION,
         )
     if v.size == 0 or not (v > 0).any():
-        raise DataError(
-            f"column {name!r}: concentration needs at least one customer and a positive total. "
-            "Fix: pass spend with at least one positive value."
-        )
+        raise _no_total(name)
     s = np.sort(v)
     n = s.size
     unit = s[-1]  # the Gini and the shares do not depend on the unit: scale to avoid overflow
@@ -380,3 +569,80 @@ def concentration(values: Any) -> Concentration:
     with np.errstate(over="ignore"):  # a total beyond the float range is reported as inf
         total = float(s.sum())
     return Concentration(values=s, gini=gini, n=n, total=total)
+
+
+_FIX_CONCENTRATION = "concentration needs non-negative amounts: use gross spend or clip returns"
+
+
+def _no_total(name: Any) -> DataError:
+    return DataError(
+        f"column {name!r}: concentration needs at least one customer and a positive total. "
+        "Fix: pass spend with at least one positive value."
+    )
+
+
+def _is_polars_series(values: Any) -> bool:
+    module = type(values).__module__.split(".")[0]
+    return module == "polars" and type(values).__name__ == "Series"
+
+
+def _concentration_engine(values: Any, column: str | None, fractions: tuple[float, ...]) -> Concentration:
+    """:func:`concentration` inside the engine, on the distinct values (smallest first)."""
+    frame = _backend.to_narwhals(values, what="values")
+    lf = frame.lazy() if isinstance(frame, nw.DataFrame) else frame
+    names = lf.collect_schema().names()
+    if column is None:
+        if len(names) != 1:
+            raise ParameterError(
+                f"concentration of a table with {len(names)} columns needs column=. "
+                "Fix: pass column='monetary' (or the column to read)."
+            )
+        column = names[0]
+    require_columns(names, [column], role="table")
+    _backend.numeric_columns(lf, [column], what="values", fix=_FIX_CONCENTRATION)
+    v = nw.col(column).cast(nw.Float64)
+    check = _backend.Check(column, ~v.is_finite() | (v < 0),
+                           "missing, non-numeric, infinite or negative values", _FIX_CONCENTRATION)
+    stats = _backend.checked_aggregates(lf, None, [check],
+                                        {"n": nw.len(), "top": v.max(), "total": v.sum()})
+    n = int(stats["n"] or 0)
+    top = float(stats["top"] or 0.0)
+    if n == 0 or top <= 0:
+        raise _no_total(column)
+    try:
+        fracs = tuple(float(f) for f in fractions)
+    except (TypeError, ValueError):
+        raise ParameterError(f"fractions must be numbers in (0, 1], got {fractions!r}.") from None
+    if any(not 0 < f <= 1 for f in fracs):
+        raise ParameterError(f"fractions must be numbers in (0, 1], got {fractions!r}.")
+    ks = sorted({max(round(f * n), 1) for f in fracs})
+    blocks = value_blocks(lf, v)
+    scaled = _backend.divide(nw.col("_v"), top)
+    blocks = blocks.with_columns((nw.col("_c") * scaled).alias("_cs"), scaled.alias("_s"))
+    blocks = blocks.with_columns(nw.col("_cs").cum_sum().over(order_by="_v").alias("_cum"))
+    c = nw.col("_c").cast(nw.Float64)
+    weight = c * (2.0 * nw.col("_before").cast(nw.Float64) + c - float(n))
+    aggs = {"s_total": nw.col("_cs").sum(), "g_num": (nw.col("_s") * weight).sum()}
+    after = float(n) - nw.col("_before").cast(nw.Float64) - c  # customers with a larger value
+    for k in ks:
+        take = nw.lit(float(k)) - after
+        held = nw.when(take <= 0).then(nw.lit(0.0)).otherwise(
+            nw.when(take >= c).then(c).otherwise(take))
+        aggs[f"top_{k}"] = (nw.col("_s") * held).sum()
+    row = _backend.collect_one(blocks.select(**aggs))
+    s_total = float(row["s_total"])
+    gini = float(row["g_num"] / (n * s_total))
+    m = min(n, CURVE_POINTS)
+    end = nw.col("_before") + nw.col("_c")
+    crosses = (end * m) // n > (nw.col("_before") * m) // n
+    points = _backend.collect_pandas(
+        blocks.filter(crosses).select(end.cast(nw.Int64).alias("customers"), nw.col("_cum").alias("cum"))
+    ).sort_values("customers")
+    curve = pd.DataFrame({
+        "customers": np.concatenate([[0], points["customers"].to_numpy(dtype=np.int64)]),
+        "value_share": np.concatenate([[0.0], points["cum"].to_numpy(dtype=float) / s_total]),
+    })
+    curve.insert(1, "customers_share", curve["customers"] / n)
+    tops = {k: float(row[f"top_{k}"]) / s_total for k in ks}
+    return Concentration(values=None, gini=gini, n=n, total=float(stats["total"]), curve=curve,
+                         top_shares=tops)

@@ -4,13 +4,16 @@ stage transitions between dates and the recommended action per stage."""
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import narwhals as nw
 import numpy as np
 import pandas as pd
 
+import crmmine._backend as _backend
 from crmmine._backend import from_pandas_like, to_pandas
 from crmmine._i18n import check_locale, translate
 from crmmine._params import Interval, Options, check_params
@@ -357,9 +360,13 @@ def lifecycle_stages(
     -------
     table of the input's kind
         Indexed by customer (pandas; other engines get the id as the first column): ``stage``
-        (ordered categorical), ``detail_stage`` (with a preset other than ``"crmmine"``),
-        ``purchase_days``, ``first_purchase``, ``last_purchase``, ``days_since_last``,
-        ``typical_gap``, ``recent_rate``, ``earlier_rate``.
+        (ordered categorical; text for other engines), ``detail_stage`` (with a preset other
+        than ``"crmmine"``), ``purchase_days``, ``first_purchase``, ``last_purchase``,
+        ``days_since_last``, ``typical_gap``, ``recent_rate``, ``earlier_rate``. polars,
+        DuckDB and Spark tables are computed inside their engine (distinct purchase days,
+        gaps by a window over each customer, medians by aggregation; lazy for polars
+        LazyFrames, DuckDB and Spark); only the last date (when ``as_of`` is not given)
+        and the check counts travel to Python.
 
     Examples
     --------
@@ -388,6 +395,9 @@ def lifecycle_stages(
     }
     _check(params)
     mapping, order = _stage_map(preset)
+    if _backend.is_engine(tx):
+        return _stages_engine(tx, as_of, customers, mapping, preset if isinstance(preset, str) else "custom",
+                              locale, {k: float(x) for k, x in params.items()}, columns, customer_id, date)
     v = _visits(tx, columns, customer_id, date)
     day = v.last_day if as_of is None else _as_day(as_of, "as_of")
     known = _known(customers, v.id_name)
@@ -395,6 +405,139 @@ def lifecycle_stages(
     out = _finish(per, mapping, order, preset if isinstance(preset, str) else "custom", v.id_name, locale)
     out.attrs.update({"as_of": pd.Timestamp(day), "n_rows_after_as_of": n_after})
     return from_pandas_like(out, tx)
+
+
+def _stages_engine(tx: Any, as_of: Any, customers: Any, mapping: dict[str, str], preset: str,
+                   locale: str, params: dict[str, float], columns: Any, customer_id: str | None,
+                   date: str | None) -> Any:
+    """:func:`lifecycle_stages` inside the engine, on calendar-day numbers."""
+    roles = resolve_roles(columns, _ROLES, customer_id=customer_id, date=date)
+    cid, dcol = roles["customer_id"], roles["date"]
+    frame = _backend.to_narwhals(tx, what="transactions")
+    kind = _backend.backend_of(frame)
+    lf = frame.lazy() if isinstance(frame, nw.DataFrame) else frame
+    schema = lf.collect_schema()
+    require_columns(schema.names(), [cid, dcol], role="transactions")
+    dtype = schema[dcol]
+    fix_dates = ("parse the dates with validate_transactions(...) or clean_transactions(...) "
+                 "(integer YYYYMMDD included) before lifecycle_stages.")
+    if not isinstance(dtype, nw.Datetime | nw.Date):
+        n = int(_backend.collect_one(lf.select(n=nw.len()))["n"] or 0)
+        rows = _backend.collect_pandas(lf.select(cid, dcol).head(5))
+        raise bad_rows_error(dcol, f"values of type {dtype}, not dates", rows, n, fix_dates)
+    if isinstance(dtype, nw.Datetime) and dtype.time_zone is not None and kind != "pyspark":
+        lf = _backend.utc_naive(lf, dcol, "__cm_utc").drop(dcol).rename({"__cm_utc": dcol})
+    checks = [
+        _backend.Check(cid, nw.col(cid).is_null(), "missing customer ids",
+                       "clean the log first with clean_transactions(...).", show=(dcol,)),
+        _backend.Check(dcol, nw.col(dcol).is_null(), "missing dates",
+                       "clean the log first with clean_transactions(..., bad_dates='drop').", show=(cid,)),
+    ]
+    day = _backend.day_number(nw.col(dcol))
+    stats = _backend.checked_aggregates(lf, None, checks, {"n": nw.len(), "last": day.max()})
+    if not int(stats["n"] or 0):
+        raise DataError("the transaction table is empty (0 rows). Fix: check the input.")
+    epoch = np.datetime64("1970-01-01", "D")
+    as_of_day = int(stats["last"]) if as_of is None else int((_as_day(as_of, "as_of") - epoch).astype(int))
+    end_day = as_of_day + 1
+    window_start = end_day - params["window_days"]
+    visits = (
+        lf.select(nw.col(cid).alias("_c"), day.alias("_d"), nw.col(dcol).dt.truncate("1d").alias("_t"))
+        .filter(nw.col("_d") <= as_of_day)
+        .unique(["_c", "_d"])
+    )
+    gaps = visits.with_columns((nw.col("_d") - nw.col("_d").shift(1).over("_c", order_by="_d")).alias("_gap"))
+    per = gaps.group_by("_c").agg(
+        nw.len().cast(nw.Int64).alias("purchase_days"),
+        nw.col("_d").min().alias("_first"),
+        nw.col("_d").max().alias("_last"),
+        nw.col("_t").min().alias("first_purchase"),
+        nw.col("_t").max().alias("last_purchase"),
+        nw.col("_gap").cast(nw.Float64).median().alias("_own_gap"),
+        (nw.col("_d") >= math.ceil(window_start)).cast(nw.Int64).sum().alias("_recent"),
+    )
+    min_gap = params["min_gap_days"]
+    pooled = per.select(nw.col("_own_gap").median().alias("_pooled"))
+    per = per.join(pooled, how="cross")
+    fill = nw.when(nw.col("_pooled") > min_gap).then(nw.col("_pooled")).otherwise(nw.lit(min_gap))
+    gap = nw.when(nw.col("_own_gap").is_null()).then(fill).otherwise(nw.col("_own_gap"))
+    per = per.with_columns(
+        nw.when(gap < min_gap).then(nw.lit(min_gap)).otherwise(gap).cast(nw.Float64).alias("typical_gap"),
+        (as_of_day - nw.col("_last")).cast(nw.Int64).alias("days_since_last"),
+        (end_day - nw.col("_first")).cast(nw.Int64).alias("_tenure"),
+        (math.floor(window_start) - nw.col("_first")).cast(nw.Int64).alias("_earlier_days"),
+    )
+    span = nw.when(nw.col("_tenure") < params["window_days"]).then(nw.col("_tenure").cast(nw.Float64)) \
+        .otherwise(nw.lit(params["window_days"]))
+    span = nw.when(span < 1.0).then(nw.lit(1.0)).otherwise(span)
+    earlier = nw.col("_earlier_days")
+    per = per.with_columns(
+        (nw.col("_recent").cast(nw.Float64) / span).alias("recent_rate"),
+        nw.when(earlier > 0).then(
+            (nw.col("purchase_days") - nw.col("_recent")).cast(nw.Float64) / earlier.cast(nw.Float64)
+        ).alias("earlier_rate"),
+    )
+    history = earlier > 0
+    rr, er = nw.col("recent_rate"), nw.col("earlier_rate")
+    stage = (
+        nw.when(nw.col("_tenure") <= params["new_days"]).then(nw.lit("new"))
+        .otherwise(nw.when(nw.col("days_since_last") >= params["lost_multiple"] * nw.col("typical_gap"))
+                   .then(nw.lit("lost"))
+                   .otherwise(nw.when(history & (rr < params["decline_ratio"] * er)).then(nw.lit("declining"))
+                              .otherwise(nw.when(history & (rr > params["growth_ratio"] * er))
+                                         .then(nw.lit("growing")).otherwise(nw.lit("mature")))))
+    )
+    per = per.with_columns(stage.alias("_stage")).select(nw.col("_c").alias(cid), "_stage", *_COLUMNS[1:])
+    if customers is not None:
+        per = _with_prospects(per, customers, cid, lf)
+    shown_detail = _stage_labels(list(STAGES), locale)
+    order = list(dict.fromkeys(mapping[s] for s in STAGES))
+    shown = dict(zip(order, _stage_labels(order, locale)))
+    stage_out = _case(nw.col("_stage"), {s: shown[mapping[s]] for s in STAGES})
+    detail = [_case(nw.col("_stage"), dict(zip(STAGES, shown_detail))).alias("detail_stage")] \
+        if preset != "crmmine" else []
+    out = per.select(cid, stage_out.alias("stage"), *detail, *_COLUMNS[1:])
+    if kind in ("polars", "polars-lazy"):
+        out = out.sort(cid)
+    return _backend.result_like(out, kind)
+
+
+def _case(expr: nw.Expr, labels: dict[str, str]) -> nw.Expr:
+    out: Any = nw.lit(None, dtype=nw.String)
+    for key, label in labels.items():
+        out = nw.when(expr == key).then(nw.lit(label)).otherwise(out)
+    return out.cast(nw.String)
+
+
+def _stage_labels(codes: list[str], locale: str) -> list[str]:
+    shown = localized_categorical(np.arange(len(codes)), codes, index=pd.RangeIndex(len(codes)),
+                                  name="stage", locale=locale, codes=True)
+    return [str(c) for c in shown.cat.categories]
+
+
+def _with_prospects(per: nw.LazyFrame, customers: Any, cid: str, like: nw.LazyFrame) -> nw.LazyFrame:
+    """Known customers without a purchase by ``as_of`` added as prospects (inside the engine)."""
+    if _backend.is_engine(customers):
+        known = _backend.to_lazy(customers, what="customers")
+        names = known.collect_schema().names()
+        known = known.select(nw.col(cid if cid in names else names[0]).alias(cid))
+    else:
+        ids = _known(customers, cid)
+        known = _backend.upload(pd.DataFrame({cid: np.asarray(ids)}), like)
+    known = known.unique([cid])
+    new = known.join(per.select(cid), on=cid, how="anti")
+    schema = per.collect_schema()
+    columns = [nw.col(cid)]
+    for name in schema.names():
+        if name == cid:
+            continue
+        if name == "_stage":
+            columns.append(nw.lit("prospect").alias(name))
+        elif name == "purchase_days":
+            columns.append(nw.lit(0, dtype=nw.Int64).alias(name))
+        else:
+            columns.append(nw.lit(None, dtype=schema[name]).alias(name))
+    return nw.concat([per, new.select(*columns)], how="vertical")
 
 
 @dataclass(repr=False)

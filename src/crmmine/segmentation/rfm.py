@@ -6,14 +6,17 @@ from collections.abc import Mapping
 from numbers import Integral
 from typing import Any, ClassVar
 
+import narwhals as nw
 import numpy as np
 import pandas as pd
 
+import crmmine._backend as _backend
 from crmmine._estimator import CRMMineEstimator
 from crmmine._params import Interval, Options
 from crmmine._roles import resolve_roles
 from crmmine.data.columns import require_columns
 from crmmine.errors import DataError, ParameterError, bad_rows_error
+from crmmine.segmentation._engine import count_at_least, value_blocks
 
 __all__ = ["RFMScorer", "rfm_group_sizes", "rfm_scores"]
 
@@ -23,14 +26,50 @@ RFM_ROLES = {"since_last": "since_last", "frequency": "orders", "monetary": "mon
 
 
 def summary_frame(summary: Any, what: str = "customer summary") -> pd.DataFrame:
-    """The summary as a pandas DataFrame, or a ParameterError that says what to pass."""
+    """The summary as a pandas DataFrame (pyarrow tables: indexed by their first column), or a
+    ParameterError that says what to pass."""
     if isinstance(summary, pd.DataFrame):
         return summary
+    try:
+        kind = _backend.backend_of(summary)
+    except ParameterError:
+        kind = None
+    if kind == "pyarrow":
+        return _backend.pandas_indexed(summary, what=what)
     raise ParameterError(
-        f"{what} must be a pandas DataFrame indexed by customer id (what customer_summary returns), "
-        f"got {type(summary).__name__}. Fix: pass customer_summary(tx) or convert your table with "
+        f"{what} must be a table (pandas indexed by customer id, or a polars, DuckDB or Spark table "
+        f"with the customer id first: what customer_summary returns), got {type(summary).__name__}. "
+        "Fix: pass customer_summary(tx), or convert your table with "
         ".to_pandas().set_index('<customer id column>')."
     )
+
+
+def like_input(result: pd.DataFrame | pd.Series, summary: Any) -> Any:
+    """A pandas result for a pyarrow input as a pyarrow table (the id first); pandas unchanged."""
+    if isinstance(summary, pd.DataFrame):
+        return result
+    frame = result.to_frame() if isinstance(result, pd.Series) else result
+    return _backend.from_pandas_like(frame, summary)
+
+
+_FIX_RFM = "fill or drop those customers before scoring (every customer needs R, F and M)"
+
+
+def engine_values(table: _backend.CustomerTable, columns: dict[str, str], *, fix: str,
+                  what: str = "customer summary", extra: dict[str, nw.Expr] | None = None
+                  ) -> dict[str, Any]:
+    """Check value columns of an engine table (numeric, finite) in one pass; returns the
+    number of rows ``n`` and the ``extra`` aggregates."""
+    lf = table.lf
+    names = list(dict.fromkeys(columns.values()))
+    require_columns(table.columns, names, role=what)
+    _backend.numeric_columns(lf, names, what=what, fix=fix)
+    checks = [
+        _backend.Check(name, ~nw.col(name).cast(nw.Float64).is_finite(),
+                       "missing, infinite or non-numeric values", fix)
+        for name in names
+    ]
+    return _backend.checked_aggregates(lf, table.id_name, checks, {"n": nw.len(), **(extra or {})})
 
 
 def numeric_column(frame: pd.DataFrame, col: str, *, fix: str) -> np.ndarray:
@@ -171,13 +210,14 @@ class RFMScorer(CRMMineEstimator):
             out[dim] = -v if dim == "R" else v  # a short time since the last purchase is good
         return summary, out
 
-    def fit(self, summary: pd.DataFrame, y: None = None) -> RFMScorer:
+    def fit(self, summary: Any, y: None = None) -> RFMScorer:
         """Learn the score boundaries from ``summary`` (one row per customer).
 
         Parameters
         ----------
-        summary : pandas.DataFrame
-            One row per customer with the R, F and M columns.
+        summary : table
+            One row per customer with the R, F and M columns: pandas, or a polars, DuckDB
+            or Spark table (the boundaries are then computed inside the engine).
         y : None
             Ignored (scikit-learn's signature).
 
@@ -187,6 +227,9 @@ class RFMScorer(CRMMineEstimator):
             The fitted scorer.
         """
         self._validate_params()
+        if _backend.is_engine(summary):
+            self._fit_engine(summary)
+            return self
         summary, values = self._values(summary)
         if len(summary) == 0:
             raise DataError(
@@ -212,6 +255,87 @@ class RFMScorer(CRMMineEstimator):
         self._fit_scores = (summary.index, scores)
         return self
 
+    def _engine_exprs(self) -> dict[str, nw.Expr]:
+        roles = self._roles()
+        out = {}
+        for dim, role in zip(_DIMENSIONS, ("since_last", "frequency", "monetary")):
+            value = nw.col(roles[role]).cast(nw.Float64)
+            out[dim] = -value if dim == "R" else value
+        return out
+
+    def _fit_engine(self, summary: Any) -> None:
+        """Learn the boundaries inside the engine: one checking pass and one pass over the
+        distinct values of each dimension; only ``bins`` numbers per dimension are collected."""
+        roles = self._roles()
+        table = _backend.customer_table(summary, what="customer summary", needed=list(roles.values()))
+        n = int(engine_values(table, roles, fix=_FIX_RFM)["n"] or 0)
+        if n == 0:
+            raise DataError(
+                "cannot learn RFM scores from an empty summary (0 customers). "
+                "Fix: check the filter that produced it."
+            )
+        exprs = self._engine_exprs()
+        bins = int(self.bins)
+        parts = []
+        if self.method == "rank":
+            for dim in _DIMENSIONS:
+                blocks = value_blocks(table.lf, exprs[dim])
+                score = 1 + (nw.col("_before") * bins) // n
+                parts.append(
+                    blocks.with_columns(score.cast(nw.Int64).alias("_s"))
+                    .group_by("_s")
+                    .agg(nw.col("_v").min().alias("_lo"), nw.col("_c").sum().cast(nw.Int64).alias("_size"))
+                    .with_columns(nw.lit(dim).alias("_dim"))
+                )
+            rows = _backend.collect_pandas(nw.concat(parts, how="vertical"))
+            edges = {}
+            for dim in _DIMENSIONS:
+                mine = rows[rows["_dim"] == dim]
+                lo = dict(zip(mine["_s"].astype(int), mine["_lo"].astype(float)))
+                edges[dim] = np.array(
+                    [min((v for s, v in lo.items() if s >= k), default=np.inf) for k in range(2, bins + 1)]
+                )
+        else:
+            qs = np.arange(1, bins) / bins
+            stats = _backend.collect_one(table.lf.select(**{
+                f"{dim}{i}": exprs[dim].quantile(float(q), "linear") for dim in _DIMENSIONS
+                for i, q in enumerate(qs)
+            }))
+            edges = {dim: np.array([float(stats[f"{dim}{i}"]) for i in range(len(qs))])
+                     for dim in _DIMENSIONS}
+            for dim in _DIMENSIONS:
+                score = 1 + count_at_least(exprs[dim], edges[dim])
+                parts.append(table.lf.select(score.alias("_s")).group_by("_s")
+                             .agg(nw.len().cast(nw.Int64).alias("_size"))
+                             .with_columns(nw.lit(dim).alias("_dim")))
+            rows = _backend.collect_pandas(nw.concat(parts, how="vertical"))
+        sizes = pd.DataFrame(0, index=pd.RangeIndex(1, bins + 1, name="score"), columns=list(_DIMENSIONS))
+        for dim, score, size in zip(rows["_dim"], rows["_s"].astype(int), rows["_size"].astype(int)):
+            sizes.loc[score, dim] = size
+        self.edges_ = edges
+        self.n_customers_ = n
+        self.group_sizes_ = sizes
+        self._fit_scores = None
+
+    def _transform_engine(self, summary: Any, *, checked: bool = False) -> Any:
+        """Scores inside the engine: each is one plus the number of fitted edges at or below the value."""
+        roles = self._roles()
+        table = _backend.customer_table(summary, what="customer summary", needed=list(roles.values()))
+        if not checked:
+            engine_values(table, roles, fix=_FIX_RFM)
+        exprs = self._engine_exprs()
+        scores = {dim: (1 + count_at_least(exprs[dim], self.edges_[dim])).cast(nw.Int64)
+                  for dim in _DIMENSIONS}
+        sep = "" if int(self.bins) < 10 else "-"
+        code = nw.concat_str([nw.col(d).cast(nw.String) for d in _DIMENSIONS], separator=sep)
+        keep = [c for c in table.lf.collect_schema().names() if c == "__cm_row"]
+        out = (
+            table.lf.select(table.id_name, *keep, **scores)
+            .with_columns(code.alias("rfm_code"),
+                          (nw.col("R") + nw.col("F") + nw.col("M")).cast(nw.Int64).alias("rfm_score"))
+        )
+        return _backend.finish_table(out, table)
+
     def _frame(self, index: pd.Index, scores: dict[str, np.ndarray]) -> pd.DataFrame:
         out = pd.DataFrame({d: scores[d] for d in _DIMENSIONS}, index=index)
         b = int(self.bins)
@@ -234,22 +358,28 @@ class RFMScorer(CRMMineEstimator):
         )
         return out
 
-    def transform(self, summary: pd.DataFrame) -> pd.DataFrame:
+    def transform(self, summary: Any) -> Any:
         """Score customers on the fitted boundaries.
 
         Parameters
         ----------
-        summary : pandas.DataFrame
-            One row per customer with the R, F and M columns.
+        summary : table
+            One row per customer with the R, F and M columns (pandas, polars, DuckDB, Spark).
 
         Returns
         -------
-        pandas.DataFrame
+        table of the input's kind
             ``R``, ``F``, ``M`` (1..bins, higher is better), ``rfm_code`` (e.g. ``"545"``) and
-            ``rfm_score`` (R + F + M), indexed like ``summary``. ``attrs`` (information only)
-            has ``method``, ``bins`` and ``notes`` on empty or unequal groups.
+            ``rfm_score`` (R + F + M), indexed like ``summary`` (pandas; ``attrs``, information
+            only, has ``method``, ``bins`` and ``notes`` on empty or unequal groups), or with
+            the customer id first for other engines (computed there, lazily where the engine
+            is lazy).
         """
         self._check_fitted()
+        if _backend.is_engine(summary):
+            return self._transform_engine(summary)
+        if not isinstance(summary, pd.DataFrame):
+            return like_input(self.transform(summary_frame(summary)), summary)
         summary, values = self._values(summary)
         scores = {
             d: (np.searchsorted(self.edges_[d], values[d], side="right") + 1).astype(np.int64)
@@ -257,8 +387,13 @@ class RFMScorer(CRMMineEstimator):
         }
         return self._frame(summary.index, scores)
 
-    def fit_transform(self, summary: pd.DataFrame, y: None = None) -> pd.DataFrame:
+    def fit_transform(self, summary: Any, y: None = None) -> Any:
         """Fit and score the same customers (identical to ``fit(summary).transform(summary)``)."""
+        if _backend.is_engine(summary):
+            self.fit(summary)
+            return self._transform_engine(summary, checked=True)
+        if not isinstance(summary, pd.DataFrame):
+            return like_input(self.fit_transform(summary_frame(summary)), summary)
         self.fit(summary)
         index, scores = self._fit_scores
         return self._frame(index, scores)
@@ -295,13 +430,14 @@ def rfm_group_sizes(scores: pd.DataFrame) -> pd.DataFrame:
 
     Parameters
     ----------
-    scores : pandas.DataFrame
-        Output of :func:`rfm_scores` (columns ``R``, ``F``, ``M``).
+    scores : table
+        Output of :func:`rfm_scores` (columns ``R``, ``F``, ``M``): pandas, or a polars,
+        DuckDB or Spark table (counted inside the engine).
 
     Returns
     -------
     pandas.DataFrame
-        Rows 1..bins (``score``), columns ``R``, ``F``, ``M``.
+        Rows 1..bins (``score``), columns ``R``, ``F``, ``M`` (a small table, always pandas).
 
     Examples
     --------
@@ -310,13 +446,27 @@ def rfm_group_sizes(scores: pd.DataFrame) -> pd.DataFrame:
     >>> rfm_group_sizes(rfm_scores(s, bins=2))["F"].tolist()
     [3, 1]
     """
+    if _backend.is_engine(scores):
+        table = _backend.customer_table(scores, what="RFM scores", needed=list(_DIMENSIONS))
+        require_columns(table.columns, list(_DIMENSIONS), role="RFM scores")
+        parts = [table.lf.group_by(d).agg(nw.len().cast(nw.Int64).alias("_n"))
+                 .select(nw.col(d).cast(nw.Int64).alias("_s"), "_n", nw.lit(d).alias("_dim"))
+                 for d in _DIMENSIONS]
+        rows = _backend.collect_pandas(nw.concat(parts, how="vertical")).dropna(subset=["_s"])
+        bins = max(int(rows["_s"].max()) if len(rows) else 1, 1)
+        out = pd.DataFrame(0, index=pd.RangeIndex(1, bins + 1, name="score"), columns=list(_DIMENSIONS))
+        for d, score, size in zip(rows["_dim"], rows["_s"].astype(int), rows["_n"].astype(int)):
+            if score >= 1:
+                out.loc[score, d] = size
+        return out
+    scores = summary_frame(scores, "RFM scores")
     require_columns(scores.columns, list(_DIMENSIONS), role="RFM scores")
     bins = int(scores.attrs.get("bins", 0)) or int(scores[list(_DIMENSIONS)].to_numpy().max(initial=1))
     return _sizes({d: scores[d].to_numpy(dtype=np.int64) for d in _DIMENSIONS}, bins)
 
 
 def rfm_scores(
-    summary: pd.DataFrame,
+    summary: Any,
     bins: int = 5,
     method: str = "rank",
     *,
@@ -332,8 +482,9 @@ def rfm_scores(
 
     Parameters
     ----------
-    summary : pandas.DataFrame
-        One row per customer (``crmmine.customer_summary``).
+    summary : table
+        One row per customer (``crmmine.customer_summary``): a pandas DataFrame indexed by
+        customer id, or a polars, DuckDB or Spark table with the customer id as first column.
     bins : int, default 5
     method : {"rank", "edges"}, default "rank"
     columns, since_last, frequency, monetary : optional
@@ -341,8 +492,12 @@ def rfm_scores(
 
     Returns
     -------
-    pandas.DataFrame
-        ``R``, ``F``, ``M``, ``rfm_code``, ``rfm_score`` indexed like ``summary``.
+    table of the input's kind
+        ``R``, ``F``, ``M``, ``rfm_code``, ``rfm_score``: pandas indexed like ``summary``;
+        polars, DuckDB and Spark tables get the customer id first and are computed inside
+        their engine (lazy for polars LazyFrames, DuckDB and Spark; polars rows in the
+        input's order). The engine collects only the ``bins - 1`` score boundaries per
+        dimension; the tie rule is the same (see :class:`RFMScorer`).
 
     Examples
     --------
@@ -351,6 +506,13 @@ def rfm_scores(
     ...                   "monetary": [500.0, 20.0, 80.0, 15.0]}, index=[11, 12, 13, 14])
     >>> rfm_scores(s, bins=4)[["R", "F", "M"]].to_numpy().tolist()
     [[4, 4, 4], [2, 1, 2], [3, 3, 3], [1, 1, 1]]
+
+    A DuckDB relation in gives a DuckDB relation out, scored inside DuckDB:
+
+    >>> import duckdb
+    >>> rel = duckdb.from_df(s.rename_axis("customer_id").reset_index())
+    >>> rfm_scores(rel, bins=4).order("customer_id").select("R, F, M").fetchall()
+    [(4, 4, 4), (2, 1, 2), (3, 3, 3), (1, 1, 1)]
 
     References
     ----------

@@ -6,9 +6,11 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
+import narwhals as nw
 import numpy as np
 import pandas as pd
 
+import crmmine._backend as _backend
 from crmmine._i18n import check_locale
 from crmmine._results import Result
 from crmmine.data.columns import require_columns
@@ -333,7 +335,7 @@ PRESETS = {"crm4": _crm4, "eight": _eight, "rf_grid": _rf_grid, "putler": _putle
 
 
 def rfm_segments(
-    scores: pd.DataFrame,
+    scores: Any,
     preset: str | SegmentTable | list[dict] = "rf_grid",
     *,
     default: str = "Other",
@@ -343,8 +345,9 @@ def rfm_segments(
 
     Parameters
     ----------
-    scores : pandas.DataFrame
-        Output of :func:`rfm_scores` (columns ``R``, ``F``, ``M`` on a 1..5 scale).
+    scores : table
+        Output of :func:`rfm_scores` (columns ``R``, ``F``, ``M`` on a 1..5 scale): pandas, or
+        a polars, DuckDB or Spark table with the customer id first.
     preset : {"rf_grid", "crm4", "eight", "putler"}, SegmentTable or list of rules
         ``"rf_grid"``: ten segments on the R x F grid (complete, no overlaps); ``"crm4"``: the
         four classes of the CRM textbooks plus "Other" for combinations they leave open;
@@ -361,9 +364,11 @@ def rfm_segments(
 
     Returns
     -------
-    pandas.Series
-        Segment per customer (every customer gets exactly one), named ``segment``;
-        ``attrs["preset"]`` names the table (information only).
+    pandas.Series, or a table of the input's kind
+        pandas: the segment per customer (every customer gets exactly one), named
+        ``segment``; ``attrs["preset"]`` names the table (information only). polars, DuckDB
+        and Spark: a table of the same kind with the customer id and ``segment`` (text),
+        computed inside the engine as one first-match CASE expression.
 
     Examples
     --------
@@ -379,9 +384,16 @@ def rfm_segments(
     Hughes, A. M. (1994). *Strategic Database Marketing*. Probus.
     """
     check_locale(locale)
-    if not isinstance(scores, pd.DataFrame):
-        raise ParameterError(f"scores must be the DataFrame rfm_scores returns, got {type(scores).__name__}.")
-    require_columns(scores.columns, list(_DIMS), role="RFM scores")
+    engine = _backend.is_engine(scores)
+    if not engine and not isinstance(scores, pd.DataFrame):
+        if _is_table(scores):
+            from crmmine.segmentation.rfm import like_input, summary_frame
+
+            frame = summary_frame(scores, "RFM scores")
+            return like_input(rfm_segments(frame, preset, default=default, locale=locale), scores)
+        raise ParameterError(f"scores must be the table rfm_scores returns, got {type(scores).__name__}.")
+    if not engine:
+        require_columns(scores.columns, list(_DIMS), role="RFM scores")
     if isinstance(preset, str):
         if preset not in PRESETS:
             raise ParameterError(f"unknown preset {preset!r}; choose one of {sorted(PRESETS)} or pass rules")
@@ -395,6 +407,8 @@ def rfm_segments(
         raise ParameterError(
             f"preset must be a preset name, a SegmentTable or a list of rules, got {type(preset).__name__}."
         )
+    if engine:
+        return _segments_engine(scores, table, locale)
     arrays = []
     for d in _DIMS:
         col = scores[d]
@@ -432,3 +446,54 @@ def rfm_segments(
     )
     out.attrs["preset"] = name
     return out
+
+
+def _is_table(obj: Any) -> bool:
+    try:
+        _backend.to_narwhals(obj)
+    except (ParameterError, TypeError):
+        return False
+    return True
+
+
+def _segments_engine(scores: Any, table: SegmentTable, locale: str) -> Any:
+    """:func:`rfm_segments` inside the engine: the rules become one CASE expression (first match)."""
+    data = _backend.customer_table(scores, what="RFM scores", needed=list(_DIMS))
+    require_columns(data.columns, list(_DIMS), role="RFM scores")
+    _backend.numeric_columns(data.lf, list(_DIMS), what="RFM scores",
+                             fix="pass the output of rfm_scores (whole scores 1..bins).")
+    checks = []
+    for d in _DIMS:
+        v = nw.col(d).cast(nw.Float64)
+        bad = v.is_null() | ~v.is_finite() | (v < 1) | (v != v.round(0))
+        checks.append(_backend.Check(d, bad, "scores that are missing, fractional or below 1",
+                                     "pass the output of rfm_scores (whole scores 1..bins)."))
+    stats = _backend.checked_aggregates(
+        data.lf, data.id_name, checks, {f"top_{d}": nw.col(d).cast(nw.Float64).max() for d in _DIMS})
+    top = int(max(float(stats[f"top_{d}"] or 1) for d in _DIMS))
+    if top > table.bins:
+        raise ParameterError(
+            f"scores go up to {top} but the segment table is written for 1..{table.bins}; "
+            f"score with bins={table.bins}"
+        )
+    cats = table.categories()
+    labels = [str(c) for c in _localized_names(table, locale)]
+    expr: Any = nw.lit(labels[cats.index(table.default)])
+    for rule in reversed(table.rules):
+        cond = None
+        for d in _DIMS:
+            lo, hi = rule.get(d, (1, table.bins))
+            part = (nw.col(d) >= lo) & (nw.col(d) <= hi)
+            cond = part if cond is None else cond & part
+        expr = nw.when(cond).then(nw.lit(labels[cats.index(rule["name"])])).otherwise(expr)
+    keep = [c for c in data.lf.collect_schema().names() if c == "__cm_row"]
+    out = data.lf.select(data.id_name, *keep, expr.cast(nw.String).alias("segment"))
+    return _backend.finish_table(out, data)
+
+
+def _localized_names(table: SegmentTable, locale: str) -> list[str]:
+    """The table's categories as :func:`localized_categorical` shows them in ``locale``."""
+    cats = table.categories()
+    shown = localized_categorical(np.arange(len(cats)), cats, index=pd.RangeIndex(len(cats)),
+                                  name="segment", locale=locale, codes=True)
+    return list(shown.cat.categories)

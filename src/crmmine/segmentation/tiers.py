@@ -7,17 +7,19 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import narwhals as nw
 import numpy as np
 import pandas as pd
 
+import crmmine._backend as _backend
 from crmmine._align import align_to
 from crmmine._i18n import check_locale
 from crmmine._params import Options, check_params
 from crmmine.data.columns import require_columns
 from crmmine.errors import DataError, ParameterError, bad_rows_error
 from crmmine.segmentation._labels import localized_categorical
-from crmmine.segmentation.abc import grade_by_shares
-from crmmine.segmentation.rfm import numeric_column, summary_frame
+from crmmine.segmentation.abc import _label_expr, _labels_shown, grade_by_shares
+from crmmine.segmentation.rfm import like_input, numeric_column, summary_frame
 
 __all__ = ["GRADE_PRESETS", "Override", "customer_pyramid", "value_matrix", "value_tiers"]
 
@@ -28,12 +30,13 @@ class Override:
 
     Parameters
     ----------
-    condition : str or callable
-        A ``DataFrame.eval`` expression (e.g. ``"annual_sales > 10_000_000"``) or a function of
-        the frame returning a boolean Series (aligned on the index) or array. The frame it sees
-        is the input plus the computed ``score`` and ``grade_by_score`` (in
-        :func:`value_matrix`: ``x_level``, ``y_level`` and ``cell_by_matrix``), so a rule may
-        refer to the score and to any column.
+    condition : str, callable or narwhals expression
+        A ``DataFrame.eval`` expression (e.g. ``"annual_sales > 10_000_000"``), a function of
+        the frame returning a boolean Series (aligned on the index) or array, or a narwhals
+        expression (``nw.col("annual_sales") > 10_000_000``; the only kind that also runs
+        inside polars, DuckDB and Spark). The frame it sees is the input plus the computed
+        ``score`` and ``grade_by_score`` (in :func:`value_matrix`: ``x_level``, ``y_level``
+        and ``cell_by_matrix``), so a rule may refer to the score and to any column.
     grade : str
         The grade (or matrix cell) the rule gives. It must be one of the grades.
     name : str
@@ -42,10 +45,12 @@ class Override:
         ``"set"``: the grade is ``grade``; ``"at_least"``: the better of ``grade`` and the grade
         by score; ``"at_most"``: the worse of the two (e.g. customers with bad debts are at most C).
 
+    Notes
+    -----
     Overrides apply in order; for each customer the first rule whose condition holds decides.
     """
 
-    condition: str | Callable[[pd.DataFrame], Any]
+    condition: str | Callable[[pd.DataFrame], Any] | nw.Expr
     grade: str
     name: str = ""
     mode: str = "set"
@@ -56,10 +61,10 @@ class Override:
             {"mode": [Options({"set", "at_least", "at_most"})], "grade": [str]},
             caller="Override",
         )
-        if not (callable(self.condition) or isinstance(self.condition, str)):
+        if not (isinstance(self.condition, nw.Expr | str) or callable(self.condition)):
             raise ParameterError(
-                f"Override condition must be an expression string or a function, got "
-                f"{type(self.condition).__name__}."
+                f"Override condition must be an expression string, a function or a narwhals "
+                f"expression, got {type(self.condition).__name__}."
             )
 
     @property
@@ -68,7 +73,16 @@ class Override:
 
     def mask(self, frame: pd.DataFrame) -> np.ndarray:
         """Which rows meet the condition (one boolean per row, matched on the index)."""
-        if callable(self.condition):
+        if isinstance(self.condition, nw.Expr):
+            try:
+                result = nw.from_native(frame.reset_index(drop=True), eager_only=True).select(
+                    self.condition.alias("__cm_hit")).to_native()["__cm_hit"].to_numpy()
+            except Exception as exc:  # narwhals and pandas raise several types for a bad expression
+                raise ParameterError(
+                    f"override {self.label!r} cannot be evaluated: {exc}. Columns available: "
+                    f"{list(frame.columns)}. Fix: refer to those columns."
+                ) from exc
+        elif callable(self.condition):
             result = self.condition(frame)
         else:
             try:
@@ -199,8 +213,10 @@ def value_tiers(
 
     Parameters
     ----------
-    frame : pandas.DataFrame
-        One row per customer with the value dimensions (revenue, margin, influence, region...).
+    frame : table
+        One row per customer with the value dimensions (revenue, margin, influence, region...):
+        pandas, or a polars, DuckDB or Spark table with the customer id first (computed inside
+        the engine; overrides must then be narwhals expressions).
     weights : dict of column -> weight
         A negative weight makes a dimension count against value (e.g. cost to serve).
     shares, cutoffs : sequence of (grade, value) or dict, optional
@@ -220,9 +236,10 @@ def value_tiers(
 
     Returns
     -------
-    pandas.DataFrame
+    table of the input's kind
         ``score``, ``grade_by_score``, ``grade`` (ordered categoricals, best grade first, with
-        stable codes in every locale) and ``override`` (rule name or ""), indexed like ``frame``.
+        stable codes in every locale; text for other engines) and ``override`` (rule name or
+        ""), indexed like ``frame`` (other engines: the customer id first).
 
     Examples
     --------
@@ -251,7 +268,12 @@ def value_tiers(
         caller="value_tiers()",
     )
     check_locale(locale)
-    frame = summary_frame(frame, "frame")
+    engine = _backend.is_engine(frame)
+    if not engine and not isinstance(frame, pd.DataFrame):
+        pandas_frame = summary_frame(frame, "frame")
+        result = value_tiers(pandas_frame, weights, shares=shares, cutoffs=cutoffs, preset=preset,
+                             overrides=overrides, points=points, scale=scale, ties=ties, locale=locale)
+        return like_input(result, frame)
     if not isinstance(weights, Mapping) or not weights:
         raise ParameterError("weights must be a dict naming at least one column, e.g. {'monetary': 1.0}.")
     for col, w in weights.items():
@@ -264,7 +286,8 @@ def value_tiers(
     total_weight = float(sum(abs(w) for w in weights.values()))
     if total_weight == 0:
         raise ParameterError("weights are all zero. Fix: give at least one dimension a non-zero weight.")
-    require_columns(frame.columns, list(weights), role="value frame")
+    table = _backend.customer_table(frame, what="value frame", needed=list(weights)) if engine else None
+    require_columns(table.columns if engine else frame.columns, list(weights), role="value frame")
     points = dict(points or {})
     stray = [c for c in points if c not in weights]
     if stray:
@@ -286,13 +309,24 @@ def value_tiers(
             )
     if shares is None and cutoffs is None:
         shares = (("A", 0.2), ("B", 0.3), ("C", 0.5))
+    if cutoffs is not None:
+        grades, lim = _cutoff_limits(cutoffs)
+        sh = None
+    else:
+        grades, sh = _share_list(shares)
+        lim = None
+    if engine:
+        for rule in overrides:
+            _check_rule(rule, grades)
+        return _value_tiers_engine(table, weights, points, scale, ties, locale, grades, lim, sh,
+                                   overrides, total_weight)
 
     score = np.zeros(len(frame))
     for col, w in weights.items():
         if col in points:
             v = _points_column(frame, col, points[col])
         else:
-            v = numeric_column(frame, col, fix="fill them (e.g. with 0) or map categories with points=")
+            v = numeric_column(frame, col, fix=_FIX_NUMBERS)
         if scale == "rank":
             scaled = pd.Series(v).rank(pct=True, method="average").to_numpy()
         elif scale == "minmax":
@@ -302,35 +336,10 @@ def value_tiers(
             scaled = v
         score += (w if scale == "points" else w / total_weight) * scaled
 
-    if cutoffs is not None:
-        grades, limits = _grade_list(cutoffs, "cutoffs")
-        if limits[-1] is not None:
-            raise ParameterError(
-                "the last cut-off must be None (the grade for everyone below the others), "
-                f"got {limits[-1]!r}."
-            )
-        try:
-            lim = np.array([float(x) for x in limits[:-1]], dtype="float64")
-        except (TypeError, ValueError):
-            raise ParameterError(f"cut-offs must be numbers (the last None), got {limits}.") from None
-        if not np.all(np.isfinite(lim)) or np.any(np.diff(lim) >= 0):
-            raise ParameterError(
-                f"cut-offs must be finite and strictly decreasing, best grade first; got "
-                f"{dict(zip(grades, limits))}."
-            )
+    if lim is not None:
         # grade = number of cut-offs the score is below (score >= cut-off earns the grade)
         base = (score[:, None] < lim[None, :]).sum(axis=1) if lim.size else np.zeros(len(frame), int)
     else:
-        grades, raw_shares = _grade_list(shares, "shares")
-        try:
-            sh = np.array(raw_shares, dtype="float64")
-        except (TypeError, ValueError):
-            raise ParameterError(f"shares must be numbers, got {raw_shares}.") from None
-        if (sh < 0).any() or sh[0] <= 0 or not np.isclose(sh.sum(), 1.0):
-            raise ParameterError(
-                f"tier shares must be non-negative (the first positive) and sum to 1, "
-                f"got {dict(zip(grades, raw_shares))}."
-            )
         base = grade_by_shares(score, sh, ties)
     base = base.astype(np.int64)
     _check_extra(frame, ["score", "grade_by_score"])
@@ -345,6 +354,174 @@ def value_tiers(
     out["override"] = reason
     out.attrs.update({"basis": "cutoffs" if cutoffs is not None else "shares", "scale": scale})
     return out
+
+
+_FIX_NUMBERS = "fill them (e.g. with 0) or map categories with points="
+
+
+def _cutoff_limits(cutoffs: Any) -> tuple[list[str], np.ndarray]:
+    grades, limits = _grade_list(cutoffs, "cutoffs")
+    if limits[-1] is not None:
+        raise ParameterError(
+            "the last cut-off must be None (the grade for everyone below the others), "
+            f"got {limits[-1]!r}."
+        )
+    try:
+        lim = np.array([float(x) for x in limits[:-1]], dtype="float64")
+    except (TypeError, ValueError):
+        raise ParameterError(f"cut-offs must be numbers (the last None), got {limits}.") from None
+    if not np.all(np.isfinite(lim)) or np.any(np.diff(lim) >= 0):
+        raise ParameterError(
+            f"cut-offs must be finite and strictly decreasing, best grade first; got "
+            f"{dict(zip(grades, limits))}."
+        )
+    return grades, lim
+
+
+def _share_list(shares: Any) -> tuple[list[str], np.ndarray]:
+    grades, raw_shares = _grade_list(shares, "shares")
+    try:
+        sh = np.array(raw_shares, dtype="float64")
+    except (TypeError, ValueError):
+        raise ParameterError(f"shares must be numbers, got {raw_shares}.") from None
+    if (sh < 0).any() or sh[0] <= 0 or not np.isclose(sh.sum(), 1.0):
+        raise ParameterError(
+            f"tier shares must be non-negative (the first positive) and sum to 1, "
+            f"got {dict(zip(grades, raw_shares))}."
+        )
+    return grades, sh
+
+
+def _check_rule(rule: Any, grades: list[str]) -> None:
+    if not isinstance(rule, Override):
+        raise ParameterError(f"overrides must be Override(...) rules, got {type(rule).__name__}.")
+    if rule.grade not in grades:
+        raise ParameterError(
+            f"override {rule.label!r} gives grade {rule.grade!r}, which is not one of "
+            f"{grades}. Fix: use one of those grades."
+        )
+    if not isinstance(rule.condition, nw.Expr):
+        raise ParameterError(
+            f"override {rule.label!r}: on a polars, DuckDB or Spark table the condition must be a "
+            "narwhals expression, which runs inside the engine. Fix: write it with narwhals, e.g. "
+            "Override(nw.col('annual_sales') > 10_000_000, 'A') with `import narwhals as nw`."
+        )
+
+
+def _points_expr(lf: nw.LazyFrame, id_name: str, col: str, mapping: Mapping[Any, float]) -> nw.Expr:
+    """The points of a categorical column inside the engine; categories without points raise."""
+    if not isinstance(mapping, Mapping) or not mapping:
+        raise ParameterError(f"points for {col!r} must be a dict of category -> points, got {mapping!r}.")
+    keys = [k for k in mapping if not pd.isna(k)]
+    bad = nw.col(col).is_null() | ~nw.col(col).is_in(keys)
+    count = int(_backend.collect_one(lf.select(n=bad.cast(nw.Int64).sum()))["n"] or 0)
+    if count:
+        rows = _backend.collect_pandas(lf.filter(bad).select(id_name, col).head(5)).set_index(id_name)
+        unknown = sorted({str(v) for v in _backend.collect_pandas(
+            lf.filter(bad).select(col).unique().head(5))[col]})
+        raise bad_rows_error(
+            col,
+            f"categories without points ({', '.join(unknown[:5])})",
+            rows,
+            count,
+            f"add them to points={{'{col}': {{...}}}} (0 is fine) or fill missing values.",
+        )
+    expr: Any = nw.lit(None, dtype=nw.Float64)
+    for key in reversed(keys):
+        try:
+            value = float(mapping[key])
+        except (TypeError, ValueError):
+            raise ParameterError(f"points for {col!r} must be numbers, got {mapping[key]!r}.") from None
+        expr = nw.when(nw.col(col) == key).then(nw.lit(value)).otherwise(expr)
+    return expr.cast(nw.Float64)
+
+
+def _value_tiers_engine(table: _backend.CustomerTable, weights: Mapping[str, float],
+                        points: dict, scale: str, ties: str, locale: str, grades: list[str],
+                        lim: np.ndarray | None, sh: np.ndarray | None, overrides: Sequence[Override],
+                        total_weight: float) -> Any:
+    """:func:`value_tiers` inside the engine (scores, grades by cut-offs or shares, overrides)."""
+    lf = table.lf
+    clash = [c for c in ("score", "grade_by_score") if c in table.columns]
+    if clash:
+        raise ParameterError(
+            f"the frame already has column(s) {clash}, which overrides use for the computed "
+            "values. Fix: rename those columns before grading."
+        )
+    numeric = [c for c in weights if c not in points]
+    values = {c: _points_expr(lf, table.id_name, c, points[c]) for c in weights if c in points}
+    extra: dict[str, nw.Expr] = {}
+    if scale == "minmax":
+        for i, c in enumerate(weights):
+            v = values.get(c, nw.col(c).cast(nw.Float64))
+            extra[f"lo{i}"], extra[f"hi{i}"] = v.min(), v.max()
+    from crmmine.segmentation.rfm import engine_values
+
+    if numeric:
+        stats = engine_values(table, {c: c for c in numeric}, fix=_FIX_NUMBERS, what="value frame",
+                              extra=extra)
+    else:
+        stats = _backend.collect_one(lf.select(n=nw.len(), **extra))
+    n = int(stats["n"] or 0)
+    if n == 0:
+        raise DataError("value_tiers needs at least one customer (the frame is empty).")
+    work, whole = _backend.whole_table_window(lf)
+    score: nw.Expr = nw.lit(0.0)
+    for i, (c, w) in enumerate(weights.items()):
+        v = values.get(c, nw.col(c).cast(nw.Float64))
+        if scale == "rank":
+            scaled = _backend.divide(v.rank("average").over(whole), n)
+        elif scale == "minmax":
+            lo, hi = float(stats[f"lo{i}"]), float(stats[f"hi{i}"])
+            span = hi - lo
+            scaled = _backend.divide(v - lo, span) if span > 0 else nw.lit(0.5)
+        else:
+            scaled = v
+        score = score + (float(w) if scale == "points" else w / total_weight) * scaled
+    work = work.with_columns(score.cast(nw.Float64).alias("score"))
+    if lim is not None:
+        base = nw.lit(0, dtype=nw.Int64)
+        for limit in lim:
+            base = base + (nw.col("score") < float(limit)).cast(nw.Int64)
+    else:
+        method = "max" if ties == "down" else "min"
+        pos = nw.col("score").rank(method, descending=True).over(whole).cast(nw.Int64) - 1
+        bounds = np.round(np.cumsum(sh) * n).astype(np.int64)
+        raw = nw.lit(0, dtype=nw.Int64)
+        for bound in bounds:
+            raw = raw + (pos >= int(bound)).cast(nw.Int64)
+        base = nw.when(raw > len(sh) - 1).then(nw.lit(len(sh) - 1)).otherwise(raw)
+    english = _label_expr(nw.col("_base"), list(grades))
+    work = work.with_columns(base.cast(nw.Int64).alias("_base")).with_columns(english.alias("grade_by_score"))
+    if overrides:
+        checks = [_backend.Check(rule.label, rule.condition.is_null(), "an undefined (missing) override "
+                                 "condition", "fill the columns it reads, or write the condition so it "
+                                 "is True or False for every row.") for rule in overrides]
+        _backend.checked_aggregates(work, table.id_name, checks)
+    final: nw.Expr = nw.col("_base")
+    reason: nw.Expr = nw.lit("")
+    decided: nw.Expr = nw.lit(False)
+    for rule in overrides:
+        g = grades.index(rule.grade)
+        hit = rule.condition & ~decided
+        if rule.mode == "set":
+            new = nw.lit(g, dtype=nw.Int64)
+        elif rule.mode == "at_least":
+            new = nw.when(final < g).then(final).otherwise(nw.lit(g, dtype=nw.Int64))
+        else:
+            new = nw.when(final > g).then(final).otherwise(nw.lit(g, dtype=nw.Int64))
+        final = nw.when(hit).then(new).otherwise(final)
+        reason = nw.when(hit).then(nw.lit(rule.label)).otherwise(reason)
+        decided = decided | rule.condition
+    shown = _labels_shown(tuple(grades), locale)
+    keep = [c for c in work.collect_schema().names() if c == "__cm_row"]
+    out = work.select(
+        table.id_name, *keep, "score",
+        _label_expr(nw.col("_base"), shown).alias("grade_by_score"),
+        _label_expr(final, shown).alias("grade"),
+        reason.cast(nw.String).alias("override"),
+    )
+    return _backend.finish_table(out, table)
 
 
 def _points_column(frame: pd.DataFrame, col: str, mapping: Mapping[Any, float]) -> np.ndarray:
@@ -385,7 +562,8 @@ def customer_pyramid(
 
     Parameters
     ----------
-    frame : pandas.DataFrame
+    frame : table
+        One row per customer (pandas, or a polars, DuckDB or Spark table with the id first).
     profit : str, default "profit"
         Profit per customer (margin minus cost to serve), may be negative.
     shares : (float, float), default (0.2, 0.3)
@@ -395,7 +573,7 @@ def customer_pyramid(
 
     Returns
     -------
-    pandas.DataFrame
+    table of the input's kind
         As :func:`value_tiers`; ``score`` is the profit.
 
     Examples
@@ -418,7 +596,7 @@ def customer_pyramid(
         raise ParameterError(
             f"shares of platinum and gold must be positive with a sum below 1, got {shares}."
         )
-    lead = Override(lambda d: d[profit] < 0, "lead", "costs more than it brings (lead)")
+    lead = Override(nw.col(profit) < 0, "lead", "costs more than it brings (lead)")
     return value_tiers(
         frame,
         {profit: 1.0},

@@ -23,10 +23,12 @@ from collections.abc import Mapping
 from numbers import Integral, Real
 from typing import Any, ClassVar
 
+import narwhals as nw
 import numpy as np
 import pandas as pd
 from scipy import stats
 
+import crmmine._backend as _backend
 from crmmine._align import align_to
 from crmmine._estimator import CRMMineEstimator
 from crmmine._params import Interval
@@ -41,6 +43,7 @@ from crmmine.errors import (
     SchemaError,
     bad_rows_error,
 )
+from crmmine.value import _engine
 from crmmine.value._fitting import CompressedData, compress_rows, numeric_hessian, optimise
 from crmmine.value.persistence import load_model, save_model
 from crmmine.value.simulate import ages_from, rng_from
@@ -265,6 +268,16 @@ class BTYDModel(CRMMineEstimator):
                         "recency must be 0 when frequency is 0",
                     )
         return cols
+
+    def _predict_engine(self, summary: Any, compute: Any, name: str, columns: Any,
+                        roles: dict[str, str | None], t: Any = None) -> Any:
+        """A prediction method run on an engine table (see :mod:`crmmine.value._engine`)."""
+        names = self._column_names(columns, True, **roles)
+        return _engine.engine_predict(summary, names, self._engine_checks(names),
+                                      lambda frame: compute(frame, names), name, t)
+
+    def _engine_checks(self, names: dict[str, str]) -> list:
+        return _engine.input_checks(names)
 
     # -- objective ------------------------------------------------------------
     def _objective(self, data: CompressedData):
@@ -619,11 +632,15 @@ class TransactionModel(BTYDModel):
 
         Parameters
         ----------
-        summary : pandas.DataFrame
+        summary : table
             One row per customer (or per group of identical customers with ``weights``), with
             ``frequency`` (repeat purchases), ``recency`` (last minus first purchase) and ``T``
             (age), all in one time unit. Build it with ``count="days"`` (several orders on one
-            day are one purchase, as the models assume).
+            day are one purchase, as the models assume). pandas, or a polars, DuckDB or Spark
+            table with the customer id first: then the rows are checked and compressed inside
+            the engine and only the distinct rows with their weights are collected (give
+            ``time_unit=`` to the model: an engine table does not record it; weights by
+            column name).
         weights : str, Series or array, optional
             Column name, Series matched on the index, or array in row order: how many customers
             each row stands for. Identical rows are compressed either way.
@@ -653,15 +670,70 @@ class TransactionModel(BTYDModel):
         def body() -> None:
             names = self._column_names(columns, False, frequency=frequency, recency=recency, T=T)
             unit = resolve_time_unit(self.time_unit, summary, type(self).__name__)
-            cols = self._read_inputs(summary, names)
-            w = _read_weights(summary, weights)
-            self._check_learnable(summary, cols, names, w)
-            data = compress_rows(cols, w)
+            if _backend.is_engine(summary):
+                data = self._engine_data(summary, names, weights)
+            else:
+                cols = self._read_inputs(summary, names)
+                w = _read_weights(summary, weights)
+                self._check_learnable(summary, cols, names, w)
+                data = _engine.canonical(compress_rows(cols, w))
             self._fit_compressed(data)
             self.time_unit_ = unit
             self.input_columns_ = names
 
         return self._fit_recording(body)
+
+    def _engine_data(self, summary: Any, names: dict[str, str], weights: Any) -> CompressedData:
+        """Checks inside the engine, then its distinct (frequency, recency, T) rows with weights."""
+        table, rows = _engine.compressed_rows(summary, names, weights, self._model_name,
+                                              _engine.input_checks(names))
+        n_rows = int(rows["_rows"].sum())
+        if n_rows == 0:
+            raise DataError(f"{self._model_name}: the summary is empty (0 rows). Fix: check the input.")
+        used = rows["_used"].to_numpy() > 0
+        n_used = int(rows["_used"].sum())
+        if not used.any():
+            raise DataError(f"{self._model_name}: every weight is 0; there are no customers to fit.")
+        x, tx, T = (rows[r].to_numpy() for r in ("frequency", "recency", "T"))
+        shown = [names["frequency"], names["recency"], names["T"]]
+        w_pos = nw.col(weights).cast(nw.Float64) > 0 if isinstance(weights, str) else nw.lit(True)
+        if np.all(T[used] == 0):
+            _engine.raise_rows(
+                table, w_pos, shown, names["T"],
+                "T = 0 for every customer (all first purchases on the as_of day): "
+                "there is no observed time in which to learn purchase rates",
+                n_used,
+                "use a later as_of / calibration_end, or check that T is the age "
+                "(as_of minus first purchase)",
+            )
+        if np.all(x[used] == 0):
+            _engine.raise_rows(
+                table, w_pos, shown, names["frequency"],
+                "frequency = 0 for every customer (nobody made a repeat purchase): "
+                "purchase rates and drop-out cannot be told apart",
+                n_used,
+                "use a longer calibration period, or check that frequency counts repeat purchases "
+                "(orders - 1)",
+            )
+        same_day = used & (x > 0) & (tx == 0)
+        if same_day.any():
+            mask = w_pos & (nw.col(names["frequency"]).cast(nw.Float64) > 0) & (
+                nw.col(names["recency"]).cast(nw.Float64) == 0)
+            ids = _engine.row_examples(table, mask, [names["frequency"]]).index.tolist()
+            self._warn_same_day(names, int(rows["_used"].to_numpy()[same_day].sum()), ids)
+        return _engine.to_compressed(rows, list(names), n_rows)
+
+    def _warn_same_day(self, names: dict[str, str], n: int, ids: list, stacklevel: int = 5) -> None:
+        warnings.warn(
+            f"column {names['recency']!r}: {n:,} customer{'s' if n > 1 else ''} have repeat purchases "
+            f"but recency 0, i.e. every purchase on the first day (e.g. ids "
+            f"{ids}). The {self._model_name} model treats purchases as separate "
+            f"points in time: several orders on one day counted as repeat purchases inflate "
+            f"frequency and make these customers look like they left right away (low P(alive)). "
+            f"Fix: build the summary with count='days' (customer_summary or calibration_holdout).",
+            DataWarning,
+            stacklevel=stacklevel,
+        )
 
     def _check_learnable(self, summary: pd.DataFrame, cols: dict, names: dict, w: np.ndarray | None) -> None:
         if len(summary) == 0:
@@ -694,18 +766,8 @@ class TransactionModel(BTYDModel):
             )
         same_day = used & (x > 0) & (tx == 0)
         if same_day.any():
-            n = int(same_day.sum())
             examples = summary.loc[same_day, [names["frequency"], names["recency"]]].head(5)
-            warnings.warn(
-                f"column {names['recency']!r}: {n:,} customer{'s' if n > 1 else ''} have repeat purchases "
-                f"but recency 0, i.e. every purchase on the first day (e.g. ids "
-                f"{examples.index.tolist()}). The {self._model_name} model treats purchases as separate "
-                f"points in time: several orders on one day counted as repeat purchases inflate "
-                f"frequency and make these customers look like they left right away (low P(alive)). "
-                f"Fix: build the summary with count='days' (customer_summary or calibration_holdout).",
-                DataWarning,
-                stacklevel=4,
-            )
+            self._warn_same_day(names, int(same_day.sum()), examples.index.tolist())
 
     def _arrays(
         self, summary: pd.DataFrame, columns: Any = None, **roles: str | None
@@ -718,6 +780,10 @@ class TransactionModel(BTYDModel):
         self, summary: pd.DataFrame, *, columns: Any = None, **roles: str | None
     ) -> pd.Series:
         """Per-customer log-likelihood at the fitted parameters."""
+        if _backend.is_engine(summary):
+            return self._predict_engine(
+                summary, lambda f, names: self.log_likelihood_rows(f, columns=names),
+                "log_likelihood", columns, roles)
         x, tx, T = self._arrays(summary, columns, **roles)
         ll = self._loglik(self._theta(), {"frequency": x, "recency": tx, "T": T})
         return pd.Series(ll, index=summary.index, name="log_likelihood")
@@ -756,11 +822,15 @@ class TransactionModel(BTYDModel):
 
         Parameters
         ----------
-        summary : pandas.DataFrame
-            Customer summary in the model's time unit.
+        summary : table
+            Customer summary in the model's time unit: pandas, or a polars, DuckDB or Spark
+            table with the customer id first (the prediction is made once per distinct input
+            row and joined back inside the engine, which returns a table of the same kind with
+            the id and ``expected_purchases``, or ``expected_purchases_<t>`` per horizon).
         t : number, str, Series or list
             Horizon: a number of time units (or ``"13W"``-style string) for everyone; a Series
-            matched on the index (one horizon per customer); a list gives one column per horizon.
+            matched on the index (one horizon per customer; pandas only); a list gives one
+            column per horizon.
         columns, frequency, recency, T : optional
             Column names (default: those used in ``fit``).
 
@@ -778,6 +848,10 @@ class TransactionModel(BTYDModel):
         t     13     26     39
         0  0.457  0.862  1.226
         """
+        if _backend.is_engine(summary):
+            return self._predict_engine(
+                summary, lambda f, names: self.expected_purchases(f, t, columns=names),
+                "expected_purchases", columns, {"frequency": frequency, "recency": recency, "T": T}, t)
         x, tx, T_ = self._arrays(summary, columns, frequency=frequency, recency=recency, T=T)
         grid, labels = _t_grid(t, summary.index, self._horizon)
         if grid.ndim == 2:
@@ -803,7 +877,9 @@ class TransactionModel(BTYDModel):
 
         ``t = 0`` (default) is now (the end of the observed period); a later ``t`` also counts the
         chance of leaving in between (purchases in ``(T, T + t]`` are not observed, so they are
-        averaged over). ``t`` combines with customers as in :meth:`expected_purchases`.
+        averaged over). ``t`` combines with customers as in :meth:`expected_purchases`; a polars,
+        DuckDB or Spark summary gives a table of the same kind with the id and ``p_alive``
+        (computed once per distinct row, joined back inside the engine).
 
         Examples
         --------
@@ -814,7 +890,18 @@ class TransactionModel(BTYDModel):
         >>> m.p_alive(one, [0, 52]).round(3)
         t     0      52
         0  0.727  0.532
+
+        The same inside DuckDB (a relation in, a relation out):
+
+        >>> import duckdb
+        >>> rel = duckdb.from_df(one.rename_axis("customer_id").reset_index())
+        >>> m.p_alive(rel).select("round(p_alive, 3)").fetchall()
+        [(0.727,)]
         """
+        if _backend.is_engine(summary):
+            return self._predict_engine(
+                summary, lambda f, names: self.p_alive(f, t, columns=names),
+                "p_alive", columns, {"frequency": frequency, "recency": recency, "T": T}, t)
         x, tx, T_ = self._arrays(summary, columns, frequency=frequency, recency=recency, T=T)
         now = self._p_alive(x, tx, T_)
         grid, labels = _t_grid(t, summary.index, self._horizon)
@@ -847,7 +934,8 @@ class TransactionModel(BTYDModel):
 
         Parameters
         ----------
-        summary : pandas.DataFrame
+        summary : table
+            pandas, or a polars, DuckDB or Spark table (as in :meth:`expected_purchases`).
         n : int or list of int
             Number of purchases; a list gives one column per ``n``.
         t : number, str or Series
@@ -874,6 +962,10 @@ class TransactionModel(BTYDModel):
         Fader, P. S., Hardie, B. G. S. (2006). Deriving the conditional PMF of the Pareto/NBD
         model. http://brucehardie.com/notes/028/
         """
+        if _backend.is_engine(summary):
+            return self._predict_engine(
+                summary, lambda f, names: self.conditional_purchase_pmf(f, n, t, columns=names),
+                "purchase_probability", columns, {"frequency": frequency, "recency": recency, "T": T}, t)
         x, tx, T_ = self._arrays(summary, columns, frequency=frequency, recency=recency, T=T)
         many_n = isinstance(n, list | tuple | np.ndarray | pd.Index)
         grid, t_labels = _t_grid(t, summary.index, self._horizon)

@@ -6,12 +6,15 @@ from collections.abc import Mapping
 from numbers import Real
 from typing import Any, ClassVar
 
+import narwhals as nw
 import numpy as np
 import pandas as pd
 from scipy.special import betaln, gammaln
 
+import crmmine._backend as _backend
 from crmmine._params import Interval
 from crmmine.errors import DataError, ParameterError, bad_rows_error
+from crmmine.value import _engine
 from crmmine.value._base import (
     HOMOGENEOUS_SHAPE,
     NO_DROPOUT,
@@ -206,6 +209,11 @@ class BGBB(BTYDModel):
                 columns, False, frequency=frequency, recency=recency, n_periods=n_periods
             )
             unit = resolve_time_unit(self.time_unit, summary, type(self).__name__)
+            if _backend.is_engine(summary):
+                self._fit_compressed(self._engine_data(summary, names, weights))
+                self.time_unit_ = unit
+                self.input_columns_ = names
+                return
             cols = self._read(summary, names)
             w = _read_weights(summary, weights)
             if len(summary) == 0:
@@ -225,11 +233,41 @@ class BGBB(BTYDModel):
                         int(used.sum()),
                         "check the columns, or use a longer observation period",
                     )
-            self._fit_compressed(compress_rows(cols, w))
+            self._fit_compressed(_engine.canonical(compress_rows(cols, w)))
             self.time_unit_ = unit
             self.input_columns_ = names
 
         return self._fit_recording(body)
+
+    def _engine_checks(self, names: dict[str, str]) -> list:
+        """The checks of :meth:`_read` as engine expressions."""
+        x, tx, n = (nw.col(names[r]).cast(nw.Float64) for r in ("frequency", "recency", "n_periods"))
+        bad = (x > tx) | (tx > n) | ((x > 0) & (tx == 0)) | (x != x.floor()) | (n != n.floor())
+        bad = bad | (tx != tx.floor())
+        return [*_engine.input_checks(names), _backend.Check(
+            names["frequency"], bad,
+            "inconsistent (frequency, recency, n_periods): need whole numbers with frequency <= recency "
+            "<= n_periods", "recency is the opportunity of the last transaction (0 if none)",
+            show=tuple(names.values()))]
+
+    def _engine_data(self, summary: Any, names: dict[str, str], weights: Any) -> CompressedData:
+        table, rows = _engine.compressed_rows(summary, names, weights, self._model_name,
+                                              self._engine_checks(names))
+        if int(rows["_rows"].sum()) == 0:
+            raise DataError("BG/BB: the summary is empty (0 rows). Fix: check the input.")
+        used = rows["_used"].to_numpy() > 0
+        if not used.any():
+            raise DataError("BG/BB: every weight is 0; there are no customers to fit.")
+        w_pos = nw.col(weights).cast(nw.Float64) > 0 if isinstance(weights, str) else nw.lit(True)
+        for role, problem in (
+            ("n_periods", "no opportunity observed (n_periods = 0 for everyone)"),
+            ("frequency", "no transaction at all (frequency = 0 for everyone)"),
+        ):
+            if np.all(rows[role].to_numpy()[used] == 0):
+                _engine.raise_rows(table, w_pos, list(names.values()), names[role],
+                                   problem + ": nothing to learn", int(rows["_used"].sum()),
+                                   "check the columns, or use a longer observation period")
+        return _engine.to_compressed(rows, list(names), int(rows["_rows"].sum()))
 
     def _arrays(self, summary: pd.DataFrame, columns: Any = None, **roles: str | None):
         names = self._column_names(columns, True, **roles)
@@ -252,8 +290,12 @@ class BGBB(BTYDModel):
         """P(alive at opportunity ``n + 1 + t``) given the history (``t = 0``: the next opportunity).
 
         ``t`` is a whole number of opportunities, a Series matched on the index, or a list
-        (one column per value).
+        (one column per value). A polars, DuckDB or Spark summary gives a table of the same
+        kind (computed once per distinct row, joined back inside the engine).
         """
+        if _backend.is_engine(summary):
+            return self._predict_engine(summary, lambda f, names: self.p_alive(f, t, columns=names),
+                                        "p_alive", columns, roles, t)
         x, tx, n = self._arrays(summary, columns, **roles)
         grid, labels = _t_grid(t, summary.index, self._opportunities)
         if grid.ndim == 2:
@@ -279,6 +321,10 @@ class BGBB(BTYDModel):
 
         ``t`` combines with customers as in :meth:`crmmine.value.BGNBD.expected_purchases`.
         """
+        if _backend.is_engine(summary):
+            return self._predict_engine(
+                summary, lambda f, names: self.expected_purchases(f, t, columns=names),
+                "expected_purchases", columns, roles, t)
         x, tx, n = self._arrays(summary, columns, **roles)
         grid, labels = _t_grid(t, summary.index, self._opportunities)
         if grid.ndim == 2:
@@ -298,6 +344,10 @@ class BGBB(BTYDModel):
         future is a new customer's with parameters ``(alpha + x, beta + n - x, gamma, delta + n)``;
         otherwise no transaction. ``k`` may be a list (one column per ``k``).
         """
+        if _backend.is_engine(summary):
+            return self._predict_engine(
+                summary, lambda f, names: self.conditional_purchase_pmf(f, k, t, columns=names),
+                "purchase_probability", columns, roles, t)
         x, tx, n = self._arrays(summary, columns, **roles)
         many = isinstance(k, list | tuple | np.ndarray | pd.Index)
         ks = np.asarray(k if many else [k], dtype="float64").ravel()

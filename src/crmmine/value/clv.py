@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import clone
 
+import crmmine._backend as _backend
 from crmmine._units import time_unit_days
 from crmmine.errors import ParameterError
 from crmmine.value._fitting import compress_rows
@@ -91,8 +92,12 @@ def clv(
     transaction_model : fitted BGNBD, ParetoNBD, MBGNBD or BGBB
         Its ``time_unit_`` is the unit of ``horizon`` and ``step`` when they are numbers.
     spend_model : fitted GammaGamma, a number (same spend for everyone), or None (CLV in transactions)
-    summary : pandas.DataFrame
-        Customer summary in the model's time unit (the columns the models were fitted on).
+    summary : table
+        Customer summary in the model's time unit (the columns the models were fitted on):
+        pandas, or a polars, DuckDB or Spark table with the customer id first. For an engine
+        table the purchase figures are computed once per distinct (frequency, recency, T) row
+        and joined back inside the engine, where the expected spend (a closed form) and the CLV
+        are computed; the result is a table of the same kind (no bootstrap there).
     horizon : number or str
         How far ahead: a number of the model's time units (52 for a year of a weekly model) or a
         duration string such as ``"1Y"`` or ``"26W"`` (needs the model's time unit).
@@ -177,6 +182,8 @@ def clv(
         out["clv"] = margin * spend * disc
         return out
 
+    if _backend.is_engine(summary):
+        return _clv_engine(transaction_model, spend_model, summary, compute, margin, n_bootstrap)
     result = compute(transaction_model, spend_model, summary)
     if n_bootstrap:
         result = result.join(
@@ -193,6 +200,52 @@ def clv(
         }
     )
     return result
+
+
+def _clv_engine(tm: Any, sm: Any, summary: Any, compute: Any, margin: float, n_bootstrap: int) -> Any:
+    """:func:`clv` on an engine summary: the purchase figures once per distinct (frequency, recency,
+    T) row, joined back inside the engine; the expected spend (a closed form) and the CLV are
+    computed there."""
+    import narwhals as nw
+
+    from crmmine.value import _engine
+
+    if n_bootstrap:
+        raise ParameterError(
+            "n_bootstrap needs every customer's row in Python, which a polars, DuckDB or Spark summary "
+            "does not travel to. Fix: pass n_bootstrap=0, or bootstrap on a pandas sample of the summary."
+        )
+    names = _names(tm)
+    checks = list(tm._engine_checks(names))
+    needed: list[str] = []
+    if sm is None:
+        spend = nw.lit(1.0)
+    elif np.isscalar(sm):
+        spend = nw.lit(float(sm))
+    else:
+        sm._check_fitted()
+        spend_names = _names(sm)
+        checks += sm._engine_checks(spend_names)
+        needed = list(spend_names.values())
+        q = float(sm._theta()[1])
+        if q <= 1.0:
+            raise ParameterError(
+                f"Gamma-Gamma has q = {q:.4g} <= 1: the population mean spend is infinite. Fix: fit "
+                "with GammaGamma(q_constraint=True)."
+            )
+        spend = sm.spend_expression(spend_names)
+    columns = ["expected_purchases", "discounted_purchases"]
+    if hasattr(tm, "p_alive"):
+        columns.insert(0, "p_alive")
+
+    def purchases(frame: pd.DataFrame) -> pd.DataFrame:
+        return compute(tm, None, frame)[columns]
+
+    return _engine.engine_predict(
+        summary, names, checks, purchases, None, extra={"expected_spend": spend.cast(nw.Float64)},
+        after=[(margin * nw.col("expected_spend") * nw.col("discounted_purchases")).alias("clv")],
+        needed=needed,
+    )
 
 
 def _names(model: Any) -> dict[str, str]:

@@ -11,10 +11,12 @@ import numpy as np
 import pandas as pd
 from scipy.special import gammaln
 
+import crmmine._backend as _backend
 from crmmine._backend import collect_pandas, to_lazy
 from crmmine._params import Options
 from crmmine.data.columns import require_columns, resolve_columns
 from crmmine.errors import CRMMineWarning, DataError, DataWarning, ParameterError, bad_rows_error
+from crmmine.value import _engine
 from crmmine.value._base import HOMOGENEOUS_SHAPE, LOG_BOUND, BTYDModel, _read_weights, check_summary
 from crmmine.value._boundary import homogeneous
 from crmmine.value._fitting import CompressedData, compress_rows
@@ -193,8 +195,10 @@ class GammaGamma(BTYDModel):
 
         Parameters
         ----------
-        summary : pandas.DataFrame
-            Customer summary (build it with ``count="days"``).
+        summary : table
+            Customer summary (build it with ``count="days"``): pandas, or a polars, DuckDB or
+            Spark table with the customer id first (the repeat customers' (frequency, spend)
+            rows are compressed inside the engine; weights by column name).
         weights : str, Series or array, optional
             Row weights.
         columns : mapping, optional
@@ -221,6 +225,9 @@ class GammaGamma(BTYDModel):
 
         def body() -> None:
             names = self._column_names(columns, False, frequency=frequency, spend=spend)
+            if _backend.is_engine(summary):
+                self._fit_engine(summary, names, weights)
+                return
             cols = self._read_spend_inputs(summary, names)
             keep = cols["frequency"] > 0
             if not keep.any():
@@ -242,9 +249,59 @@ class GammaGamma(BTYDModel):
             self.input_columns_ = names
             self.fitted_on_ = "summary"
             data = compress_rows({k: v[keep] for k, v in cols.items()}, None if w is None else w[keep])
-            self._fit_compressed(data)
+            self._fit_compressed(_engine.canonical(data))
 
         return self._fit_recording(body)
+
+    def _engine_checks(self, names: dict[str, str]) -> list:
+        """The checks of :meth:`_read_spend_inputs` as engine expressions."""
+        f = nw.col(names["frequency"]).cast(nw.Float64)
+        m = nw.col(names["spend"]).cast(nw.Float64)
+        return [
+            _backend.Check(names["frequency"], ~f.is_finite() | (f < 0) | (f != f.floor()),
+                           "missing, negative or non-integer repeat-purchase counts",
+                           "frequency counts repeat purchases: build the summary with "
+                           "crmmine.customer_summary"),
+            _backend.Check(names["spend"], ~m.is_finite(), "missing or infinite spend",
+                           "fill or remove those rows (the summary gives 0 for customers without repeat "
+                           "purchases)"),
+        ]
+
+    def _fit_engine(self, summary: Any, names: dict[str, str], weights: Any) -> None:
+        """Fit on an engine summary: the repeat customers' (frequency, spend) rows are compressed
+        inside the engine and only the distinct rows with their weights are collected."""
+        f = nw.col(names["frequency"]).cast(nw.Float64)
+        m = nw.col(names["spend"]).cast(nw.Float64)
+        table = _backend.customer_table(summary, what="customer summary", needed=list(names.values()))
+        require_columns(table.columns, list(names.values()), role="customer summary")
+        _backend.numeric_columns(table.lf, list(names.values()), what="customer summary",
+                                 fix="build the summary with crmmine.customer_summary")
+        stats = _backend.checked_aggregates(
+            table.lf, table.id_name, self._engine_checks(names),
+            {"n": nw.len(), "zero": (f == 0).cast(nw.Int64).sum(), "repeat": (f > 0).cast(nw.Int64).sum(),
+             "bad": ((f > 0) & (m <= 0)).cast(nw.Int64).sum()})
+        if not int(stats["n"] or 0):
+            raise DataError("Gamma-Gamma: the summary is empty (0 rows). Fix: check the input.")
+        if not int(stats["repeat"] or 0):
+            raise bad_rows_error(
+                names["frequency"],
+                "no repeat purchase for any customer (frequency 0 everywhere): "
+                "there is no repeat spend to learn from",
+                _engine.row_examples(table, nw.lit(True), [names["frequency"]]),
+                int(stats["n"]),
+                "use a longer period, or give each customer's repeat purchases",
+            )
+        n_bad = int(stats["bad"] or 0)
+        bad_rows = (f > 0) & (m <= 0)
+        examples = _engine.row_examples(table, bad_rows, [names["frequency"], names["spend"]]) if n_bad \
+            else pd.DataFrame()
+        self._nonpositive(np.ones(n_bad, dtype=bool), examples, names["spend"])
+        keep = (f > 0) & ~bad_rows
+        _, rows = _engine.compressed_rows(summary, names, weights, self._model_name, [], keep=keep)
+        self.n_excluded_ = int(stats["zero"] or 0)
+        self.input_columns_ = names
+        self.fitted_on_ = "summary"
+        self._fit_compressed(_engine.to_compressed(rows, list(names), int(rows["_rows"].sum())))
 
     def _read_spend_inputs(self, summary: pd.DataFrame, names: dict[str, str]) -> dict[str, np.ndarray]:
         check_summary(summary, list(names.values()), self._model_name)
@@ -438,7 +495,8 @@ class GammaGamma(BTYDModel):
 
         ``(p (gamma + x m_x)) / (p x + q - 1)``, a weighted mean of the population mean
         ``p gamma / (q - 1)`` and the customer's own mean; customers without repeat purchases get
-        the population mean.
+        the population mean. A polars, DuckDB or Spark summary (the id first) gives a table of
+        the same kind with the id and ``expected_spend``, computed inside the engine.
 
         Raises
         ------
@@ -447,6 +505,8 @@ class GammaGamma(BTYDModel):
         """
         p, q, g = self._theta()
         names = self._column_names(columns, True, frequency=frequency, spend=spend)
+        if _backend.is_engine(summary):
+            return self._expected_spend_engine(summary, names)
         cols = self._read_spend_inputs(summary, names)
         x, m = cols["frequency"], cols["spend"]
         if q <= 1.0 and np.any(p * x + q - 1.0 <= 0):
@@ -457,6 +517,33 @@ class GammaGamma(BTYDModel):
             )
         value = (p * (g + x * m)) / (p * x + q - 1.0)
         return pd.Series(value, index=summary.index, name="expected_spend")
+
+    def spend_expression(self, names: dict[str, str]) -> nw.Expr:
+        """E[M | x, m_x] as a narwhals expression of the summary columns (computed in the engine)."""
+        p, q, g = (float(v) for v in self._theta())
+        x = nw.col(names["frequency"]).cast(nw.Float64)
+        m = nw.col(names["spend"]).cast(nw.Float64)
+        return (nw.lit(p) * (nw.lit(g) + x * m)) / (nw.lit(p) * x + q - 1.0)
+
+    def _expected_spend_engine(self, summary: Any, names: dict[str, str]) -> Any:
+        """:meth:`expected_spend` inside the engine: a closed form, so nothing is collected."""
+        p, q, _ = self._theta()
+        table = _backend.customer_table(summary, what="customer summary", needed=list(names.values()))
+        require_columns(table.columns, list(names.values()), role="customer summary")
+        _backend.numeric_columns(table.lf, list(names.values()), what="customer summary",
+                                 fix="build the summary with crmmine.customer_summary")
+        x = nw.col(names["frequency"]).cast(nw.Float64)
+        stats = _backend.checked_aggregates(table.lf, table.id_name, self._engine_checks(names),
+                                            {"undefined": (p * x + q - 1.0 <= 0).cast(nw.Int64).sum()})
+        if q <= 1.0 and int(stats["undefined"] or 0):
+            raise ParameterError(
+                f"Gamma-Gamma has q = {q:.4g} <= 1: the population mean spend is infinite, so customers "
+                "without repeat purchases have no expected spend. Fix: fit with "
+                "GammaGamma(q_constraint=True)."
+            )
+        keep = [c for c in table.lf.collect_schema().names() if c == "__cm_row"]
+        out = table.lf.select(table.id_name, *keep, self.spend_expression(names).alias("expected_spend"))
+        return _backend.finish_table(out, table)
 
     def expected_spend_new(self) -> float:
         """Population mean transaction value ``p gamma / (q - 1)`` (infinite for ``q <= 1``)."""
