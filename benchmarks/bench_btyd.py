@@ -4,6 +4,8 @@ Run: ``python benchmarks/bench_btyd.py [n_customers] [--skip-slow]`` (``make ben
 ``--skip-slow`` leaves out lifetimes' unweighted Pareto/NBD (about 330 s per unit on 1M).
 Targets (issue 4): BG/NBD >= 10x faster than lifetimes without weights and no slower with weights;
 Pareto/NBD >= 100x faster without weights and >= 10x with weights; parameters equal to 1e-3.
+crmmine's models run with ``n_jobs=-1`` (every core, as they did before they took ``n_jobs``;
+the default ``n_jobs=None`` is one thread).
 """
 
 from __future__ import annotations
@@ -15,11 +17,13 @@ import numpy as np
 from _common import machine, peak_rss_mb, timed
 
 import crmmine as cm
+from crmmine._threads import effective_n_jobs
 from crmmine.value import BGNBD, ParetoNBD
 
 args = [a for a in sys.argv[1:] if not a.startswith("--")]
 N = int(args[0]) if args else 1_000_000
 SKIP_SLOW = "--skip-slow" in sys.argv
+N_JOBS = -1  # every core, as crmmine's compiled kernels used before models took n_jobs
 
 
 def main() -> None:
@@ -27,6 +31,7 @@ def main() -> None:
 
     warnings.simplefilter("ignore")
     print(f"machine: {machine()}; lifetimes {lifetimes.__version__}; n = {N:,}")
+    print(f"crmmine fits with n_jobs={N_JOBS} ({effective_n_jobs(N_JOBS)} threads); lifetimes is single-threaded")
     synth = cm.make_transactions(N, random_state=0)
     print(f"transactions: {len(synth.transactions):,}")
     rows = []
@@ -37,8 +42,8 @@ def main() -> None:
         cases = [("BG/NBD", BGNBD, lifetimes.BetaGeoFitter, True),
                  ("Pareto/NBD", ParetoNBD, lifetimes.ParetoNBDFitter, not SKIP_SLOW)]
         for name, ours_cls, theirs_cls, run_unweighted in cases:
-            t_ours, ours = timed(lambda c=ours_cls, s=s: c().fit(s))
-            t_ours_w, _ = timed(lambda c=ours_cls, g=grouped: c().fit(g, weights="weight"))
+            t_ours, ours = timed(lambda c=ours_cls, s=s: c(n_jobs=N_JOBS).fit(s))
+            t_ours_w, _ = timed(lambda c=ours_cls, g=grouped: c(n_jobs=N_JOBS).fit(g, weights="weight"))
             t_lt_w, lt_w = timed(lambda c=theirs_cls, g=grouped: c().fit(g["frequency"], g["recency"], g["T"],
                                                                          weights=g["weight"]))
             diff_w = float(np.max(np.abs(ours.params_.to_numpy() / lt_w.params_.to_numpy() - 1)))

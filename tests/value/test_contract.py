@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+from unittest import mock
 
 import numpy as np
 import pandas as pd
@@ -83,6 +84,7 @@ def test_predictions_before_fit_raise_not_fitted(cdnow_summary):
         ({"time_unit": "fortnight"}, "time unit"),
         ({"warm_start": [1.0, 2.0]}, "warm_start"),
         ({"warm_start": {"r": 1.0}}, "warm_start"),
+        ({"n_jobs": 0}, "n_jobs"),
     ],
 )
 def test_declared_parameter_checks(cdnow_summary, kwargs, match):
@@ -100,6 +102,53 @@ def test_markov_and_gammagamma_parameter_checks():
         GammaGamma(nonpositive="exclude").fit(s)
     with pytest.raises(ParameterError, match="q_constraint"):
         GammaGamma(q_constraint="yes").fit(s)
+
+
+@pytest.mark.parametrize("cls", [ParetoNBD, BGNBD])
+def test_n_jobs_gives_the_same_numbers(cdnow_summary, cls):
+    # the Pareto/NBD likelihood is computed by numba threads; its rows are summed serially, so the
+    # fit does not depend on how many threads computed them
+    one = cls(n_jobs=1).fit(cdnow_summary)
+    two = cls(n_jobs=2).fit(cdnow_summary)
+    np.testing.assert_array_equal(one.params_.to_numpy(), two.params_.to_numpy())
+    np.testing.assert_array_equal(one.p_alive(cdnow_summary), two.p_alive(cdnow_summary))
+    assert one.n_jobs == 1 and two.get_params()["n_jobs"] == 2
+
+
+@pytest.mark.parametrize("n_jobs", [None, 1, 2, -1])
+def test_numba_threads_follow_n_jobs_and_are_restored(cdnow_summary, n_jobs):
+    import numba
+    from threadpoolctl import threadpool_info
+
+    from crmmine._threads import effective_n_jobs
+
+    numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
+    before = numba.get_num_threads()
+    seen = []
+    fit_kernel, alive_kernel = ParetoNBD._value_and_grad, ParetoNBD._p_alive
+
+    def threads():
+        blas = max((p["num_threads"] for p in threadpool_info()), default=1)
+        return numba.get_num_threads(), blas
+
+    def spy_fit(self, theta, f):
+        seen.append(("fit", *threads()))
+        return fit_kernel(self, theta, f)
+
+    def spy_alive(self, x, tx, T):
+        seen.append(("p_alive", *threads()))
+        return alive_kernel(self, x, tx, T)
+
+    with mock.patch.object(ParetoNBD, "_value_and_grad", spy_fit), \
+            mock.patch.object(ParetoNBD, "_p_alive", spy_alive):
+        model = ParetoNBD(n_jobs=n_jobs, n_starts=1).fit(cdnow_summary)
+        assert numba.get_num_threads() == before
+        model.p_alive(cdnow_summary.head(50))
+    assert numba.get_num_threads() == before
+    expected = min(effective_n_jobs(n_jobs), numba.config.NUMBA_NUM_THREADS)
+    assert {step for step, *_ in seen} == {"fit", "p_alive"}
+    assert {numba_threads for _, numba_threads, _ in seen} == {expected}
+    assert {blas for *_, blas in seen} == {effective_n_jobs(n_jobs)}
 
 
 def test_warm_start_is_a_parameter_and_reaches_the_same_optimum(cdnow_summary):

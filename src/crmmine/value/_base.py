@@ -18,8 +18,9 @@ How ``t`` combines with customers in every prediction:
 
 from __future__ import annotations
 
+import functools
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from numbers import Integral, Real
 from typing import Any, ClassVar
 
@@ -33,6 +34,7 @@ from crmmine._align import align_to
 from crmmine._estimator import CRMMineEstimator
 from crmmine._params import Interval
 from crmmine._roles import resolve_roles
+from crmmine._threads import thread_limits
 from crmmine._units import horizon_in_units, time_unit_days
 from crmmine.data.columns import require_columns
 from crmmine.errors import (
@@ -48,7 +50,7 @@ from crmmine.value._fitting import CompressedData, compress_rows, numeric_hessia
 from crmmine.value.persistence import load_model, save_model
 from crmmine.value.simulate import ages_from, rng_from
 
-__all__ = ["BTYDModel", "TransactionModel"]
+__all__ = ["BTYDModel", "TransactionModel", "UnitModel", "limit_threads"]
 
 #: Log-parameters are searched in [-LOG_BOUND, LOG_BOUND]; a fit within 1 of either edge ran out of room.
 LOG_BOUND = 30.0
@@ -57,6 +59,21 @@ HOMOGENEOUS_SHAPE = 1e4
 #: A drop-out process whose probability of acting on a new customer within the observed window is
 #: below this has collapsed (the model behaves as if nobody ever leaves).
 NO_DROPOUT = 1e-3
+
+
+def limit_threads(method: Callable) -> Callable:
+    """Run a per-customer method of a model inside ``thread_limits(self.n_jobs)``.
+
+    The Pareto/NBD kernels run numba's parallel loops and the others numpy's BLAS: without a
+    limit they start one thread per core whatever the user asked for.
+    """
+
+    @functools.wraps(method)
+    def limited(self: Any, *args: Any, **kwargs: Any) -> Any:
+        with thread_limits(getattr(self, "n_jobs", None)):
+            return method(self, *args, **kwargs)
+
+    return limited
 
 
 def _column(summary: pd.DataFrame, name: str, role: str) -> np.ndarray:
@@ -183,6 +200,7 @@ class BTYDModel(CRMMineEstimator):
         "tol": [Interval(Real, 0, None, closed="neither")],
         "max_iter": [Interval(Integral, 1, None)],
         "warm_start": [None, "array-like", Mapping],
+        "n_jobs": [Interval(Integral, 1, None), Interval(Integral, None, -1), None],
     }
     _fitted_attributes: ClassVar[tuple[str, ...]] = ("params_",)
 
@@ -193,12 +211,14 @@ class BTYDModel(CRMMineEstimator):
         tol: float = 1e-12,
         max_iter: int = 2000,
         warm_start: Any = None,
+        n_jobs: int | None = None,
     ) -> None:
         self.penalizer = penalizer
         self.n_starts = n_starts
         self.tol = tol
         self.max_iter = max_iter
         self.warm_start = warm_start
+        self.n_jobs = n_jobs
 
     # -- to implement -------------------------------------------------------
     def _loglik(self, theta: np.ndarray, cols: dict[str, np.ndarray]) -> np.ndarray:
@@ -412,7 +432,7 @@ class BTYDModel(CRMMineEstimator):
     def _fit_recording(self, fit_body) -> BTYDModel:
         """Run ``fit_body`` while recording crmmine warnings in ``warnings_`` (re-emitted)."""
         self._validate_params()
-        with warnings.catch_warnings(record=True) as caught:
+        with warnings.catch_warnings(record=True) as caught, thread_limits(self.n_jobs):
             warnings.simplefilter("always")
             fit_body()
         self._record_warnings(caught)
@@ -422,7 +442,7 @@ class BTYDModel(CRMMineEstimator):
 
     # -- public ---------------------------------------------------------------
     @classmethod
-    def from_params(cls, *, time_unit: Any = None, **params: float):
+    def from_params(cls, *, time_unit: Any = None, n_jobs: int | None = None, **params: float):
         """Build a model from known parameters, without fitting.
 
         Parameters
@@ -430,6 +450,8 @@ class BTYDModel(CRMMineEstimator):
         time_unit : str or float, optional
             The time unit the parameters are expressed in (needed for annual discounting and
             horizons given as strings); ignored by models without a time unit.
+        n_jobs : int, optional
+            Threads of the predictions (``None`` = 1, ``-1`` = all cores).
         **params : float
             Every parameter of the model, e.g. ``r``, ``alpha``, ``a``, ``b`` for BG/NBD.
 
@@ -449,7 +471,8 @@ class BTYDModel(CRMMineEstimator):
         values = np.array([float(params[p]) for p in cls._param_names])
         if not np.all(np.isfinite(values) & (values > 0)):
             raise ParameterError(f"{cls.__name__}.from_params: parameters must be finite and positive.")
-        model = cls(time_unit=time_unit) if "time_unit" in cls._get_param_names() else cls()
+        unit = {"time_unit": time_unit} if "time_unit" in cls._get_param_names() else {}
+        model = cls(n_jobs=n_jobs, **unit)
         model._validate_params()
         if time_unit is not None:
             time_unit_days(time_unit)
@@ -589,6 +612,14 @@ def _t_grid(t: Any, index: pd.Index, to_units) -> tuple[np.ndarray, list | None]
     return np.full(len(index), to_units(t), dtype="float64"), None
 
 
+def _on_grid(func: Callable, grid: np.ndarray, *columns: np.ndarray) -> np.ndarray:
+    """``func(*columns, t)`` per horizon of :func:`_t_grid`: ``(n,)``, or a customer x t grid ``(n, k)``."""
+    if grid.ndim == 2:
+        k = grid.shape[1]
+        return func(*(np.repeat(c, k) for c in columns), grid.ravel()).reshape(grid.shape)
+    return func(*columns, grid)
+
+
 def _shape_output(values: np.ndarray, index: pd.Index, labels: list | None, name: str, label_name: str):
     if labels is None:
         return pd.Series(values, index=index, name=name)
@@ -596,13 +627,20 @@ def _shape_output(values: np.ndarray, index: pd.Index, labels: list | None, name
     return frame
 
 
-class TransactionModel(BTYDModel):
-    """Continuous-time models fitted on ``frequency``, ``recency`` and ``T``."""
+class UnitModel(BTYDModel):
+    """A model fitted on a summary whose durations share one time unit (every BTYD model but Gamma-Gamma).
+
+    Fitting checks and compresses the summary (pandas, or inside a polars, DuckDB or Spark engine),
+    refuses a summary with nothing to learn (``_nothing_to_learn``: a role that is 0 for every
+    customer) and records ``time_unit_`` and ``input_columns_``.
+    """
 
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         **BTYDModel._parameter_constraints,
         "time_unit": [None, str, Interval(Real, 0, None, closed="neither")],
     }
+    #: ``(role, problem, fix)``: a role equal to 0 for every customer leaves nothing to learn.
+    _nothing_to_learn: ClassVar[tuple[tuple[str, str, str], ...]] = ()
 
     def __init__(
         self,
@@ -612,11 +650,108 @@ class TransactionModel(BTYDModel):
         max_iter: int = 2000,
         warm_start: Any = None,
         time_unit: Any = None,
+        n_jobs: int | None = None,
     ) -> None:
         super().__init__(
-            penalizer=penalizer, n_starts=n_starts, tol=tol, max_iter=max_iter, warm_start=warm_start
+            penalizer=penalizer, n_starts=n_starts, tol=tol, max_iter=max_iter, warm_start=warm_start,
+            n_jobs=n_jobs,
         )
         self.time_unit = time_unit
+
+    def _read(self, summary: pd.DataFrame, names: dict[str, str]) -> dict[str, np.ndarray]:
+        """The model inputs of a pandas summary, checked (see :meth:`BTYDModel._read_inputs`)."""
+        return self._read_inputs(summary, names)
+
+    def _arrays(
+        self, summary: pd.DataFrame, columns: Any = None, **roles: str | None
+    ) -> tuple[np.ndarray, ...]:
+        names = self._column_names(columns, True, **roles)
+        cols = self._read(summary, names)
+        return tuple(cols[role] for role in self._roles)
+
+    def _fit_summary(self, summary: Any, names: dict[str, str], weights: Any) -> None:
+        """Fit on a pandas or engine summary; record the time unit and the columns used."""
+        unit = resolve_time_unit(self.time_unit, summary, type(self).__name__)
+        if _backend.is_engine(summary):
+            data = self._engine_data(summary, names, weights)
+        else:
+            data = self._pandas_data(summary, names, weights)
+        self._fit_compressed(data)
+        self.time_unit_ = unit
+        self.input_columns_ = names
+
+    def _check_learnable(self, n_rows: int, used: np.ndarray, values: dict[str, np.ndarray], fail) -> None:
+        """Raise when there are no customers, no positive weight, or nothing to learn.
+
+        ``values`` holds each role per row and ``fail(role, problem, fix)`` raises with examples.
+        """
+        if n_rows == 0:
+            raise DataError(f"{self._model_name}: the summary is empty (0 rows). Fix: check the input.")
+        if not used.any():
+            raise DataError(f"{self._model_name}: every weight is 0; there are no customers to fit.")
+        for role, problem, fix in self._nothing_to_learn:
+            if np.all(values[role][used] == 0):
+                fail(role, problem, fix)
+
+    def _row_warnings(self, names: dict[str, str], values: dict[str, np.ndarray], used: np.ndarray,
+                      counts: np.ndarray, examples) -> None:
+        """Warn about rows the model reads in a way the user may not expect (none by default).
+
+        ``counts`` gives how many customers each row stands for; ``examples(mask, expr)`` returns up
+        to five ids of the rows where ``mask`` (rows) or ``expr`` (a narwhals expression) holds.
+        """
+
+    def _pandas_data(self, summary: pd.DataFrame, names: dict[str, str], weights: Any) -> CompressedData:
+        cols = self._read(summary, names)
+        w = _read_weights(summary, weights)
+        used = np.ones(len(summary), dtype=bool) if w is None else w > 0
+
+        def fail(role: str, problem: str, fix: str) -> None:
+            raise bad_rows_error(names[role], problem, summary.loc[used, list(names.values())],
+                                 int(used.sum()), fix, error=DataError)
+
+        self._check_learnable(len(summary), used, cols, fail)
+        self._row_warnings(names, cols, used, np.ones(len(summary), dtype=np.int64),
+                           lambda mask, expr: summary.index[mask][:5].tolist())
+        return _engine.canonical(compress_rows(cols, w))
+
+    def _engine_data(self, summary: Any, names: dict[str, str], weights: Any) -> CompressedData:
+        """Checks inside the engine, then its distinct input rows with weights."""
+        table, rows = _engine.compressed_rows(summary, names, weights, self._model_name,
+                                              self._engine_checks(names))
+        n_rows = int(rows["_rows"].sum())
+        used = rows["_used"].to_numpy() > 0
+        values = {role: rows[role].to_numpy() for role in names}
+        w_pos = nw.col(weights).cast(nw.Float64) > 0 if isinstance(weights, str) else nw.lit(True)
+
+        def fail(role: str, problem: str, fix: str) -> None:
+            _engine.raise_rows(table, w_pos, list(names.values()), names[role], problem,
+                               int(rows["_used"].sum()), fix)
+
+        self._check_learnable(n_rows, used, values, fail)
+        self._row_warnings(
+            names, values, used, rows["_used"].to_numpy(),
+            lambda mask, expr: _engine.row_examples(table, w_pos & expr, [names["frequency"]]).index.tolist())
+        return _engine.to_compressed(rows, list(names), n_rows)
+
+
+class TransactionModel(UnitModel):
+    """Continuous-time models fitted on ``frequency``, ``recency`` and ``T``."""
+
+    _nothing_to_learn: ClassVar[tuple[tuple[str, str, str], ...]] = (
+        (
+            "T",
+            "T = 0 for every customer (all first purchases on the as_of day): "
+            "there is no observed time in which to learn purchase rates",
+            "use a later as_of / calibration_end, or check that T is the age (as_of minus first purchase)",
+        ),
+        (
+            "frequency",
+            "frequency = 0 for every customer (nobody made a repeat purchase): "
+            "purchase rates and drop-out cannot be told apart",
+            "use a longer calibration period, or check that frequency counts repeat purchases (orders - 1)",
+        ),
+    )
 
     def fit(
         self,
@@ -666,64 +801,17 @@ class TransactionModel(BTYDModel):
         BoundaryFitWarning
             The optimum is at a boundary of the parameter space (the message says what collapsed).
         """
+        names = self._column_names(columns, False, frequency=frequency, recency=recency, T=T)
+        return self._fit_recording(lambda: self._fit_summary(summary, names, weights))
 
-        def body() -> None:
-            names = self._column_names(columns, False, frequency=frequency, recency=recency, T=T)
-            unit = resolve_time_unit(self.time_unit, summary, type(self).__name__)
-            if _backend.is_engine(summary):
-                data = self._engine_data(summary, names, weights)
-            else:
-                cols = self._read_inputs(summary, names)
-                w = _read_weights(summary, weights)
-                self._check_learnable(summary, cols, names, w)
-                data = _engine.canonical(compress_rows(cols, w))
-            self._fit_compressed(data)
-            self.time_unit_ = unit
-            self.input_columns_ = names
-
-        return self._fit_recording(body)
-
-    def _engine_data(self, summary: Any, names: dict[str, str], weights: Any) -> CompressedData:
-        """Checks inside the engine, then its distinct (frequency, recency, T) rows with weights."""
-        table, rows = _engine.compressed_rows(summary, names, weights, self._model_name,
-                                              _engine.input_checks(names))
-        n_rows = int(rows["_rows"].sum())
-        if n_rows == 0:
-            raise DataError(f"{self._model_name}: the summary is empty (0 rows). Fix: check the input.")
-        used = rows["_used"].to_numpy() > 0
-        n_used = int(rows["_used"].sum())
-        if not used.any():
-            raise DataError(f"{self._model_name}: every weight is 0; there are no customers to fit.")
-        x, tx, T = (rows[r].to_numpy() for r in ("frequency", "recency", "T"))
-        shown = [names["frequency"], names["recency"], names["T"]]
-        w_pos = nw.col(weights).cast(nw.Float64) > 0 if isinstance(weights, str) else nw.lit(True)
-        if np.all(T[used] == 0):
-            _engine.raise_rows(
-                table, w_pos, shown, names["T"],
-                "T = 0 for every customer (all first purchases on the as_of day): "
-                "there is no observed time in which to learn purchase rates",
-                n_used,
-                "use a later as_of / calibration_end, or check that T is the age "
-                "(as_of minus first purchase)",
-            )
-        if np.all(x[used] == 0):
-            _engine.raise_rows(
-                table, w_pos, shown, names["frequency"],
-                "frequency = 0 for every customer (nobody made a repeat purchase): "
-                "purchase rates and drop-out cannot be told apart",
-                n_used,
-                "use a longer calibration period, or check that frequency counts repeat purchases "
-                "(orders - 1)",
-            )
-        same_day = used & (x > 0) & (tx == 0)
+    def _row_warnings(self, names, values, used, counts, examples) -> None:
+        same_day = used & (values["frequency"] > 0) & (values["recency"] == 0)
         if same_day.any():
-            mask = w_pos & (nw.col(names["frequency"]).cast(nw.Float64) > 0) & (
+            expr = (nw.col(names["frequency"]).cast(nw.Float64) > 0) & (
                 nw.col(names["recency"]).cast(nw.Float64) == 0)
-            ids = _engine.row_examples(table, mask, [names["frequency"]]).index.tolist()
-            self._warn_same_day(names, int(rows["_used"].to_numpy()[same_day].sum()), ids)
-        return _engine.to_compressed(rows, list(names), n_rows)
+            self._warn_same_day(names, int(counts[same_day].sum()), examples(same_day, expr))
 
-    def _warn_same_day(self, names: dict[str, str], n: int, ids: list, stacklevel: int = 5) -> None:
+    def _warn_same_day(self, names: dict[str, str], n: int, ids: list, stacklevel: int = 8) -> None:
         warnings.warn(
             f"column {names['recency']!r}: {n:,} customer{'s' if n > 1 else ''} have repeat purchases "
             f"but recency 0, i.e. every purchase on the first day (e.g. ids "
@@ -735,47 +823,7 @@ class TransactionModel(BTYDModel):
             stacklevel=stacklevel,
         )
 
-    def _check_learnable(self, summary: pd.DataFrame, cols: dict, names: dict, w: np.ndarray | None) -> None:
-        if len(summary) == 0:
-            raise DataError(f"{self._model_name}: the summary is empty (0 rows). Fix: check the input.")
-        used = np.ones(len(summary), dtype=bool) if w is None else w > 0
-        if not used.any():
-            raise DataError(f"{self._model_name}: every weight is 0; there are no customers to fit.")
-        x, tx, T = cols["frequency"], cols["recency"], cols["T"]
-        if np.all(T[used] == 0):
-            raise bad_rows_error(
-                names["T"],
-                "T = 0 for every customer (all first purchases on the as_of day): "
-                "there is no observed time in which to learn purchase rates",
-                summary.loc[used, [names["frequency"], names["recency"], names["T"]]],
-                int(used.sum()),
-                "use a later as_of / calibration_end, or check that T is the age "
-                "(as_of minus first purchase)",
-                error=DataError,
-            )
-        if np.all(x[used] == 0):
-            raise bad_rows_error(
-                names["frequency"],
-                "frequency = 0 for every customer (nobody made a repeat purchase): "
-                "purchase rates and drop-out cannot be told apart",
-                summary.loc[used, [names["frequency"], names["recency"], names["T"]]],
-                int(used.sum()),
-                "use a longer calibration period, or check that frequency counts repeat purchases "
-                "(orders - 1)",
-                error=DataError,
-            )
-        same_day = used & (x > 0) & (tx == 0)
-        if same_day.any():
-            examples = summary.loc[same_day, [names["frequency"], names["recency"]]].head(5)
-            self._warn_same_day(names, int(same_day.sum()), examples.index.tolist())
-
-    def _arrays(
-        self, summary: pd.DataFrame, columns: Any = None, **roles: str | None
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        names = self._column_names(columns, True, **roles)
-        cols = self._read_inputs(summary, names)
-        return cols["frequency"], cols["recency"], cols["T"]
-
+    @limit_threads
     def log_likelihood_rows(
         self, summary: pd.DataFrame, *, columns: Any = None, **roles: str | None
     ) -> pd.Series:
@@ -788,6 +836,7 @@ class TransactionModel(BTYDModel):
         ll = self._loglik(self._theta(), {"frequency": x, "recency": tx, "T": T})
         return pd.Series(ll, index=summary.index, name="log_likelihood")
 
+    @limit_threads
     def purchase_pmf(self, n: int | np.ndarray, t: float | np.ndarray) -> np.ndarray:
         """P(X(t) = n): probability of ``n`` repeat purchases in ``(0, t]`` for a new customer.
 
@@ -808,6 +857,7 @@ class TransactionModel(BTYDModel):
         """P(alive at T + t | alive at T, history) per row."""
         raise NotImplementedError
 
+    @limit_threads
     def expected_purchases(
         self,
         summary: pd.DataFrame,
@@ -854,15 +904,10 @@ class TransactionModel(BTYDModel):
                 "expected_purchases", columns, {"frequency": frequency, "recency": recency, "T": T}, t)
         x, tx, T_ = self._arrays(summary, columns, frequency=frequency, recency=recency, T=T)
         grid, labels = _t_grid(t, summary.index, self._horizon)
-        if grid.ndim == 2:
-            k = grid.shape[1]
-            values = self._conditional_expectation(
-                np.repeat(x, k), np.repeat(tx, k), np.repeat(T_, k), grid.ravel()
-            ).reshape(grid.shape)
-        else:
-            values = self._conditional_expectation(x, tx, T_, grid)
+        values = _on_grid(self._conditional_expectation, grid, x, tx, T_)
         return _shape_output(values, summary.index, labels, "expected_purchases", "t")
 
+    @limit_threads
     def p_alive(
         self,
         summary: pd.DataFrame,
@@ -906,15 +951,14 @@ class TransactionModel(BTYDModel):
         now = self._p_alive(x, tx, T_)
         grid, labels = _t_grid(t, summary.index, self._horizon)
         if grid.ndim == 2:
-            k = grid.shape[1]
-            later = self._survival(np.repeat(x, k), np.repeat(T_, k), grid.ravel()).reshape(grid.shape)
-            values = now[:, None] * later
+            values = now[:, None] * _on_grid(self._survival, grid, x, T_)
         elif np.all(grid == 0):
             values = now
         else:
             values = now * np.where(grid > 0, self._survival(x, T_, grid), 1.0)
         return _shape_output(values, summary.index, labels, "p_alive", "t")
 
+    @limit_threads
     def conditional_purchase_pmf(
         self,
         summary: pd.DataFrame,

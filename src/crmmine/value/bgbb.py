@@ -12,21 +12,20 @@ import pandas as pd
 from scipy.special import betaln, gammaln
 
 import crmmine._backend as _backend
-from crmmine._params import Interval
-from crmmine.errors import DataError, ParameterError, bad_rows_error
+from crmmine.errors import ParameterError, bad_rows_error
 from crmmine.value import _engine
 from crmmine.value._base import (
     HOMOGENEOUS_SHAPE,
     NO_DROPOUT,
-    BTYDModel,
+    UnitModel,
     _distinct,
-    _read_weights,
+    _on_grid,
     _shape_output,
     _t_grid,
-    resolve_time_unit,
+    limit_threads,
 )
 from crmmine.value._boundary import dropout_collapsed, homogeneous
-from crmmine.value._fitting import CompressedData, compress_rows
+from crmmine.value._fitting import CompressedData
 from crmmine.value.simulate import ages_from, rng_from, simulate_bgbb
 
 __all__ = ["BGBB"]
@@ -64,7 +63,7 @@ def bgbb_pmf(k, n, al, be, ga, de) -> np.ndarray:
     return total
 
 
-class BGBB(BTYDModel):
+class BGBB(UnitModel):
     """Beta-geometric/beta-Bernoulli model (Fader, Hardie & Shang 2010).
 
     For settings with discrete transaction opportunities (annual donations,
@@ -78,7 +77,7 @@ class BGBB(BTYDModel):
 
     Parameters
     ----------
-    penalizer, n_starts, tol, max_iter, warm_start
+    penalizer, n_starts, tol, max_iter, warm_start, n_jobs
         As in :class:`~crmmine.value.BGNBD`.
     time_unit : str or float, optional
         Length of one opportunity (e.g. ``"Y"`` for annual donations): needed only to discount
@@ -113,24 +112,12 @@ class BGBB(BTYDModel):
     }
     _lifetimes_class = "BetaGeoBetaBinomFitter"
     _model_name = "BG/BB"
-    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
-        **BTYDModel._parameter_constraints,
-        "time_unit": [None, str, Interval(Real, 0, None, closed="neither")],
-    }
-
-    def __init__(
-        self,
-        penalizer: float = 0.0,
-        n_starts: int = 3,
-        tol: float = 1e-12,
-        max_iter: int = 2000,
-        warm_start: Any = None,
-        time_unit: Any = None,
-    ) -> None:
-        super().__init__(
-            penalizer=penalizer, n_starts=n_starts, tol=tol, max_iter=max_iter, warm_start=warm_start
-        )
-        self.time_unit = time_unit
+    _nothing_to_learn: ClassVar[tuple[tuple[str, str, str], ...]] = (
+        ("n_periods", "no opportunity observed (n_periods = 0 for everyone): nothing to learn",
+         "check the columns, or use a longer observation period"),
+        ("frequency", "no transaction at all (frequency = 0 for everyone): nothing to learn",
+         "check the columns, or use a longer observation period"),
+    )
 
     def _start_points(self, data: CompressedData) -> list[np.ndarray]:
         return [
@@ -204,40 +191,8 @@ class BGBB(BTYDModel):
             Nothing to learn: no transaction at all, or no opportunity observed.
         """
 
-        def body() -> None:
-            names = self._column_names(
-                columns, False, frequency=frequency, recency=recency, n_periods=n_periods
-            )
-            unit = resolve_time_unit(self.time_unit, summary, type(self).__name__)
-            if _backend.is_engine(summary):
-                self._fit_compressed(self._engine_data(summary, names, weights))
-                self.time_unit_ = unit
-                self.input_columns_ = names
-                return
-            cols = self._read(summary, names)
-            w = _read_weights(summary, weights)
-            if len(summary) == 0:
-                raise DataError("BG/BB: the summary is empty (0 rows). Fix: check the input.")
-            used = np.ones(len(summary), dtype=bool) if w is None else w > 0
-            if not used.any():
-                raise DataError("BG/BB: every weight is 0; there are no customers to fit.")
-            for role, problem in (
-                ("n_periods", "no opportunity observed (n_periods = 0 for everyone)"),
-                ("frequency", "no transaction at all (frequency = 0 for everyone)"),
-            ):
-                if np.all(cols[role][used] == 0):
-                    raise bad_rows_error(
-                        names[role],
-                        problem + ": nothing to learn",
-                        summary.loc[used, list(names.values())],
-                        int(used.sum()),
-                        "check the columns, or use a longer observation period",
-                    )
-            self._fit_compressed(_engine.canonical(compress_rows(cols, w)))
-            self.time_unit_ = unit
-            self.input_columns_ = names
-
-        return self._fit_recording(body)
+        names = self._column_names(columns, False, frequency=frequency, recency=recency, n_periods=n_periods)
+        return self._fit_recording(lambda: self._fit_summary(summary, names, weights))
 
     def _engine_checks(self, names: dict[str, str]) -> list:
         """The checks of :meth:`_read` as engine expressions."""
@@ -249,30 +204,6 @@ class BGBB(BTYDModel):
             "inconsistent (frequency, recency, n_periods): need whole numbers with frequency <= recency "
             "<= n_periods", "recency is the opportunity of the last transaction (0 if none)",
             show=tuple(names.values()))]
-
-    def _engine_data(self, summary: Any, names: dict[str, str], weights: Any) -> CompressedData:
-        table, rows = _engine.compressed_rows(summary, names, weights, self._model_name,
-                                              self._engine_checks(names))
-        if int(rows["_rows"].sum()) == 0:
-            raise DataError("BG/BB: the summary is empty (0 rows). Fix: check the input.")
-        used = rows["_used"].to_numpy() > 0
-        if not used.any():
-            raise DataError("BG/BB: every weight is 0; there are no customers to fit.")
-        w_pos = nw.col(weights).cast(nw.Float64) > 0 if isinstance(weights, str) else nw.lit(True)
-        for role, problem in (
-            ("n_periods", "no opportunity observed (n_periods = 0 for everyone)"),
-            ("frequency", "no transaction at all (frequency = 0 for everyone)"),
-        ):
-            if np.all(rows[role].to_numpy()[used] == 0):
-                _engine.raise_rows(table, w_pos, list(names.values()), names[role],
-                                   problem + ": nothing to learn", int(rows["_used"].sum()),
-                                   "check the columns, or use a longer observation period")
-        return _engine.to_compressed(rows, list(names), int(rows["_rows"].sum()))
-
-    def _arrays(self, summary: pd.DataFrame, columns: Any = None, **roles: str | None):
-        names = self._column_names(columns, True, **roles)
-        cols = self._read(summary, names)
-        return cols["frequency"], cols["recency"], cols["n_periods"]
 
     def _opportunities(self, t: Any) -> float:
         if isinstance(t, bool | np.bool_) or not isinstance(t, Real) or t < 0 or t != np.floor(t):
@@ -286,6 +217,7 @@ class BGBB(BTYDModel):
         num = betaln(al + x, be + n - x) - betaln(al, be) + betaln(ga, de + n + 1 + extra) - betaln(ga, de)
         return np.exp(num - self._loglik(self._theta(), cols))
 
+    @limit_threads
     def p_alive(self, summary: pd.DataFrame, t: Any = 0, *, columns: Any = None, **roles: str | None):
         """P(alive at opportunity ``n + 1 + t``) given the history (``t = 0``: the next opportunity).
 
@@ -298,12 +230,7 @@ class BGBB(BTYDModel):
                                         "p_alive", columns, roles, t)
         x, tx, n = self._arrays(summary, columns, **roles)
         grid, labels = _t_grid(t, summary.index, self._opportunities)
-        if grid.ndim == 2:
-            k = grid.shape[1]
-            values = self._alive_at(np.repeat(x, k), np.repeat(n, k), np.repeat(tx, k), grid.ravel())
-            values = values.reshape(grid.shape)
-        else:
-            values = self._alive_at(x, n, tx, grid)
+        values = _on_grid(self._alive_at, grid, x, n, tx)
         return _shape_output(values, summary.index, labels, "p_alive", "t")
 
     def _expected(self, x, tx, n, t):
@@ -316,6 +243,7 @@ class BGBB(BTYDModel):
         )
         return np.exp(log_front) * de / (ga - 1.0) * diff
 
+    @limit_threads
     def expected_purchases(self, summary: pd.DataFrame, t: Any, *, columns: Any = None, **roles: str | None):
         """Expected transactions in the next ``t`` opportunities given the history (FHS 2010, eq. 13).
 
@@ -327,14 +255,10 @@ class BGBB(BTYDModel):
                 "expected_purchases", columns, roles, t)
         x, tx, n = self._arrays(summary, columns, **roles)
         grid, labels = _t_grid(t, summary.index, self._opportunities)
-        if grid.ndim == 2:
-            k = grid.shape[1]
-            values = self._expected(np.repeat(x, k), np.repeat(tx, k), np.repeat(n, k), grid.ravel())
-            values = values.reshape(grid.shape)
-        else:
-            values = self._expected(x, tx, n, grid)
+        values = _on_grid(self._expected, grid, x, tx, n)
         return _shape_output(values, summary.index, labels, "expected_purchases", "t")
 
+    @limit_threads
     def conditional_purchase_pmf(
         self, summary: pd.DataFrame, k: Any, t: Any, *, columns: Any = None, **roles: str | None
     ):
@@ -394,6 +318,7 @@ class BGBB(BTYDModel):
             * (1.0 - np.exp(gammaln(ga + de) + gammaln(1 + de + t) - gammaln(ga + de + t) - gammaln(1 + de)))
         )
 
+    @limit_threads
     def purchase_pmf(self, k: int | np.ndarray, n: int | np.ndarray) -> np.ndarray:
         """P(X(n) = k): probability of ``k`` transactions in the first ``n`` opportunities."""
         al, be, ga, de = self._theta()

@@ -69,6 +69,9 @@ class BGNBD(TransactionModel):
     time_unit : str or float, optional
         Unit of ``recency`` and ``T``. ``None`` takes the unit recorded by
         :func:`crmmine.customer_summary`; an explicit unit that contradicts it raises.
+    n_jobs : int, optional
+        Threads used by the fit and the per-customer predictions (numba's parallel loops,
+        BLAS): ``None`` = 1, ``-1`` = all cores. The numbers do not depend on it.
 
     Attributes
     ----------

@@ -38,7 +38,7 @@ class GammaGamma(BTYDModel):
 
     Parameters
     ----------
-    penalizer, n_starts, tol, max_iter, warm_start
+    penalizer, n_starts, tol, max_iter, warm_start, n_jobs
         As in :class:`~crmmine.value.BGNBD`.
     q_constraint : bool, default False
         Search only ``q > 1``, where the population mean spend ``p gamma / (q - 1)`` (the
@@ -101,9 +101,11 @@ class GammaGamma(BTYDModel):
         warm_start: Any = None,
         q_constraint: bool = False,
         nonpositive: str = "drop",
+        n_jobs: int | None = None,
     ) -> None:
         super().__init__(
-            penalizer=penalizer, n_starts=n_starts, tol=tol, max_iter=max_iter, warm_start=warm_start
+            penalizer=penalizer, n_starts=n_starts, tol=tol, max_iter=max_iter, warm_start=warm_start,
+            n_jobs=n_jobs,
         )
         self.q_constraint = q_constraint
         self.nonpositive = nonpositive

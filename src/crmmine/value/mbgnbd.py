@@ -22,7 +22,7 @@ class MBGNBD(TransactionModel):
 
     Parameters
     ----------
-    penalizer, n_starts, tol, max_iter, warm_start, time_unit
+    penalizer, n_starts, tol, max_iter, warm_start, time_unit, n_jobs
         As in :class:`~crmmine.value.BGNBD`.
 
     Examples

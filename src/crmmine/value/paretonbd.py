@@ -55,17 +55,36 @@ def _parts(r, alpha, s, beta, x, t):
     return out
 
 
-@numba.njit(cache=True, parallel=True)
+@numba.njit(cache=True)
+def _weighted_sums(w, rows):
+    """``sum_i w[i] rows[i, j]`` per column, in row order.
+
+    A serial sum, so that a fit gives the same numbers whatever the number of threads (a
+    parallel reduction adds its partial sums in an order that depends on the thread count).
+    """
+    out = np.zeros(rows.shape[1])
+    for i in range(rows.shape[0]):
+        for j in range(rows.shape[1]):
+            out[j] += w[i] * rows[i, j]
+    return out
+
+
 def _pnbd_rows(r, alpha, s, beta, x, tx, T, w, pair, at_T, pair_tx, at_tx):
     """Weighted sum over rows of log(alive term + died term) and its gradient (r, alpha, s, beta).
 
     ``at_T[pair[i]]`` holds the 2F1 term at T for row i, computed once per distinct (x, T).
+    The rows are computed in parallel (numba threads, limited by the model's ``n_jobs``) and
+    summed serially.
     """
-    ll = 0.0
-    s0 = 0.0
-    s1 = 0.0
-    s2 = 0.0
-    s3 = 0.0
+    rows = np.empty((x.shape[0], 5))
+    _pnbd_row_terms(r, alpha, s, beta, x, tx, T, pair, at_T, pair_tx, at_tx, rows)
+    sums = _weighted_sums(w, rows)
+    return sums[0], sums[1:]
+
+
+@numba.njit(cache=True, parallel=True)
+def _pnbd_row_terms(r, alpha, s, beta, x, tx, T, pair, at_T, pair_tx, at_tx, out):
+    """Per row: log(alive term + died term) and its gradient, written to ``out[i, 0..4]``."""
     for i in numba.prange(x.shape[0]):
         xi = x[i]
         lat = math.log(alpha + T[i])
@@ -112,12 +131,11 @@ def _pnbd_rows(r, alpha, s, beta, x, tx, T, w, pair, at_T, pair_tx, at_tx):
                 g1 = wa * da1 + wd * dd1
                 g2 = wa * da2 + wd * dd2
                 g3 = wa * da3 + wd * dd3
-        ll += w[i] * term
-        s0 += w[i] * g0
-        s1 += w[i] * g1
-        s2 += w[i] * g2
-        s3 += w[i] * g3
-    return ll, np.array([s0, s1, s2, s3])
+        out[i, 0] = term
+        out[i, 1] = g0
+        out[i, 2] = g1
+        out[i, 3] = g2
+        out[i, 4] = g3
 
 
 class ParetoNBD(TransactionModel):
@@ -133,7 +151,7 @@ class ParetoNBD(TransactionModel):
 
     Parameters
     ----------
-    penalizer, n_starts, tol, max_iter, warm_start, time_unit
+    penalizer, n_starts, tol, max_iter, warm_start, time_unit, n_jobs
         As in :class:`~crmmine.value.BGNBD`.
 
     Attributes
