@@ -319,3 +319,12 @@ def test_budget_metrics_align_labels_on_the_index():
         budget_metrics(pd.Series([1, 0, 0], index=["a", "b", "z"]), score, top_n=1)
     shuffled = pd.Series([0, 0, 1], index=["c", "b", "a"])  # same labels, another order
     assert budget_metrics(shuffled, score, top_n=1).precision == 1.0
+
+
+def test_direction_of_directional_and_tail_surprise_is_declared():
+    from crmmine.anomaly import directional, tail_surprise
+
+    with pytest.raises(ParameterError, match=r"'direction' of directional\(\) must be one of 'both'"):
+        directional([1.0, -1.0], "up")
+    with pytest.raises(ParameterError, match=r"parameter 'direction' of tail_surprise\(\) must be one of"):
+        tail_surprise([1.0, 2.0], "sideways")

@@ -363,3 +363,20 @@ def test_every_error_is_a_crmmine_error():
         rfm_scores(_summary(), bins=0)
     with pytest.raises(CRMMineError):
         cluster_customers(_summary(), n_clusters=1)
+
+
+@pytest.mark.parametrize("cuts", ["mode", 1, True])
+def test_value_matrix_cuts_are_declared(cuts):
+    frame = _summary()
+    match = r"parameter 'x_cuts' of value_matrix\(\) must be one of 'mean', 'median' or an int"
+    _raises(ParameterError, match, value_matrix, frame, "orders", "monetary", x_cuts=cuts)
+
+
+def test_top_share_fraction_and_segment_table_bins_are_declared():
+    from crmmine.segmentation import SegmentTable
+
+    conc = concentration(_summary()["monetary"])
+    with pytest.raises(ParameterError, match=r"'fraction' of top_share\(\) must be a number in \(0, 1\]"):
+        conc.top_share(1.5)
+    with pytest.raises(ParameterError, match=r"'bins' of SegmentTable must be an int in \[2, inf\)"):
+        SegmentTable([{"name": "all", "R": (1, 1)}], bins=1)

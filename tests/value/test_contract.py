@@ -208,3 +208,42 @@ def test_clv_horizon_string_and_annual_rate_use_the_model_unit(cdnow_summary):
     pd.testing.assert_frame_equal(a, b)
     assert a.attrs["time_unit"] == "W"
     assert a.attrs["discount_rate_per_unit"] == pytest.approx(1.1 ** (7 / 365.25) - 1, rel=1e-12)
+
+
+def _declared_check_cases():
+    from crmmine.value import (
+        ShiftedBetaGeometric,
+        alive_path,
+        expected_frequency_counts,
+        frequency_recency_matrix,
+        per_unit_rate,
+    )
+
+    bgnbd = BGNBD.from_params(r=0.2426, alpha=4.4136, a=0.7929, b=2.4259, time_unit="W")
+    sbg = ShiftedBetaGeometric.from_params(0.704, 1.182, period="Y")
+    chain = MarkovCLV.from_matrix([[0.6, 0.4], [0.2, 0.8]], [100.0, 0.0], annual_discount_rate=0.1)
+    tx = pd.DataFrame({"customer_id": [1, 1], "date": pd.to_datetime(["2020-01-01", "2020-02-01"])})
+    one = pd.DataFrame({"frequency": [1], "recency": [2.0], "T": [5.0]})
+    return [
+        ("annual_rate", "per_unit_rate()", lambda: per_unit_rate(-1.0, "W")),
+        ("step", "alive_path()", lambda: alive_path(bgnbd, tx, step=0)),
+        ("n_bootstrap", "clv()", lambda: clv(bgnbd, None, one, horizon=10, n_bootstrap=1.5)),
+        ("horizon", "clv()", lambda: clv(bgnbd, None, one, horizon=-1)),
+        ("alpha", "from_params()", lambda: ShiftedBetaGeometric.from_params(0.0, 1.0)),
+        ("beta", "from_params()", lambda: ShiftedBetaGeometric.from_params(1.0, float("inf"))),
+        ("n_periods", "curves()", lambda: sbg.curves(0)),
+        ("annual_discount_rate", "derl()", lambda: sbg.derl(1, annual_discount_rate=-1.0)),
+        ("annual_discount_rate", "discounted_expected_lifetime()",
+         lambda: sbg.discounted_expected_lifetime(-2)),
+        ("n_customers", "simulate()", lambda: chain.simulate(3, n_customers=0)),
+        ("n_customers", "simulate()", lambda: bgnbd.simulate(10.0, n_customers=0)),
+        ("kind", "frequency_recency_matrix()", lambda: frequency_recency_matrix(bgnbd, 10.0, kind="alive")),
+        ("max_frequency", "expected_frequency_counts()", lambda: expected_frequency_counts(bgnbd, one, 0)),
+    ]
+
+
+@pytest.mark.parametrize("case", range(13))
+def test_declared_checks_of_value_functions_name_parameter_and_caller(case):
+    name, caller, call = _declared_check_cases()[case]
+    with pytest.raises(ParameterError, match=rf"parameter '{name}' of {caller}"):
+        call()

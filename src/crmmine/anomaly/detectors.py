@@ -16,7 +16,7 @@ import pandas as pd
 
 from crmmine._align import align_to
 from crmmine._backend import from_pandas_like, to_pandas
-from crmmine._params import Interval, Options, check_params
+from crmmine._params import Interval, Options, check_params, validate_params
 from crmmine.errors import DataError, ParameterError, SchemaError, bad_rows_error
 
 __all__ = ["DIRECTIONS", "METHODS", "directional", "outlier_scores", "reasons", "robust_z", "select"]
@@ -27,6 +27,7 @@ DIRECTIONS = ("high", "low", "both")
 _MAD_SCALE = 1.4826  # makes the MAD a consistent estimator of the normal standard deviation
 
 
+@validate_params({"direction": [Options(DIRECTIONS)]})
 def directional(z, direction: str) -> np.ndarray:
     """Keep the suspicious side of a z-score: ``high`` -> max(z, 0), ``low`` -> max(-z, 0), ``both`` -> |z|.
 
@@ -40,9 +41,7 @@ def directional(z, direction: str) -> np.ndarray:
         return np.clip(z, 0, None)
     if direction == "low":
         return np.clip(-z, 0, None)
-    if direction == "both":
-        return np.abs(z)
-    raise ParameterError(f"direction must be one of {DIRECTIONS}, got {direction!r}.")
+    return np.abs(z)  # "both"
 
 
 def _numeric(features, what: str = "features") -> pd.DataFrame:

@@ -17,7 +17,7 @@ from numbers import Integral
 import numpy as np
 import pandas as pd
 
-from crmmine._params import Interval, check_params
+from crmmine._params import Interval, Options, check_params, validate_params
 from crmmine.anomaly.alerts import alert_budget
 from crmmine.anomaly.detectors import DIRECTIONS
 from crmmine.errors import ParameterError, SchemaError
@@ -25,6 +25,7 @@ from crmmine.errors import ParameterError, SchemaError
 __all__ = ["fraud_scores", "tail_surprise"]
 
 
+@validate_params({"direction": [Options(DIRECTIONS)]})
 def tail_surprise(values, direction: str = "high") -> np.ndarray:
     """``-log10`` of the share of values at least as extreme as each one, in ``direction``.
 
@@ -50,10 +51,8 @@ def tail_surprise(values, direction: str = "high") -> np.ndarray:
         p = upper(v)
     elif direction == "low":
         p = lower(v)
-    elif direction == "both":
+    else:  # "both"
         p = np.minimum(1.0, 2 * np.minimum(upper(v), lower(v)))
-    else:
-        raise ParameterError(f"direction must be one of {DIRECTIONS}, got {direction!r}.")
     return -np.log10(np.clip(p, 1.0 / max(n, 1), 1.0))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from numbers import Real
 from typing import Any
 
 import narwhals as nw
@@ -10,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 import crmmine._backend as _backend
-from crmmine._params import Options, validate_params
+from crmmine._params import Interval, Options, validate_params
 from crmmine._results import Result
 from crmmine.data.columns import require_columns
 from crmmine.errors import DataError, ParameterError, bad_rows_error
@@ -413,6 +414,7 @@ class Concentration(Result):
         """The Lorenz curve (see :meth:`lorenz`)."""
         return self.lorenz()
 
+    @validate_params({"fraction": [Interval(Real, 0, 1, closed="right")]})
     def top_share(self, fraction: float = 0.2) -> float:
         """Share of the total held by the top ``fraction`` of customers (rounded to whole customers).
 
@@ -420,10 +422,6 @@ class Concentration(Result):
         to :func:`concentration` (``fractions=``, default :data:`TOP_FRACTIONS`) and for the
         points of the stored curve; any other fraction raises with the fix.
         """
-        if isinstance(fraction, bool) or not isinstance(fraction, int | float) or not 0 < fraction <= 1:
-            raise ParameterError(
-                f"parameter 'fraction' of top_share() must be a number in (0, 1], got {fraction!r}."
-            )
         k = max(round(fraction * self.n), 1)
         if self.values is None:
             if k in self.top_shares:

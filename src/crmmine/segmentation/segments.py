@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
+from numbers import Integral
 from typing import Any
 
 import narwhals as nw
@@ -12,6 +13,7 @@ import pandas as pd
 
 import crmmine._backend as _backend
 from crmmine._i18n import check_locale
+from crmmine._params import Interval, check_params
 from crmmine._results import Result
 from crmmine.data.columns import require_columns
 from crmmine.errors import DataError, ParameterError, bad_rows_error
@@ -119,8 +121,7 @@ class SegmentTable(Result):
     report: SegmentTableReport = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        if not isinstance(self.bins, int | np.integer) or isinstance(self.bins, bool) or self.bins < 2:
-            raise ParameterError(f"parameter 'bins' of SegmentTable must be an int >= 2, got {self.bins!r}.")
+        check_params({"bins": self.bins}, {"bins": [Interval(Integral, 2, None)]}, caller="SegmentTable")
         if not isinstance(self.rules, list | tuple) or not self.rules:
             raise ParameterError(
                 "parameter 'rules' of SegmentTable must be a non-empty list of dicts "

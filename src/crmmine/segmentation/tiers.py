@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from numbers import Integral
 from typing import Any
 
 import narwhals as nw
@@ -14,7 +15,7 @@ import pandas as pd
 import crmmine._backend as _backend
 from crmmine._align import align_to
 from crmmine._i18n import check_locale
-from crmmine._params import Options, check_params
+from crmmine._params import Interval, Options, check_params, validate_params
 from crmmine.data.columns import require_columns
 from crmmine.errors import DataError, ParameterError, bad_rows_error
 from crmmine.segmentation._labels import localized_categorical
@@ -611,17 +612,15 @@ def customer_pyramid(
 _DEFAULT_CELLS = [["Low priority", "Maintain"], ["Develop", "Stars"]]
 
 
+#: A value-matrix axis: split at the median or mean, k groups by rank, or thresholds.
+_CUTS = [Options({"median", "mean"}), Interval(Integral, 2, None), "array-like"]
+
+
 def _levels(values: np.ndarray, cuts: Any, axis: str) -> tuple[np.ndarray, tuple[float, ...]]:
     if isinstance(cuts, str):
-        if cuts not in ("median", "mean"):
-            raise ParameterError(
-                f"{axis}_cuts must be 'median', 'mean', a number of groups or thresholds, got {cuts!r}."
-            )
         t = float(np.median(values) if cuts == "median" else np.mean(values))
         return (values > t).astype(np.int64), (t,)
-    if isinstance(cuts, int | np.integer) and not isinstance(cuts, bool):
-        if cuts < 2:
-            raise ParameterError(f"{axis}_cuts as a number of groups must be at least 2, got {cuts}.")
+    if isinstance(cuts, Integral):
         uniq, inverse, counts = np.unique(values, return_inverse=True, return_counts=True)
         below = np.cumsum(counts) - counts
         per_value = (int(cuts) * below) // values.shape[0]
@@ -644,6 +643,7 @@ def _levels(values: np.ndarray, cuts: Any, axis: str) -> tuple[np.ndarray, tuple
     return np.searchsorted(t, values, side="left").astype(np.int64), tuple(float(x) for x in t)
 
 
+@validate_params({"x_cuts": _CUTS, "y_cuts": _CUTS})
 def value_matrix(
     frame: pd.DataFrame,
     x: str,

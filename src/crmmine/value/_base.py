@@ -32,7 +32,7 @@ from scipy import stats
 import crmmine._backend as _backend
 from crmmine._align import align_to
 from crmmine._estimator import CRMMineEstimator
-from crmmine._params import Interval
+from crmmine._params import Interval, validate_params
 from crmmine._roles import resolve_roles
 from crmmine._threads import thread_limits
 from crmmine._units import horizon_in_units, time_unit_days
@@ -52,6 +52,8 @@ from crmmine.value.simulate import ages_from, rng_from
 
 __all__ = ["BTYDModel", "TransactionModel", "UnitModel", "limit_threads"]
 
+#: Declared checks of the ``simulate`` methods.
+SIMULATE_CONSTRAINTS: dict[str, list[Any]] = {"n_customers": [None, Interval(Integral, 1, None)]}
 #: Log-parameters are searched in [-LOG_BOUND, LOG_BOUND]; a fit within 1 of either edge ran out of room.
 LOG_BOUND = 30.0
 #: A gamma or beta mixing distribution whose shape exceeds this has lost its heterogeneity.
@@ -1054,6 +1056,7 @@ class TransactionModel(UnitModel):
     def _p_alive(self, x, tx, T):
         raise NotImplementedError
 
+    @validate_params(SIMULATE_CONSTRAINTS)
     def simulate(self, T: Any, *, n_customers: int | None = None, random_state: Any = None) -> pd.DataFrame:
         """Draw customers from the fitted model: their summary after ``T`` time units.
 

@@ -49,11 +49,9 @@ def discount_per(annual_discount_rate: float, period: str | float) -> float:
     0.1
     >>> round((1 + discount_per(0.10, "M")) ** 12, 12)
     1.1
+
+    Every public caller declares ``annual_discount_rate`` as a number > -1 (``crmmine._params``).
     """
-    if not np.isfinite(annual_discount_rate) or annual_discount_rate <= -1:
-        raise ParameterError(
-            f"annual_discount_rate must be a finite number > -1, got {annual_discount_rate!r}."
-        )
     return float((1.0 + annual_discount_rate) ** (period_days(period) / 365.25) - 1.0)
 
 

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from crmmine._backend import collect_pandas, to_lazy
+from crmmine._params import validate_params
 from crmmine._results import Result
 from crmmine._units import time_unit_days
 from crmmine.data.columns import require_columns, resolve_columns
@@ -86,6 +87,7 @@ class AlivePath(Result):
         return ax
 
 
+@validate_params({"step": ["duration"]})
 def alive_path(
     model: Any,
     transactions: Any,
@@ -147,8 +149,6 @@ def alive_path(
     unit = model._unit("alive_path()")
     unit_days = time_unit_days(unit)
     step_units = float(model._horizon(step, name="step")) if isinstance(step, str) else float(step)
-    if not np.isfinite(step_units) or step_units <= 0:
-        raise ParameterError(f"step must be positive, got {step!r}.")
     cols = resolve_columns(columns, customer_id=customer_id, date=date)
     lf = to_lazy(transactions, what="transactions")
     require_columns(lf.collect_schema().names(), [cols.customer_id, cols.date], role="transactions")

@@ -12,11 +12,13 @@ import pandas as pd
 from scipy.special import betaln, gammaln
 
 import crmmine._backend as _backend
+from crmmine._params import validate_params
 from crmmine.errors import ParameterError, bad_rows_error
 from crmmine.value import _engine
 from crmmine.value._base import (
     HOMOGENEOUS_SHAPE,
     NO_DROPOUT,
+    SIMULATE_CONSTRAINTS,
     UnitModel,
     _distinct,
     _on_grid,
@@ -373,6 +375,7 @@ class BGBB(UnitModel):
             )
         return findings
 
+    @validate_params(SIMULATE_CONSTRAINTS)
     def simulate(self, n_periods: Any, *, n_customers: int | None = None, random_state: Any = None):
         """Draw customers from the fitted model over ``n_periods`` opportunities.
 

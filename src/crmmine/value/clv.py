@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from numbers import Real
+from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
@@ -10,6 +10,7 @@ import pandas as pd
 from sklearn.base import clone
 
 import crmmine._backend as _backend
+from crmmine._params import Interval, validate_params
 from crmmine._units import time_unit_days
 from crmmine.errors import ParameterError
 from crmmine.value._fitting import compress_rows
@@ -17,6 +18,12 @@ from crmmine.value._fitting import compress_rows
 __all__ = ["clv", "per_unit_rate"]
 
 
+@validate_params(
+    {
+        "annual_rate": [Interval(Real, -1, None, closed="neither")],
+        "time_unit": [str, Interval(Real, 0, None, closed="neither")],
+    }
+)
 def per_unit_rate(annual_rate: float, time_unit: str | float) -> float:
     """Convert an annual discount rate to the equivalent rate per time unit.
 
@@ -30,8 +37,6 @@ def per_unit_rate(annual_rate: float, time_unit: str | float) -> float:
     >>> round((1 + per_unit_rate(0.10, "W")) ** (365.25 / 7), 10)
     1.1
     """
-    if isinstance(annual_rate, bool) or not isinstance(annual_rate, Real) or not annual_rate > -1:
-        raise ParameterError(f"annual_discount_rate must be a number > -1, got {annual_rate!r}")
     return float((1.0 + annual_rate) ** (time_unit_days(time_unit) / 365.25) - 1.0)
 
 
@@ -55,18 +60,17 @@ def _in_units(value: Any, model: Any, name: str) -> float:
     """A horizon or step in the model's time units (strings need the model's unit)."""
     if isinstance(value, str):
         return float(model._horizon(value, name=name))
-    if (
-        isinstance(value, bool | np.bool_)
-        or not isinstance(value, Real)
-        or not np.isfinite(value)
-        or value <= 0
-    ):
-        raise ParameterError(
-            f"{name} must be a positive number of time units or a duration such as '1Y', got {value!r}."
-        )
     return float(value)
 
 
+@validate_params(
+    {
+        "horizon": ["duration"],
+        "step": ["duration"],
+        "annual_discount_rate": [Interval(Real, -1, None, closed="neither")],
+        "n_bootstrap": [Interval(Integral, 0, None)],
+    }
+)
 def clv(
     transaction_model: Any,
     spend_model: Any,
@@ -155,13 +159,10 @@ def clv(
         transaction_model._check_fitted()
     horizon_units = _in_units(horizon, transaction_model, "horizon")
     step_units = _in_units(step, transaction_model, "step")
-    if isinstance(n_bootstrap, bool) or not isinstance(n_bootstrap, int) or n_bootstrap < 0:
-        raise ParameterError(f"n_bootstrap must be an int >= 0, got {n_bootstrap!r}.")
     if annual_discount_rate != 0:
         unit = transaction_model._unit("annual_discount_rate")
         rate = per_unit_rate(annual_discount_rate, unit)
     else:
-        per_unit_rate(annual_discount_rate, "D")  # validates the number
         unit = getattr(transaction_model, "time_unit_", None)
         rate = 0.0
 

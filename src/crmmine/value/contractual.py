@@ -34,7 +34,7 @@ from scipy import optimize, special, stats
 from threadpoolctl import threadpool_limits
 
 from crmmine._estimator import CRMMineEstimator
-from crmmine._params import Interval
+from crmmine._params import Interval, validate_params
 from crmmine._roles import resolve_roles
 from crmmine.errors import BoundaryFitWarning, DataError, ParameterError, bad_rows_error
 from crmmine.value._methods_common import as_timestamp, discount_per, period_days, require_frame
@@ -282,6 +282,10 @@ def survivors_from_subscriptions(lifetimes: pd.DataFrame, *, n_periods: int | No
     return pd.Series(counts, index=pd.RangeIndex(last + 1, name="period"), name="survivors")
 
 
+#: Declared check of an annual discount rate (converted to the period by compounding).
+_RATE: dict[str, list[Any]] = {"annual_discount_rate": [Interval(Real, -1, None, closed="neither")]}
+
+
 class ShiftedBetaGeometric(CRMMineEstimator):
     """Shifted-beta-geometric model of contract renewals (Fader & Hardie 2007).
 
@@ -523,6 +527,12 @@ class ShiftedBetaGeometric(CRMMineEstimator):
             )
 
     @classmethod
+    @validate_params(
+        {
+            "alpha": [Interval(Real, 0, float("inf"), closed="neither")],
+            "beta": [Interval(Real, 0, float("inf"), closed="neither")],
+        }
+    )
     def from_params(cls, alpha: float, beta: float, *, period: str | float = "M") -> ShiftedBetaGeometric:
         """A model with known parameters (e.g. published ones), without fitting.
 
@@ -531,9 +541,6 @@ class ShiftedBetaGeometric(CRMMineEstimator):
         >>> ShiftedBetaGeometric.from_params(0.704, 1.182, period="Y").params_.tolist()
         [0.704, 1.182]
         """
-        for name, v in (("alpha", alpha), ("beta", beta)):
-            if not isinstance(v, Real) or isinstance(v, bool) or not np.isfinite(v) or v <= 0:
-                raise ParameterError(f"{name} must be a positive number, got {v!r}.")
         model = cls(period=period)
         model.params_ = pd.Series([float(alpha), float(beta)], index=["alpha", "beta"], name="coef")
         model.warnings_ = []
@@ -562,6 +569,7 @@ class ShiftedBetaGeometric(CRMMineEstimator):
         t = _periods(t, minimum=1)
         return (b + t - 1.0) / (a + b + t - 1.0)
 
+    @validate_params({"n_periods": [Interval(Integral, 1, None)]})
     def curves(self, n_periods: int = 12) -> pd.DataFrame:
         """Survival and retention curves for periods 0..``n_periods``, with the observed ones.
 
@@ -572,8 +580,6 @@ class ShiftedBetaGeometric(CRMMineEstimator):
             was fitted on data, ``observed_survival`` and ``observed_retention`` (Kaplan-Meier,
             so censored subscribers count while observed).
         """
-        if not isinstance(n_periods, Integral) or n_periods < 1:
-            raise ParameterError(f"n_periods must be a positive int, got {n_periods!r}.")
         t = np.arange(n_periods + 1, dtype="float64")
         out = pd.DataFrame({"survival": self.survival(t)}, index=pd.RangeIndex(n_periods + 1, name="period"))
         ret = np.full(t.shape, np.nan)
@@ -596,6 +602,7 @@ class ShiftedBetaGeometric(CRMMineEstimator):
             out["observed_retention"] = obs_r
         return out
 
+    @validate_params(_RATE)
     def discounted_expected_lifetime(self, annual_discount_rate: float) -> float:
         """DEL: expected discounted number of payments of a new subscriber (first one included).
 
@@ -606,6 +613,7 @@ class ShiftedBetaGeometric(CRMMineEstimator):
         d = discount_per(annual_discount_rate, self.period)
         return float(_hyp_sum(b, a + b, 1.0 / (1.0 + d)))
 
+    @validate_params(_RATE)
     def derl(
         self,
         X: Any,

@@ -12,7 +12,7 @@ import pandas as pd
 
 from crmmine._backend import to_pandas
 from crmmine._estimator import CRMMineEstimator
-from crmmine._params import Interval, Options
+from crmmine._params import Interval, Options, validate_params
 from crmmine._units import time_unit_days
 from crmmine.data.columns import require_columns, resolve_columns
 from crmmine.errors import DataError, DataWarning, ParameterError
@@ -405,6 +405,12 @@ class MarkovCLV(CRMMineEstimator):
             {"state": states, "value": self.state_values_.reindex(states).to_numpy()}, index=states.index
         )
 
+    @validate_params(
+        {
+            "n_periods": [Interval(Integral, 1, None)],
+            "n_customers": [Interval(Integral, 1, None)],
+        }
+    )
     def simulate(
         self, n_periods: int, *, start_state: str = "R0", n_customers: int = 1, random_state: Any = None
     ) -> pd.DataFrame:
@@ -431,9 +437,6 @@ class MarkovCLV(CRMMineEstimator):
         labels = list(self.state_values_.index)
         if start_state not in labels:
             raise ParameterError(f"start_state must be one of {labels}, got {start_state!r}.")
-        for name, v in (("n_periods", n_periods), ("n_customers", n_customers)):
-            if isinstance(v, bool) or not isinstance(v, Integral) or v < 1:
-                raise ParameterError(f"{name} must be a positive int, got {v!r}.")
         rng = rng_from(random_state)
         cum = np.cumsum(self.transition_matrix_.to_numpy(), axis=1)
         rewards = self.rewards_.to_numpy()

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+from numbers import Integral
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from crmmine._params import Interval, Options, validate_params
+
 __all__ = ["frequency_recency_matrix", "plot_frequency_recency_matrix", "plot_tracking"]
 
 
+@validate_params(
+    {
+        "kind": [Options({"expected", "p_alive"})],
+        "max_frequency": [None, Interval(Integral, 0, None)],
+        "n_recency": [Interval(Integral, 2, None)],
+    }
+)
 def frequency_recency_matrix(
     model: Any,
     T: float,
@@ -36,10 +46,6 @@ def frequency_recency_matrix(
     >>> grid.shape
     (6, 5)
     """
-    if kind not in ("expected", "p_alive"):
-        from crmmine.errors import ParameterError
-
-        raise ParameterError(f"kind must be 'expected' or 'p_alive', got {kind!r}")
     max_frequency = int(max_frequency if max_frequency is not None else 20)
     max_recency = float(max_recency if max_recency is not None else T)
     freq = np.arange(max_frequency + 1, dtype="float64")

@@ -36,7 +36,6 @@ noncontractual setting. *Marketing Science* 29(6), 1086-1108.
 
 from __future__ import annotations
 
-from numbers import Integral
 from typing import Any
 
 import numpy as np
@@ -75,8 +74,6 @@ def ages_from(T: Any, n_customers: int | None, what: str = "T") -> np.ndarray:
             raise ParameterError(
                 f"give n_customers when {what} is one number (or pass one {what} per customer)."
             )
-        if isinstance(n_customers, bool) or not isinstance(n_customers, Integral) or n_customers < 1:
-            raise ParameterError(f"n_customers must be a positive int, got {n_customers!r}.")
         arr = np.full(int(n_customers), float(arr))
     elif n_customers is not None and n_customers != arr.shape[0]:
         raise ParameterError(f"n_customers={n_customers} but {arr.shape[0]} values of {what} were given.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from numbers import Integral
 from typing import Any
 
 import numpy as np
@@ -12,7 +13,7 @@ from scipy import stats
 
 from crmmine._align import align_to
 from crmmine._backend import to_pandas
-from crmmine._params import Options, check_params
+from crmmine._params import Interval, Options, check_params, validate_params
 from crmmine._results import Result
 from crmmine._units import time_unit_days
 from crmmine.data.columns import require_columns, resolve_columns
@@ -40,6 +41,7 @@ def _ages_and_counts(model: Any, summary: pd.DataFrame) -> tuple[np.ndarray, np.
     return freq, ages
 
 
+@validate_params({"max_frequency": [Interval(Integral, 1, None)]})
 def expected_frequency_counts(model: Any, summary: pd.DataFrame, max_frequency: int) -> np.ndarray:
     """Expected number of customers with 0, 1, ..., ``max_frequency - 1`` and ``>= max_frequency``
     repeat purchases in calibration, under the model (summing P(X(T_i) = x) over customers).
@@ -421,6 +423,7 @@ class PeriodTransactions(Result):
         return ax
 
 
+@validate_params({"max_frequency": [Interval(Integral, 1, None)]})
 def period_transactions(model: Any, summary: pd.DataFrame, *, max_frequency: int = 7) -> PeriodTransactions:
     """Customers by number of repeat purchases in the summary's period: actual vs the fitted model.
 
@@ -453,8 +456,6 @@ def period_transactions(model: Any, summary: pd.DataFrame, *, max_frequency: int
     Fader, P. S., Hardie, B. G. S. and Lee, K. L. (2005). "Counting your customers" the easy way.
     *Marketing Science* 24(2), figure 1.
     """
-    if isinstance(max_frequency, bool) or not isinstance(max_frequency, int) or max_frequency < 1:
-        raise ParameterError(f"max_frequency must be an int >= 1, got {max_frequency!r}.")
     freq, _ = _ages_and_counts(model, summary)
     observed = np.bincount(np.minimum(freq.astype(int), max_frequency), minlength=max_frequency + 1)
     expected = expected_frequency_counts(model, summary, max_frequency)
