@@ -112,6 +112,38 @@ def test_features_with_a_btyd_model(sample_tx):
     )
 
 
+def test_features_with_a_btyd_model_on_a_log_with_returns():
+    # returns kept in the log (clean_transactions(returns="net")): the summary behind the BTYD
+    # features raised with customer_summary's error before churn_features took returns=
+    from crmmine.value import BGNBD
+
+    tx = pd.DataFrame(
+        {
+            "customer_id": [1, 1, 1, 2, 2, 3],
+            "order_id": [1, 2, 3, 4, 5, 6],
+            "amount": [10.0, 20.0, -5.0, 5.0, 7.0, 8.0],
+            "date": pd.to_datetime(
+                ["2020-01-01", "2020-01-11", "2020-01-12", "2020-02-01", "2020-02-10", "2020-02-20"]
+            ),
+        }
+    )
+    before = tx.copy()
+    model = BGNBD.from_params(r=0.2426, alpha=4.4136, a=0.7929, b=2.4259, time_unit="W")
+    with pytest.raises(DataError, match=r"(?s)column 'amount': 1 row.*returns='net'"):
+        churn_features(tx, "2020-02-29", btyd_model=model)
+    feats = churn_features(tx, "2020-02-29", btyd_model=model, returns="net")
+    summary = cm.customer_summary(tx, as_of="2020-02-29", time_unit="W", returns="net")
+    pd.testing.assert_series_equal(feats["p_alive"], model.p_alive(summary).reindex(feats.index),
+                                   check_names=False)
+    assert feats.loc[1, "returns_share"] == pytest.approx(5.0 / 30.0)
+    # without a BTYD model the returns are only a feature, whatever the policy
+    pd.testing.assert_frame_equal(churn_features(tx, "2020-02-29"),
+                                  churn_features(tx, "2020-02-29", returns="net"))
+    snaps = rolling_snapshots(tx, ["2020-01-31"], "20D", btyd_model=model, returns="net")
+    assert snaps["p_alive"].between(0, 1).all()
+    pd.testing.assert_frame_equal(tx, before)
+
+
 def test_retention_budget_aligned_values_and_winback():
     risk = pd.Series([0.9, 0.5, 0.1, 0.8], index=list("abcd"))
     value = pd.Series([500.0, 400.0, 1000.0, 5.0], index=list("abcd"))

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from crmmine.churn import churn_features, churn_labels
+from crmmine.errors import DataError
 from crmmine.value import BGNBD, GammaGamma, ParetoNBD, clv
 from tests.scale.conftest import AS_OF, assert_same, collected, table
 
 CUTOFF = AS_OF - pd.Timedelta(days=120)
-#: returns make the BTYD summary inside churn_features raise (it takes no returns policy): the
-#: features with a model are checked on the purchases only
+#: the features with a model on the purchases only, and on the whole log with returns="net"
 PURCHASES = "amount > 0"
 
 
@@ -37,6 +38,11 @@ def test_churn(engine, shared_tx, shared_btyd):
     ref = churn_features(bought, CUTOFF, btyd_model=model)
     got = churn_features(table(engine, bought, index=False), CUTOFF, btyd_model=model)
     assert_same(collected(engine, got), ref, exact=counts)
+    ref = churn_features(shared_tx, CUTOFF, btyd_model=model, returns="net")
+    got = churn_features(tx, CUTOFF, btyd_model=model, returns="net")
+    assert_same(collected(engine, got), ref, exact=counts)
+    with pytest.raises(DataError, match=r"(?s)negative amounts.*returns='net'"):
+        churn_features(tx, CUTOFF, btyd_model=model)
 
 
 def test_btyd(engine, shared_btyd):

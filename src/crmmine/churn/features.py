@@ -12,11 +12,11 @@ import pandas as pd
 
 import crmmine._backend as _backend
 from crmmine._backend import from_pandas_like
-from crmmine._params import validate_params
+from crmmine._params import Options, check_params, validate_params
 from crmmine._units import horizon_in_units
 from crmmine.churn.labels import _labels, day_text, engine_transactions, finish_engine, read_transactions
 from crmmine.data.columns import Columns, resolve_columns
-from crmmine.errors import DataError, ParameterError
+from crmmine.errors import DataError, ParameterError, bad_rows_error
 
 __all__ = ["churn_features", "rolling_snapshots"]
 
@@ -25,6 +25,7 @@ __all__ = ["churn_features", "rolling_snapshots"]
     {
         "as_of": ["date"],
         "windows": ["array-like"],
+        "returns": [Options({"raise", "net"})],
         "columns": [Mapping, Columns, None],
     }
 )
@@ -34,6 +35,7 @@ def churn_features(
     *,
     windows: tuple[int, ...] = (30, 90, 180),
     btyd_model: Any = None,
+    returns: str = "raise",
     columns: Mapping[str, str] | Columns | None = None,
     customer_id: str | None = None,
     order_id: str | None = None,
@@ -67,6 +69,13 @@ def churn_features(
     windows : sequence of int, default (30, 90, 180)
         Lengths in days of the recent windows.
     btyd_model : fitted BTYD model, optional
+        Adds ``p_alive`` and ``expected_purchases_90d``, predicted on the customer summary of
+        the history (:func:`crmmine.customer_summary` in the model's ``time_unit_``).
+    returns : {"raise", "net"}, default "raise"
+        How that summary reads negative amounts, as in :func:`crmmine.customer_summary`:
+        ``"raise"`` refuses a log with returns when ``btyd_model`` is given (naming the rows),
+        ``"net"`` nets them against the purchases. The other features always read negative
+        amounts as returns (``returns_share``).
     columns, customer_id, order_id, date, amount, item : optional
         Column names (``columns={"customer_id": "CustomerID"}`` or one keyword per role).
 
@@ -100,11 +109,11 @@ def churn_features(
         columns, customer_id=customer_id, order_id=order_id, date=date, amount=amount, item=item
     )
     if _backend.is_engine(tx):
-        return _features_engine(tx, cols, as_of, _windows(windows), btyd_model)
+        return _features_engine(tx, cols, as_of, _windows(windows), btyd_model, returns)
     frame = read_transactions(
         tx, cols, [cols.customer_id, cols.date, cols.amount], [cols.order_id, cols.item]
     )
-    out = _features(frame, cols, as_of, _windows(windows), btyd_model)
+    out = _features(frame, cols, as_of, _windows(windows), btyd_model, returns)
     return out if isinstance(tx, pd.DataFrame) else from_pandas_like(out, tx)
 
 
@@ -118,7 +127,8 @@ def _windows(windows: Any) -> tuple[int, ...]:
 
 
 def _features(
-    tx: pd.DataFrame, cols: Columns, as_of: Any, windows: tuple[int, ...], btyd_model: Any
+    tx: pd.DataFrame, cols: Columns, as_of: Any, windows: tuple[int, ...], btyd_model: Any,
+    returns: str = "raise",
 ) -> pd.DataFrame:
     customer_id, order_id, date, amount, item = (
         cols.customer_id,
@@ -198,13 +208,29 @@ def _features(
     out["returns_share"] = (returned.reindex(out.index).fillna(0.0) / out["monetary"]).astype(float)
     out = out.drop(columns=["first", "last"])
     if btyd_model is not None:
-        out = out.join(_btyd_features(before, cols, day, btyd_model, out.index))
+        if returns == "raise" and (amt < 0).any():
+            _refuse_returns(before.loc[amt < 0], int((amt < 0).sum()), cols)
+        out = out.join(_btyd_features(before, cols, day, btyd_model, out.index, returns))
     out.index.name = customer_id
     out.attrs["as_of"] = day
     return out
 
 
-def _features_engine(tx: Any, cols: Columns, as_of: Any, windows: tuple[int, ...], btyd_model: Any) -> Any:
+def _refuse_returns(examples: pd.DataFrame, count: int, cols: Columns) -> None:
+    raise bad_rows_error(
+        cols.amount,
+        "negative amounts (returns or corrections) in the history, which the customer summary "
+        "behind the BTYD features (btyd_model) would have to count",
+        examples,
+        count,
+        "pass churn_features(..., returns='net') to net them against the purchases, or remove "
+        "them first with clean_transactions(raw, returns='drop')",
+    )
+
+
+def _features_engine(
+    tx: Any, cols: Columns, as_of: Any, windows: tuple[int, ...], btyd_model: Any, returns: str = "raise"
+) -> Any:
     """:func:`churn_features` inside the engine (the same features, on calendar-day numbers)."""
     data = engine_transactions(tx, cols, [cols.customer_id, cols.date, cols.amount],
                                [cols.order_id, cols.item])
@@ -277,11 +303,20 @@ def _features_engine(tx: Any, cols: Columns, as_of: Any, windows: tuple[int, ...
     names.append("returns_share")
     out = per.select(cid, *[nw.col(c).cast(nw.Float64) for c in names])
     if btyd_model is not None:
-        out = out.join(_btyd_engine(before, cols, day_ts, btyd_model), on=cid, how="left")
+        if returns == "raise":
+            negative = nw.col("_a") < 0
+            n_negative = int(_backend.collect_one(before.select(n=negative.cast(nw.Int64).sum()))["n"] or 0)
+            if n_negative:
+                shown = [c for c in (cid, cols.date, cols.amount) if c in data.columns]
+                _refuse_returns(_backend.collect_pandas(before.filter(negative).select(shown).head(5)),
+                                n_negative, cols)
+        out = out.join(_btyd_engine(before, cols, day_ts, btyd_model, returns), on=cid, how="left")
     return finish_engine(out, data.kind, cid)
 
 
-def _btyd_engine(before: nw.LazyFrame, cols: Columns, day: pd.Timestamp, model: Any) -> nw.LazyFrame:
+def _btyd_engine(
+    before: nw.LazyFrame, cols: Columns, day: pd.Timestamp, model: Any, returns: str
+) -> nw.LazyFrame:
     """:func:`_btyd_features` on an engine table: the summary and the predictions stay there."""
     from crmmine.data import customer_summary
 
@@ -292,6 +327,7 @@ def _btyd_engine(before: nw.LazyFrame, cols: Columns, day: pd.Timestamp, model: 
                         if c != cols.order_id or has_order]).to_native(),
         as_of=day, time_unit=unit, customer_id=cols.customer_id,
         order_id=cols.order_id if has_order else None, date=cols.date, amount=cols.amount,
+        returns=returns,
     )
     alive = _backend.to_lazy(model.p_alive(summary))
     expected = _backend.to_lazy(model.expected_purchases(summary, horizon_in_units("90D", unit)))
@@ -317,7 +353,7 @@ def _btyd_unit(model: Any) -> Any:
 
 
 def _btyd_features(
-    before: pd.DataFrame, cols: Columns, day: pd.Timestamp, model: Any, ids: pd.Index
+    before: pd.DataFrame, cols: Columns, day: pd.Timestamp, model: Any, ids: pd.Index, returns: str
 ) -> pd.DataFrame:
     """P(alive) and expected purchases in the next 90 days from a fitted BTYD model."""
     from crmmine.data import customer_summary
@@ -331,6 +367,7 @@ def _btyd_features(
         order_id=cols.order_id if cols.order_id in before.columns else None,
         date=cols.date,
         amount=cols.amount,
+        returns=returns,
     ).reindex(ids)
     return pd.DataFrame(
         {
@@ -367,8 +404,8 @@ def rolling_snapshots(
     horizon, time_unit, allow_incomplete :
         As in :func:`churn_labels`.
     **kwargs :
-        Passed to :func:`churn_features` (``windows``, ``btyd_model``, ``columns`` and the
-        role keywords; the roles are used for the labels too).
+        Passed to :func:`churn_features` (``windows``, ``btyd_model``, ``returns``, ``columns``
+        and the role keywords; the roles are used for the labels too).
 
     Returns
     -------
@@ -391,12 +428,14 @@ def rolling_snapshots(
         tx, cols, [cols.customer_id, cols.date, cols.amount], [cols.order_id, cols.item]
     )
     windows = _windows(kwargs.get("windows", (30, 90, 180)))
-    unknown = set(kwargs) - {"windows", "btyd_model", "columns", *roles}
+    unknown = set(kwargs) - {"windows", "btyd_model", "returns", "columns", *roles}
     if unknown:
         raise ParameterError(f"rolling_snapshots() got unexpected keyword(s) {sorted(unknown)}.")
+    returns = kwargs.get("returns", "raise")
+    check_params({"returns": returns}, {"returns": [Options({"raise", "net"})]}, caller="rolling_snapshots()")
     parts = []
     for day in dates:  # a handful of snapshot dates
-        feats = _features(frame, cols, day, windows, kwargs.get("btyd_model"))
+        feats = _features(frame, cols, day, windows, kwargs.get("btyd_model"), returns)
         labels = _labels(frame, cols, day, horizon, time_unit, allow_incomplete)
         part = feats.join(labels, how="inner")
         part.insert(0, "as_of", pd.Timestamp(day).normalize())
