@@ -16,6 +16,8 @@ from crmmine.errors import DataError, ParameterError, SchemaError, bad_rows_erro
 
 __all__ = [
     "as_timestamp",
+    "check_dates",
+    "check_ids",
     "check_numeric_column",
     "discount_per",
     "period_days",
@@ -120,6 +122,22 @@ def check_numeric_column(
             fix,
         )
     return values
+
+
+def check_ids(frame: pd.DataFrame, column: str, *, fix: str) -> None:
+    """Raise naming the rows without a customer id."""
+    bad = frame[column].isna()
+    if bad.any():
+        raise bad_rows_error(column, "missing customer ids", frame[bad], int(bad.sum()), fix)
+
+
+def check_dates(frame: pd.DataFrame, column: str, *, fix: str) -> None:
+    """Raise unless ``column`` holds datetimes without missing values (naming the bad rows)."""
+    raw = frame[column]
+    is_datetime = pd.api.types.is_datetime64_any_dtype(raw)
+    if not is_datetime or raw.isna().any():
+        bad = raw.isna() if is_datetime else raw.notna()
+        raise bad_rows_error(column, "missing or non-datetime dates", frame[bad], int(bad.sum()), fix)
 
 
 def unique_index(index: pd.Index, *, what: str) -> None:

@@ -37,7 +37,13 @@ from crmmine._estimator import CRMMineEstimator
 from crmmine._params import Interval, validate_params
 from crmmine._roles import resolve_roles
 from crmmine.errors import BoundaryFitWarning, DataError, ParameterError, bad_rows_error
-from crmmine.value._methods_common import as_timestamp, discount_per, period_days, require_frame
+from crmmine.value._methods_common import (
+    as_timestamp,
+    check_ids,
+    discount_per,
+    period_days,
+    require_frame,
+)
 
 __all__ = ["ShiftedBetaGeometric", "subscription_lifetimes", "survivors_from_subscriptions"]
 
@@ -152,15 +158,8 @@ def subscription_lifetimes(
     """
     roles = resolve_roles(columns, SUBSCRIPTION_ROLES, customer_id=customer_id, start=start, end=end)
     frame = require_frame(table, list(roles.values()), what="subscription table")
+    check_ids(frame, roles["customer_id"], fix="every subscription needs a customer id")
     ids = frame[roles["customer_id"]]
-    if ids.isna().any():
-        raise bad_rows_error(
-            roles["customer_id"],
-            "missing customer ids",
-            frame[ids.isna()],
-            int(ids.isna().sum()),
-            "every subscription needs a customer id",
-        )
     if ids.duplicated().any():
         dup = ids.duplicated(keep=False)
         raise bad_rows_error(

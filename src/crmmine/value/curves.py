@@ -40,12 +40,11 @@ import pandas as pd
 from scipy import optimize
 
 from crmmine._align import align_to
-from crmmine._estimator import CRMMineEstimator
 from crmmine._params import Interval
 from crmmine._results import Result
 from crmmine.errors import DataError, ParameterError
 from crmmine.value._methods_common import as_timestamp, discount_per, period_days
-from crmmine.value.dwyer import period_grid
+from crmmine.value.dwyer import PeriodModel
 
 __all__ = ["CurveValidation", "ValueCurves", "curve_holdout_validation"]
 
@@ -86,7 +85,7 @@ def _forecast(level: np.ndarray, q: np.ndarray, age: np.ndarray, horizon: float,
     return out
 
 
-class ValueCurves(CRMMineEstimator):
+class ValueCurves(PeriodModel):
     """Cohort and customer value curves fitted on past periods, extrapolated (the fitting method).
 
     Parameters
@@ -130,7 +129,6 @@ class ValueCurves(CRMMineEstimator):
         "margin": [Interval(Real, 0, 1, closed="both")],
         "min_periods": [Interval(Integral, 2, None)],
     }
-    _fitted_attributes: ClassVar[tuple[str, ...]] = ("values_",)
 
     def __init__(
         self,
@@ -146,28 +144,8 @@ class ValueCurves(CRMMineEstimator):
         self.margin = margin
         self.min_periods = min_periods
 
-    def fit(
-        self,
-        tx: Any,
-        y: None = None,
-        *,
-        as_of: Any = None,
-        columns: Mapping[str, str] | None = None,
-        customer_id: str | None = None,
-        date: str | None = None,
-        amount: str | None = None,
-    ) -> ValueCurves:
-        """Fit the cohort and customer curves on the log up to ``as_of`` and forecast every customer."""
-        self._validate_params()
-        customers, bought, spend, ref = period_grid(
-            tx,
-            period=self.period,
-            as_of=as_of,
-            columns=columns,
-            customer_id=customer_id,
-            date=date,
-            amount=amount,
-        )
+    def _fit_grid(self, customers: pd.Index, bought: np.ndarray, spend: np.ndarray) -> None:
+        """The cohort and customer curves from the purchase grid, and every customer's forecast."""
         n_per = bought.shape[1]
         first = np.argmax(bought, axis=1)
         age = np.arange(n_per)[None, :] - first[:, None]
@@ -229,7 +207,6 @@ class ValueCurves(CRMMineEstimator):
         d = discount_per(self.annual_discount_rate, self.period)
         cohort_value = _forecast(levels[first], q, cur_age, float(self.horizon), d)
         customer_value = _forecast(level, q, cur_age, float(self.horizon), d)
-        self.as_of_ = ref
         self.values_ = pd.DataFrame(
             {
                 "cohort": first,
@@ -240,17 +217,6 @@ class ValueCurves(CRMMineEstimator):
             },
             index=customers,
         )
-        return self
-
-    def predict(self, X: Any = None) -> pd.DataFrame:
-        """Per customer of the fitted log: cohort, age, level and both forecasts."""
-        self._check_fitted()
-        if X is not None:
-            raise ParameterError(
-                "ValueCurves.predict forecasts the customers it was fitted on; call fit(tx) "
-                "on the new log instead."
-            )
-        return self.values_.copy()
 
     def plot(self, ax: Any = None, max_cohorts: int = 6, **kwargs: Any) -> Any:
         """Observed mean value by age for the largest cohorts, with their fitted curves."""

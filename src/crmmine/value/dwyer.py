@@ -49,9 +49,11 @@ import pandas as pd
 from crmmine._estimator import CRMMineEstimator
 from crmmine._params import Interval, validate_params
 from crmmine._roles import resolve_roles
-from crmmine.errors import DataError, ParameterError, bad_rows_error
+from crmmine.errors import DataError, ParameterError
 from crmmine.value._methods_common import (
     as_timestamp,
+    check_dates,
+    check_ids,
     check_numeric_column,
     discount_per,
     period_days,
@@ -268,20 +270,8 @@ def period_grid(
     roles = resolve_roles(columns, _TX_ROLES, customer_id=customer_id, date=date, amount=amount)
     frame = require_frame(tx, list(roles.values()), what="transactions")
     cid, dcol, acol = roles["customer_id"], roles["date"], roles["amount"]
-    if frame[cid].isna().any():
-        bad = frame[cid].isna()
-        raise bad_rows_error(
-            cid, "missing customer ids", frame[bad], int(bad.sum()), "drop or fill them (clean_transactions)"
-        )
-    if not pd.api.types.is_datetime64_any_dtype(frame[dcol]) or frame[dcol].isna().any():
-        bad = frame[dcol].isna() if pd.api.types.is_datetime64_any_dtype(frame[dcol]) else frame[dcol].notna()
-        raise bad_rows_error(
-            dcol,
-            "missing or non-datetime dates",
-            frame[bad],
-            int(bad.sum()),
-            "parse and clean the dates first (crmmine.clean_transactions)",
-        )
+    check_ids(frame, cid, fix="drop or fill them (clean_transactions)")
+    check_dates(frame, dcol, fix="parse and clean the dates first (crmmine.clean_transactions)")
     amounts = check_numeric_column(
         frame,
         acol,
@@ -310,7 +300,88 @@ def period_grid(
     return pd.Index(customers, name=cid), bought, spend, ref
 
 
-class DwyerRetention(CRMMineEstimator):
+class PeriodModel(CRMMineEstimator):
+    """An estimator fitted on a log's purchases and spend by period (:func:`period_grid`).
+
+    :class:`DwyerRetention`, :class:`DwyerMigration` and :class:`~crmmine.value.ValueCurves`
+    value the customers of the log they are fitted on: ``fit`` reads the log up to ``as_of``
+    and hands the grid to ``_fit_grid``, which sets ``values_``; ``predict`` returns it.
+    """
+
+    _fitted_attributes: ClassVar[tuple[str, ...]] = ("values_",)
+
+    def fit(
+        self,
+        tx: Any,
+        y: None = None,
+        *,
+        as_of: Any = None,
+        columns: Mapping[str, str] | None = None,
+        customer_id: str | None = None,
+        date: str | None = None,
+        amount: str | None = None,
+    ) -> PeriodModel:
+        """Estimate the model on the transaction log up to ``as_of`` and value every customer.
+
+        Parameters
+        ----------
+        tx : table
+            Transactions (pandas or any backend crmmine reads) with the customer id, date and
+            amount; rows after ``as_of`` are not used.
+        y : None
+            Ignored (scikit-learn's signature).
+        as_of : date-like, optional
+            Last day of the history (default: the last transaction date); periods are counted
+            back from it.
+        columns : mapping, optional
+            Role -> column name for ``customer_id``, ``date`` and ``amount``.
+        customer_id, date, amount : str, optional
+            Column names (override ``columns``).
+
+        Returns
+        -------
+        self
+        """
+        self._validate_params()
+        customers, bought, spend, ref = period_grid(
+            tx,
+            period=self.period,
+            as_of=as_of,
+            columns=columns,
+            customer_id=customer_id,
+            date=date,
+            amount=amount,
+        )
+        self._fit_grid(customers, bought, spend)
+        self.as_of_ = ref
+        return self
+
+    def _fit_grid(self, customers: pd.Index, bought: np.ndarray, spend: np.ndarray) -> None:
+        raise NotImplementedError
+
+    def predict(self, X: Any = None) -> pd.DataFrame:
+        """The values of the customers of the fitted log (a copy of ``values_``).
+
+        Parameters
+        ----------
+        X : None
+            The model values the log it was fitted on: to value another log, fit on it.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``values_``: one row per customer of the fitted log.
+        """
+        self._check_fitted()
+        if X is not None:
+            raise ParameterError(
+                f"{type(self).__name__}.predict values the customers it was fitted on; call fit(tx) "
+                "on the new log instead."
+            )
+        return self.values_.copy()
+
+
+class DwyerRetention(PeriodModel):
     """Customer-retention ("lost for good") model by cohort, estimated from transactions.
 
     Customers are grouped by the period of their first purchase (their cohort). A customer is
@@ -374,7 +445,6 @@ class DwyerRetention(CRMMineEstimator):
         "cost": [Interval(Real, 0, None)],
         "cost_timing": [Interval(Real, 0, 1, closed="both")],
     }
-    _fitted_attributes: ClassVar[tuple[str, ...]] = ("values_",)
 
     def __init__(
         self,
@@ -392,28 +462,8 @@ class DwyerRetention(CRMMineEstimator):
         self.cost = cost
         self.cost_timing = cost_timing
 
-    def fit(
-        self,
-        tx: Any,
-        y: None = None,
-        *,
-        as_of: Any = None,
-        columns: Mapping[str, str] | None = None,
-        customer_id: str | None = None,
-        date: str | None = None,
-        amount: str | None = None,
-    ) -> DwyerRetention:
-        """Estimate retention and margin by age from a transaction log and value every customer."""
-        self._validate_params()
-        customers, bought, spend, ref = period_grid(
-            tx,
-            period=self.period,
-            as_of=as_of,
-            columns=columns,
-            customer_id=customer_id,
-            date=date,
-            amount=amount,
-        )
+    def _fit_grid(self, customers: pd.Index, bought: np.ndarray, spend: np.ndarray) -> None:
+        """Retention and margin by age from the purchase grid, and every customer's value."""
         _n_cust, n_per = bought.shape
         first = np.argmax(bought, axis=1)
         cols = np.arange(n_per)
@@ -456,7 +506,6 @@ class DwyerRetention(CRMMineEstimator):
         self.cohorts_ = cohort_table.loc[:, (cohort_table.sum(axis=0) > 0)].astype("int64")
         self.retention_ = ret
         self.margin_by_age_ = gcs
-        self.as_of_ = ref
         current_age = (n_per - 1) - first
         retained = streak[:, -1]
         age_values = self._value_by_age(last)
@@ -468,7 +517,6 @@ class DwyerRetention(CRMMineEstimator):
         self.value_by_age_ = pd.Series(
             age_values, index=pd.RangeIndex(len(age_values), name="age"), name="value"
         )
-        return self
 
     def _value_by_age(self, last: int) -> np.ndarray:
         d = discount_per(self.annual_discount_rate, self.period)
@@ -489,18 +537,9 @@ class DwyerRetention(CRMMineEstimator):
             )
         return out
 
-    def predict(self, X: Any = None) -> pd.DataFrame:
-        """Per customer of the fitted log: ``cohort``, ``age``, ``retained`` and ``value``."""
-        self._check_fitted()
-        if X is not None:
-            raise ParameterError(
-                "DwyerRetention.predict values the customers it was fitted on; call fit(tx) "
-                "on the new log instead."
-            )
-        return self.values_.copy()
 
 
-class DwyerMigration(CRMMineEstimator):
+class DwyerMigration(PeriodModel):
     """Customer-migration ("always a share") model by recency, estimated from transactions.
 
     In every period after her first purchase a customer has a recency ``k`` (periods since her
@@ -552,7 +591,6 @@ class DwyerMigration(CRMMineEstimator):
         "margin": [Interval(Real, 0, 1, closed="both")],
         "cost": [Interval(Real, 0, None)],
     }
-    _fitted_attributes: ClassVar[tuple[str, ...]] = ("values_",)
 
     def __init__(
         self,
@@ -570,28 +608,8 @@ class DwyerMigration(CRMMineEstimator):
         self.margin = margin
         self.cost = cost
 
-    def fit(
-        self,
-        tx: Any,
-        y: None = None,
-        *,
-        as_of: Any = None,
-        columns: Mapping[str, str] | None = None,
-        customer_id: str | None = None,
-        date: str | None = None,
-        amount: str | None = None,
-    ) -> DwyerMigration:
-        """Estimate purchase probabilities by recency and value every customer."""
-        self._validate_params()
-        customers, bought, spend, ref = period_grid(
-            tx,
-            period=self.period,
-            as_of=as_of,
-            columns=columns,
-            customer_id=customer_id,
-            date=date,
-            amount=amount,
-        )
+    def _fit_grid(self, customers: pd.Index, bought: np.ndarray, spend: np.ndarray) -> None:
+        """Purchase probabilities by recency from the purchase grid, and every customer's value."""
         n_cust, n_per = bought.shape
         if n_per < 2:
             raise DataError(
@@ -635,16 +653,4 @@ class DwyerMigration(CRMMineEstimator):
             now <= k, np.array([*labels, "lost"], dtype=object)[np.minimum(now, k + 1) - 1], "lost"
         )
         values = np.where(now <= k, self.state_values_.to_numpy()[np.minimum(now, k) - 1], 0.0)
-        self.as_of_ = ref
         self.values_ = pd.DataFrame({"recency": state, "value": values}, index=customers)
-        return self
-
-    def predict(self, X: Any = None) -> pd.DataFrame:
-        """Per customer of the fitted log: ``recency`` state and ``value``."""
-        self._check_fitted()
-        if X is not None:
-            raise ParameterError(
-                "DwyerMigration.predict values the customers it was fitted on; call fit(tx) "
-                "on the new log instead."
-            )
-        return self.values_.copy()

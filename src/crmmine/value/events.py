@@ -37,6 +37,8 @@ from crmmine._units import horizon_in_units, time_unit_days
 from crmmine.errors import DataError, ParameterError, bad_rows_error
 from crmmine.value._methods_common import (
     as_timestamp,
+    check_dates,
+    check_ids,
     check_numeric_column,
     discount_per,
     require_frame,
@@ -228,15 +230,8 @@ def event_schedule_value(
     frame = require_frame(schedule, list(roles.values()), what="event schedule")
     if len(frame) == 0:
         raise DataError("the event schedule is empty. Fix: pass at least one forecast event.")
+    check_ids(frame, roles["customer_id"], fix="every forecast event needs a customer id")
     ids = frame[roles["customer_id"]]
-    if ids.isna().any():
-        raise bad_rows_error(
-            roles["customer_id"],
-            "missing customer ids",
-            frame[ids.isna()],
-            int(ids.isna().sum()),
-            "every forecast event needs a customer id",
-        )
     when = check_numeric_column(
         frame,
         roles["time"],
@@ -300,18 +295,8 @@ def event_rates(
     roles = resolve_roles(columns, _EVENT_ROLES, customer_id=customer_id, date=date, event=event)
     frame = require_frame(events_log, list(roles.values()), what="event log")
     cid, dcol, ecol = roles["customer_id"], roles["date"], roles["event"]
-    if not pd.api.types.is_datetime64_any_dtype(frame[dcol]) or frame[dcol].isna().any():
-        bad = frame[dcol].isna() if pd.api.types.is_datetime64_any_dtype(frame[dcol]) else frame[dcol].notna()
-        raise bad_rows_error(
-            dcol,
-            "missing or non-datetime dates",
-            frame[bad],
-            int(bad.sum()),
-            "parse the dates (pd.to_datetime) and drop rows without one",
-        )
-    if frame[cid].isna().any():
-        bad = frame[cid].isna()
-        raise bad_rows_error(cid, "missing customer ids", frame[bad], int(bad.sum()), "drop or fill them")
+    check_dates(frame, dcol, fix="parse the dates (pd.to_datetime) and drop rows without one")
+    check_ids(frame, cid, fix="drop or fill them")
     day = frame[dcol].dt.normalize()
     ref = as_timestamp(as_of, "as_of").normalize() if as_of is not None else day.max()
     past = frame[(day <= ref).to_numpy()]

@@ -50,7 +50,7 @@ def _classes() -> dict[str, type]:
     while todo:
         cls = todo.pop()
         todo.extend(cls.__subclasses__())
-        abstract = ("BTYDModel", "UnitModel", "TransactionModel")
+        abstract = ("BTYDModel", "UnitModel", "TransactionModel", "PeriodModel")
         public = not cls.__name__.startswith("_") and cls.__name__ not in abstract
         if cls.__module__.startswith("crmmine.value.") and public:
             found[cls.__name__] = cls
