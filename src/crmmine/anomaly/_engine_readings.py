@@ -26,13 +26,13 @@ from crmmine._roles import resolve_roles
 from crmmine.anomaly.readings import (
     _POLICIES,
     METER_ROLES,
-    ONE_GROUP,
     MeterMatrix,
-    _interpolate_rows,
-    _warn,
+    _no_feeder_column,
+    _no_readings,
+    _Repairs,
 )
 from crmmine.data.columns import require_columns
-from crmmine.errors import DataError, SchemaError, bad_rows_error
+from crmmine.errors import bad_rows_error
 
 __all__ = ["engine_matrix"]
 
@@ -73,16 +73,10 @@ def engine_matrix(
     require_columns(original, [cid, dcol, kcol], role="meter readings")
     has_feeder = fcol in original
     if not has_feeder and missing_feeder == "raise":
-        raise SchemaError(
-            f"meter readings have no feeder column {fcol!r} (peer groups for the theft scores). "
-            f"Fix: pass feeder='<your column>' or columns={{'feeder': ...}}, or missing_feeder='one_group' "
-            "to compare every meter with all the others."
-        )
+        raise _no_feeder_column(fcol)
     n_rows = int(_backend.collect_one(lf.select(n=nw.len()))["n"] or 0)
     if n_rows == 0:
-        raise DataError(
-            "meter readings are empty (0 rows). Fix: pass at least one reading per meter and day."
-        )
+        raise _no_readings()
     dtype = schema[dcol]
     if not isinstance(dtype, nw.Datetime | nw.Date):
         raise bad_rows_error(
@@ -124,53 +118,22 @@ def engine_matrix(
     stats = _backend.checked_aggregates(lf, None, checks, {
         "nan": nan.cast(nw.Int64).sum(), "bad": bad.cast(nw.Int64).sum(),
         "first": day.min(), "last": day.max()})
-    log: list[dict] = []
-
-    def note(problem: str, policy: str, rows: int, meters: int, action: str) -> None:
-        log.append({"problem": problem, "policy": policy, "rows": rows, "meters": meters, "action": action})
-
-    n_bad = int(stats["bad"] or 0)
-    if n_bad:
-        if bad_kwh == "raise":
-            raise bad_rows_error(
-                kcol, "negative or infinite kWh", _rows(lf, bad, original), n_bad,
-                "correct these readings (a negative value may be exported energy), or pass "
-                "bad_kwh='drop' to treat them as missing days.",
-            )
-        m = int(_backend.collect_one(lf.filter(bad).select(meter.n_unique().alias("m")))["m"] or 0)
-        note("negative or infinite kWh", f"bad_kwh={bad_kwh!r}", n_bad, m, "dropped (day treated as missing)")
-        _warn(
-            f"column {kcol!r}: {n_bad:,} negative or infinite kWh readings of {m:,} meters dropped "
-            "(bad_kwh='drop'); those days are treated as missing."
-        )
-    else:
-        note("negative or infinite kWh", f"bad_kwh={bad_kwh!r}", 0, 0, "none found")
+    repairs = _Repairs(cid, dcol, kcol, fcol)
+    repairs.bad_kwh(
+        bad_kwh, int(stats["bad"] or 0), lambda: _rows(lf, bad, original),
+        lambda: int(_backend.collect_one(lf.filter(bad).select(meter.n_unique().alias("m")))["m"] or 0))
     usable = lf.filter(~nan & k.is_finite() & (k >= 0))
     cells = usable.group_by(cid, "__cm_day").agg(k.sum().alias("_sum"), nw.len().alias("_n"))
     dup = _backend.collect_one(cells.select(
         rows=nw.when(nw.col("_n") > 1).then(nw.col("_n")).otherwise(nw.lit(0)).sum(),
         cells=(nw.col("_n") > 1).cast(nw.Int64).sum()))
-    n_dup = int(dup["rows"] or 0)
-    if n_dup:
-        dup_cells = cells.filter(nw.col("_n") > 1).select(cid, "__cm_day")
-        m = int(_backend.collect_one(dup_cells.select(meter.n_unique().alias("m")))["m"] or 0)
-        if duplicates == "raise":
-            shown = _backend.collect_pandas(
-                usable.join(dup_cells, on=[cid, "__cm_day"], how="inner").select(original).head(50)
-            ).sort_values([cid, dcol]).head(5)
-            raise bad_rows_error(
-                f"{cid}, {dcol}", "several rows for one meter and day", shown, n_dup,
-                "keep one reading per meter and day, or pass duplicates='sum' (partial reads of one day) or "
-                "duplicates='mean' (repeated reads).",
-            )
-        verb = "summed" if duplicates == "sum" else "averaged"
-        note("several rows for one meter and day", f"duplicates={duplicates!r}", n_dup, m, verb)
-        _warn(
-            f"columns {cid!r}, {dcol!r}: {n_dup:,} rows share a meter and day with another row "
-            f"({m:,} meters); they were {verb} (duplicates={duplicates!r})."
-        )
-    else:
-        note("several rows for one meter and day", f"duplicates={duplicates!r}", 0, 0, "none found")
+    dup_cells = cells.filter(nw.col("_n") > 1).select(cid, "__cm_day")
+    repairs.duplicates(
+        duplicates, int(dup["rows"] or 0),
+        lambda: _backend.collect_pandas(
+            usable.join(dup_cells, on=[cid, "__cm_day"], how="inner").select(original).head(50)
+        ).sort_values([cid, dcol]).head(5),
+        lambda: int(_backend.collect_one(dup_cells.select(meter.n_unique().alias("m")))["m"] or 0))
     value = nw.col("_sum") / nw.col("_n") if duplicates == "mean" else nw.col("_sum")
     per_meter = lf.group_by(cid).agg(
         *([nw.col(fcol).n_unique().alias("_feeders"), nw.col(fcol).min().alias("_feeder")]
@@ -200,63 +163,6 @@ def engine_matrix(
     X = X.reshape(n, T)
     have = have.reshape(n, T)
     meters_index = pd.Index(meters, name=cid)
-    empty = ~have.any(axis=1)
-    if empty.any():
-        raise bad_rows_error(
-            kcol, "meters without a single usable reading", pd.Series(meters_index[empty], name=cid),
-            int(empty.sum()), "remove these meters from the readings or supply their readings.",
-        )
-    n_missing_cells = int(n * T - have.sum())
-    filled = None
-    missing_share = np.zeros(n)
-    nan_rows = int(stats["nan"] or 0)
-    if n_missing_cells:
-        miss = ~have
-        per = miss.sum(axis=1)
-        m = int((per > 0).sum())
-        if missing == "raise":
-            rows_m, cols_m = np.nonzero(miss)
-            examples = pd.DataFrame({cid: meters_index[rows_m[:5]], dcol: days[cols_m[:5]]})
-            raise bad_rows_error(
-                kcol,
-                "meter-days without a usable reading (NaN kWh or no row)",
-                examples,
-                n_missing_cells,
-                "supply these readings, or pass missing='interpolate' to fill them (linear in time within "
-                "the meter; filled days are not counted as zeros or flat reports).",
-            )
-        _interpolate_rows(X, miss)
-        filled = miss
-        missing_share = per / T
-        note("days without a reading", f"missing={missing!r}", n_missing_cells, m, "interpolated")
-        _warn(
-            f"column {kcol!r}: {n_missing_cells:,} meter-days without a usable reading (NaN kWh or no row; "
-            f"{nan_rows:,} NaN values) in {m:,} meters were interpolated (missing='interpolate'); "
-            "pass missing='raise' to stop instead."
-        )
-    else:
-        note("days without a reading", f"missing={missing!r}", 0, 0, "none found")
-    if has_feeder:
-        groups = meters_frame["_feeder"].to_numpy()
-        peer_group = f"feeder column {fcol!r}"
-    else:
-        groups = np.full(n, ONE_GROUP, dtype=object)
-        peer_group = ONE_GROUP
-        note("no feeder column", f"missing_feeder={missing_feeder!r}", 0, n, "all meters form one peer group")
-        if missing_feeder == "warn":
-            _warn(
-                f"meter readings have no feeder column {fcol!r}: all meters are compared with each other "
-                "as one peer group. Pass feeder='<your column>' to compare meters with their feeder, or "
-                "missing_feeder='one_group' to accept this without a warning."
-            )
-    return MeterMatrix(
-        kwh=X,
-        meters=meters_index,
-        days=days,
-        feeder=groups,
-        peer_group=peer_group,
-        filled=filled,
-        missing_share=missing_share,
-        log=pd.DataFrame(log, columns=["problem", "policy", "rows", "meters", "action"]),
-        cells=None,
-    )
+    feeders = meters_frame["_feeder"].to_numpy() if has_feeder else None
+    return repairs.matrix(X, have, meters_index, days, missing=missing, missing_feeder=missing_feeder,
+                          nan_rows=int(stats["nan"] or 0), feeders=lambda: feeders)

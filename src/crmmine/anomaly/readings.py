@@ -173,6 +173,159 @@ def _codes(ids: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return codes, uniques
 
 
+def _no_feeder_column(fcol: str) -> SchemaError:
+    return SchemaError(
+        f"meter readings have no feeder column {fcol!r} (peer groups for the theft scores). "
+        f"Fix: pass feeder='<your column>' or columns={{'feeder': ...}}, or missing_feeder='one_group' "
+        "to compare every meter with all the others."
+    )
+
+
+def _no_readings() -> DataError:
+    return DataError("meter readings are empty (0 rows). Fix: pass at least one reading per meter and day.")
+
+
+class _Repairs:
+    """The log of :func:`meter_matrix` and the policy steps the pandas and engine paths share.
+
+    Each step either raises (the ``"raise"`` policies) with examples from a callable (an engine
+    collects them only then), or repairs, logs a row (``problem``, ``policy``, ``rows``,
+    ``meters``, ``action``) and warns.
+    """
+
+    def __init__(self, cid: str, dcol: str, kcol: str, fcol: str) -> None:
+        self.cid, self.dcol, self.kcol, self.fcol = cid, dcol, kcol, fcol
+        self.rows: list[dict] = []
+
+    def note(self, problem: str, policy: str, rows: int, meters: int, action: str) -> None:
+        self.rows.append(
+            {"problem": problem, "policy": policy, "rows": rows, "meters": meters, "action": action}
+        )
+
+    def bad_kwh(self, policy: str, count: int, examples, meters) -> None:
+        """Negative or infinite kWh: ``examples()`` the rows, ``meters()`` how many meters."""
+        problem, kcol = "negative or infinite kWh", self.kcol
+        if not count:
+            self.note(problem, f"bad_kwh={policy!r}", 0, 0, "none found")
+            return
+        if policy == "raise":
+            raise bad_rows_error(
+                kcol, problem, examples(), count,
+                "correct these readings (a negative value may be exported energy), or pass "
+                "bad_kwh='drop' to treat them as missing days.",
+            )
+        m = meters()
+        self.note(problem, f"bad_kwh={policy!r}", count, m, "dropped (day treated as missing)")
+        _warn(
+            f"column {kcol!r}: {count:,} negative or infinite kWh readings of {m:,} meters dropped "
+            "(bad_kwh='drop'); those days are treated as missing."
+        )
+
+    def duplicates(self, policy: str, count: int, examples, meters) -> None:
+        """Several rows for one meter and day (``count`` rows)."""
+        problem, cid, dcol = "several rows for one meter and day", self.cid, self.dcol
+        if not count:
+            self.note(problem, f"duplicates={policy!r}", 0, 0, "none found")
+            return
+        if policy == "raise":
+            raise bad_rows_error(
+                f"{cid}, {dcol}", problem, examples(), count,
+                "keep one reading per meter and day, or pass duplicates='sum' (partial reads of one day) or "
+                "duplicates='mean' (repeated reads).",
+            )
+        m = meters()
+        verb = "summed" if policy == "sum" else "averaged"
+        self.note(problem, f"duplicates={policy!r}", count, m, verb)
+        _warn(
+            f"columns {cid!r}, {dcol!r}: {count:,} rows share a meter and day with another row "
+            f"({m:,} meters); they were {verb} (duplicates={policy!r})."
+        )
+
+    def matrix(
+        self,
+        X: np.ndarray,
+        have: np.ndarray,
+        meters: pd.Index,
+        days: pd.DatetimeIndex,
+        *,
+        missing: str,
+        missing_feeder: str,
+        nan_rows: int,
+        feeders,
+        cells: np.ndarray | None = None,
+    ) -> MeterMatrix:
+        """The :class:`MeterMatrix` of ``X`` (meters x days, ``have`` marks the cells read).
+
+        Meters without any reading raise; missing cells are interpolated (or raise) in place;
+        ``feeders()`` gives each meter's feeder (``None`` without a feeder column: one group).
+        """
+        cid, dcol, kcol, fcol = self.cid, self.dcol, self.kcol, self.fcol
+        n, T = X.shape
+        empty = ~have.any(axis=1)
+        if empty.any():
+            raise bad_rows_error(
+                kcol,
+                "meters without a single usable reading",
+                pd.Series(meters[empty], name=cid),
+                int(empty.sum()),
+                "remove these meters from the readings or supply their readings.",
+            )
+        n_missing_cells = int(n * T - have.sum())
+        filled = None
+        missing_share = np.zeros(n)
+        if n_missing_cells:
+            miss = ~have
+            per_meter = miss.sum(axis=1)
+            m = int((per_meter > 0).sum())
+            if missing == "raise":
+                rows_m, cols_m = np.nonzero(miss)
+                examples = pd.DataFrame({cid: meters[rows_m[:5]], dcol: days[cols_m[:5]]})
+                raise bad_rows_error(
+                    kcol,
+                    "meter-days without a usable reading (NaN kWh or no row)",
+                    examples,
+                    n_missing_cells,
+                    "supply these readings, or pass missing='interpolate' to fill them (linear in time "
+                    "within the meter; filled days are not counted as zeros or flat reports).",
+                )
+            _interpolate_rows(X, miss)
+            filled = miss
+            missing_share = per_meter / T
+            self.note("days without a reading", f"missing={missing!r}", n_missing_cells, m, "interpolated")
+            _warn(
+                f"column {kcol!r}: {n_missing_cells:,} meter-days without a usable reading (NaN kWh or no "
+                f"row; {nan_rows:,} NaN values) in {m:,} meters were interpolated (missing='interpolate'); "
+                "pass missing='raise' to stop instead."
+            )
+        else:
+            self.note("days without a reading", f"missing={missing!r}", 0, 0, "none found")
+        groups = feeders()
+        if groups is not None:
+            peer_group = f"feeder column {fcol!r}"
+        else:
+            groups = np.full(n, ONE_GROUP, dtype=object)
+            peer_group = ONE_GROUP
+            self.note("no feeder column", f"missing_feeder={missing_feeder!r}", 0, n,
+                      "all meters form one peer group")
+            if missing_feeder == "warn":
+                _warn(
+                    f"meter readings have no feeder column {fcol!r}: all meters are compared with each other "
+                    "as one peer group. Pass feeder='<your column>' to compare meters with their feeder, or "
+                    "missing_feeder='one_group' to accept this without a warning."
+                )
+        return MeterMatrix(
+            kwh=X,
+            meters=meters,
+            days=days,
+            feeder=groups,
+            peer_group=peer_group,
+            filled=filled,
+            missing_share=missing_share,
+            log=pd.DataFrame(self.rows, columns=["problem", "policy", "rows", "meters", "action"]),
+            cells=cells,
+        )
+
+
 def meter_matrix(
     readings,
     *,
@@ -256,20 +409,10 @@ def meter_matrix(
         raise SchemaError(f"meter readings have duplicated column names {dup}. Fix: rename them.")
     has_feeder = fcol in frame.columns
     if not has_feeder and missing_feeder == "raise":
-        raise SchemaError(
-            f"meter readings have no feeder column {fcol!r} (peer groups for the theft scores). "
-            f"Fix: pass feeder='<your column>' or columns={{'feeder': ...}}, or missing_feeder='one_group' "
-            "to compare every meter with all the others."
-        )
+        raise _no_feeder_column(fcol)
     if len(frame) == 0:
-        raise DataError(
-            "meter readings are empty (0 rows). Fix: pass at least one reading per meter and day."
-        )
-    log: list[dict] = []
-
-    def note(problem: str, policy: str, rows: int, meters: int, action: str) -> None:
-        log.append({"problem": problem, "policy": policy, "rows": rows, "meters": meters, "action": action})
-
+        raise _no_readings()
+    repairs = _Repairs(cid, dcol, kcol, fcol)
     ids = frame[cid]
     if ids.isna().any():
         bad = ids.isna()
@@ -329,26 +472,9 @@ def meter_matrix(
     n = len(meters)
     usable = ~np.isnan(v)
     bad_mask = usable & ((v < 0) | ~np.isfinite(v))
-    if bad_mask.any():
-        count = int(bad_mask.sum())
-        if bad_kwh == "raise":
-            raise bad_rows_error(
-                kcol,
-                "negative or infinite kWh",
-                frame.loc[bad_mask],
-                count,
-                "correct these readings (a negative value may be exported energy), or pass "
-                "bad_kwh='drop' to treat them as missing days.",
-            )
-        usable &= ~bad_mask
-        m = int(np.unique(meter_codes[bad_mask]).size)
-        note("negative or infinite kWh", f"bad_kwh={bad_kwh!r}", count, m, "dropped (day treated as missing)")
-        _warn(
-            f"column {kcol!r}: {count:,} negative or infinite kWh readings of {m:,} meters dropped "
-            "(bad_kwh='drop'); those days are treated as missing."
-        )
-    else:
-        note("negative or infinite kWh", f"bad_kwh={bad_kwh!r}", 0, 0, "none found")
+    repairs.bad_kwh(bad_kwh, int(bad_mask.sum()), lambda: frame.loc[bad_mask],
+                    lambda: int(np.unique(meter_codes[bad_mask]).size))
+    usable &= ~bad_mask
     nan_rows = int((np.isnan(v)).sum())
     cell_type = np.int32 if n * T < 2**31 - 1 else np.int64
     cell = meter_codes.astype(cell_type)
@@ -367,23 +493,9 @@ def meter_matrix(
         counts = np.bincount(cell, minlength=n * T)
         dup_rows = counts[cell] > 1
         del counts
-        count = int(dup_rows.sum())
-        m = int(np.unique(meter_codes[dup_rows]).size)
-        if duplicates == "raise":
-            raise bad_rows_error(
-                f"{cid}, {dcol}",
-                "several rows for one meter and day",
-                frame.loc[dup_rows].sort_values([cid, dcol]),
-                count,
-                "keep one reading per meter and day, or pass duplicates='sum' (partial reads of one day) or "
-                "duplicates='mean' (repeated reads).",
-            )
-        verb = "summed" if duplicates == "sum" else "averaged"
-        note("several rows for one meter and day", f"duplicates={duplicates!r}", count, m, verb)
-        _warn(
-            f"columns {cid!r}, {dcol!r}: {count:,} rows share a meter and day with another row "
-            f"({m:,} meters); they were {verb} (duplicates={duplicates!r})."
-        )
+        repairs.duplicates(duplicates, int(dup_rows.sum()),
+                           lambda: frame.loc[dup_rows].sort_values([cid, dcol]),
+                           lambda: int(np.unique(meter_codes[dup_rows]).size))
         sums = np.bincount(cell[usable], weights=v[usable], minlength=n * T)
         nused = np.bincount(cell[usable], minlength=n * T)
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -391,7 +503,7 @@ def meter_matrix(
         X = X.astype(np.float32)
         del sums, nused
     else:
-        note("several rows for one meter and day", f"duplicates={duplicates!r}", 0, 0, "none found")
+        repairs.duplicates(duplicates, 0, None, None)
         X = np.full(n * T, np.nan, dtype=np.float32)
         if all_usable:
             X[cell] = v
@@ -406,46 +518,10 @@ def meter_matrix(
     del cell
     X = X.reshape(n, T)
     have = have.reshape(n, T)
-    empty = ~have.any(axis=1)
-    if empty.any():
-        raise bad_rows_error(
-            kcol,
-            "meters without a single usable reading",
-            pd.Series(meters[empty], name=cid),
-            int(empty.sum()),
-            "remove these meters from the readings or supply their readings.",
-        )
-    n_missing_cells = int(n * T - have.sum())
-    filled = None
-    missing_share = np.zeros(n)
-    if n_missing_cells:
-        miss = ~have
-        per_meter = miss.sum(axis=1)
-        m = int((per_meter > 0).sum())
-        if missing == "raise":
-            rows_m, cols_m = np.nonzero(miss)
-            examples = pd.DataFrame({cid: meters[rows_m[:5]], dcol: days[cols_m[:5]]})
-            raise bad_rows_error(
-                kcol,
-                "meter-days without a usable reading (NaN kWh or no row)",
-                examples,
-                n_missing_cells,
-                "supply these readings, or pass missing='interpolate' to fill them (linear in time within "
-                "the meter; filled days are not counted as zeros or flat reports).",
-            )
-        _interpolate_rows(X, miss)
-        filled = miss
-        missing_share = per_meter / T
-        note("days without a reading", f"missing={missing!r}", n_missing_cells, m, "interpolated")
-        _warn(
-            f"column {kcol!r}: {n_missing_cells:,} meter-days without a usable reading (NaN kWh or no row; "
-            f"{nan_rows:,} NaN values) in {m:,} meters were interpolated (missing='interpolate'); "
-            "pass missing='raise' to stop instead."
-        )
-    else:
-        note("days without a reading", f"missing={missing!r}", 0, 0, "none found")
-    # feeders: one per meter
-    if has_feeder:
+
+    def feeders() -> np.ndarray | None:  # one feeder per meter, checked after the readings
+        if not has_feeder:
+            return None
         f = frame[fcol]
         if f.isna().any():
             bad = f.isna()
@@ -470,29 +546,10 @@ def meter_matrix(
                 len(two),
                 "give each meter one feeder (e.g. its latest one) before scoring.",
             )
-        groups = np.asarray(f_values)[first]
-        peer_group = f"feeder column {fcol!r}"
-    else:
-        groups = np.full(n, ONE_GROUP, dtype=object)
-        peer_group = ONE_GROUP
-        note("no feeder column", f"missing_feeder={missing_feeder!r}", 0, n, "all meters form one peer group")
-        if missing_feeder == "warn":
-            _warn(
-                f"meter readings have no feeder column {fcol!r}: all meters are compared with each other "
-                "as one peer group. Pass feeder='<your column>' to compare meters with their feeder, or "
-                "missing_feeder='one_group' to accept this without a warning."
-            )
-    return MeterMatrix(
-        kwh=X,
-        meters=meters,
-        days=days,
-        feeder=groups,
-        peer_group=peer_group,
-        filled=filled,
-        missing_share=missing_share,
-        log=pd.DataFrame(log, columns=["problem", "policy", "rows", "meters", "action"]),
-        cells=cells,
-    )
+        return np.asarray(f_values)[first]
+
+    return repairs.matrix(X, have, meters, days, missing=missing, missing_feeder=missing_feeder,
+                          nan_rows=nan_rows, feeders=feeders, cells=cells)
 
 
 def as_matrix(readings, **kwargs) -> MeterMatrix:
