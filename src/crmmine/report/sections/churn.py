@@ -111,7 +111,8 @@ def report_section(ctx: ReportContext) -> Section:
         "cross-validation: AUC {auc:.3f}, top-decile lift {lift:.2f}, EMPC {empc:,.2f} per customer "
         "(target {frac:.1%} of the customers), with the value of a kept customer = {value} (mean "
         "{mean_value:,.2f}, matched on the customer id). Retention list: same value, success rate "
-        "{success:.0%}, incentive {incentive:g}, contact cost {contact:g}.", loc, h=settings.churn_horizon, cutoff=cutoff_day.date(), n=len(y),
+        "{success:.0%}, incentive {incentive:g}, contact cost {contact:g}.", loc, h=settings.churn_horizon,
+        cutoff=cutoff_day.date(), n=len(y),
         rate=y.mean(), auc=m["auc"], lift=m["top_decile_lift"], empc=m["empc"], frac=m["empc_fraction"],
         value=value_name, mean_value=float(value_known.mean()), success=SUCCESS_RATE, incentive=INCENTIVE,
         contact=CONTACT_COST)
