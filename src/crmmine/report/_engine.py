@@ -174,11 +174,11 @@ def count_rows(spec: str, *, table: str | None = None) -> tuple[int, str]:
         except ImportError:
             duckdb = _require_duckdb("counting the rows of Parquet files")
             files = ", ".join(f"'{_sql_text(str(p))}'" for p in paths)
-            count = duckdb.connect().sql(f"select count(*) from read_parquet([{files}])").fetchone()[0]
+            count = duckdb.connect().sql(f"select count(*) from read_parquet([{files}])").fetchall()[0][0]
             return int(count), kind
         return sum(pq.ParquetFile(p).metadata.num_rows for p in paths), kind
     rel = _open_duckdb_table(paths[0], table)
-    return int(rel.aggregate("count(*)").fetchone()[0]), kind
+    return int(rel.aggregate("count(*)").fetchall()[0][0]), kind
 
 
 def choose_engine(spec: str | None, engine: str = "auto", *, table: str | None = None) -> str:
@@ -409,7 +409,7 @@ def _prepare_duckdb(raw: Any, options: dict[str, Any], asked: str, as_of: Any, t
                min(date) as first_date,
                coalesce(sum(amount) filter (where date < TIMESTAMP '{cut}'), 0) as revenue,
                count(*) filter (where date >= TIMESTAMP '{cut}') as n_after
-        from t""").fetchone()
+        from t""").fetchall()[0]
     n_rows, n_customers, n_orders, first_date, revenue, n_after = stats
     if not n_rows:
         from crmmine.errors import DataError
@@ -425,7 +425,7 @@ def _prepare_duckdb(raw: Any, options: dict[str, Any], asked: str, as_of: Any, t
         f"quantile_cont({c}, 0.5), quantile_cont({c}, 0.75), max({c})"
         for c in (f'"{c}"' for c in cols)
     )
-    row = summary.query("s", f"select {parts} from s").fetchone()
+    row = summary.query("s", f"select {parts} from s").fetchall()[0]
     describe = pd.DataFrame(
         np.asarray(row, dtype="float64").reshape(len(cols), 8), index=cols,
         columns=["count", "mean", "std", "min", "25%", "50%", "75%", "max"],

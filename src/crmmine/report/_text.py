@@ -107,9 +107,8 @@ def show_table(
     if isinstance(frame, pd.Series):
         frame = frame.to_frame()
     out = frame.copy()
-    if index is None:  # row numbers (a range, or an unnamed integer index after sorting) are not shown
-        index = not (isinstance(out.index, pd.RangeIndex)
-                     or (out.index.name is None and pd.api.types.is_integer_dtype(out.index)))
+    if index is None:  # row numbers (an unnamed integer index, sorted or not) are not shown
+        index = not (out.index.name is None and pd.api.types.is_integer_dtype(out.index))
     if _is_id(out.index.name):
         out.index = out.index.astype(str)
     for name in out.columns:

@@ -190,18 +190,25 @@ def _engine_for(raw: Any, engine: str) -> str:
     return engine
 
 
-def _wanted(sections: Iterable[str] | None, ctx: ReportContext) -> list[SectionSpec]:
-    keys = [s.key for s in SECTIONS]
+def _check_sections(sections: Iterable[str] | None, given: dict[str, Any]) -> list[str] | None:
+    """The chosen section keys, checked before any work: known keys, and the inputs they need."""
     if sections is None:
-        return [s for s in SECTIONS if s.needs is None or getattr(ctx, s.needs) is not None]
+        return None
+    keys = [s.key for s in SECTIONS]
     chosen = list(sections)
     unknown = [k for k in chosen if k not in keys]
     if unknown:
         raise ParameterError(f"sections: unknown {unknown}; the sections are {keys}. Fix: pick from these "
                              "(--sections value,churn).")
     for spec in SECTIONS:
-        if spec.key in chosen and spec.needs is not None and getattr(ctx, spec.needs) is None:
+        if spec.key in chosen and spec.needs is not None and given.get(spec.needs) is None:
             raise ParameterError(f"section {spec.key!r} needs {spec.needs}= (--{spec.needs} FILE).")
+    return chosen
+
+
+def _wanted(chosen: list[str] | None, ctx: ReportContext) -> list[SectionSpec]:
+    if chosen is None:
+        return [s for s in SECTIONS if s.needs is None or getattr(ctx, s.needs) is not None]
     return [s for s in SECTIONS if s.key in chosen]
 
 
@@ -340,6 +347,7 @@ def build_report(
         {"engine": [Options({"auto", "pandas", "duckdb"})], "sample_size": [Interval(int, 1, None), None]},
         caller="build_report()",
     )
+    chosen = _check_sections(sections, {"applications": applications, "survey": survey})
     mode = _engine_for(raw, engine)
     report = Report(html="", settings=settings)
     clean_options = {"columns": columns, "unit_price": unit_price, "returns": returns, "bad_dates": bad_dates,
@@ -359,10 +367,11 @@ def build_report(
         warnings.simplefilter("always")
         ctx = ReportContext.from_transactions(
             prepared.transactions, as_of=prepared.as_of, settings=settings, returns=prepared.returns,
+            data_end=prepared.facts.last_date.normalize(),
             sample=sample, category=category, applications=applications, target=target, survey=survey,
             survey_scale=survey_scale)
     data_warnings += _split_warnings(caught)
-    specs = _wanted(sections, ctx)
+    specs = _wanted(chosen, ctx)
     extra = {"engine": sample.engine,
              "sample_size": (f"{sample.n_sampled:,} / {sample.n_customers:,}" if sample.sampled
                              else t("all customers", locale)),

@@ -197,6 +197,10 @@ class ReportContext:
     as_of : Timestamp
         Reference date (the day, normalised).
     settings : ReportSettings
+    data_end : Timestamp, optional
+        The last day of the whole clean log (it may follow ``as_of``). With a sample of
+        customers, the sample's own last purchase can be earlier: label windows (churn,
+        up-sell) are complete when the *log* reaches their end (:meth:`reaches`).
     btyd_summary : DataFrame, optional
         The same customers with purchases counted as distinct days (``count="days"``), the
         input of the BTYD models.
@@ -223,6 +227,7 @@ class ReportContext:
     summary: pd.DataFrame
     as_of: pd.Timestamp
     settings: ReportSettings = field(default_factory=ReportSettings)
+    data_end: pd.Timestamp | None = None
     btyd_summary: pd.DataFrame | None = None
     returns: pd.DataFrame | None = None
     sample: SampleInfo | None = None
@@ -245,6 +250,10 @@ class ReportContext:
     def locale(self) -> str:
         """The page's language."""
         return self.settings.locale
+
+    def reaches(self, day: Any) -> bool:
+        """True when the whole log covers ``day`` (so a label window ending that day is complete)."""
+        return self.data_end is not None and self.data_end >= pd.Timestamp(day).normalize()
 
     @classmethod
     def from_transactions(
@@ -280,6 +289,7 @@ class ReportContext:
             if as_of is not None
             else pd.Timestamp(transactions["date"].max()).normalize()
         )
+        kwargs.setdefault("data_end", pd.Timestamp(transactions["date"].max()).normalize())
         tx = transactions[transactions["date"] < day + pd.Timedelta(days=1)]
         summary = customer_summary(tx, as_of=day, time_unit=settings.time_unit, count="orders")
         btyd = customer_summary(tx, as_of=day, time_unit=settings.time_unit, count="days")

@@ -111,7 +111,7 @@ def upsell_part(ctx: ReportContext) -> str:
     if category is online_retail_category:
         catalog = catalog[catalog["category"] != "OTHER"]
     model = UpsellModel(catalog, horizon=settings.offer_horizon, random_state=settings.random_state)
-    model.fit(tx, as_of=train_as_of)
+    model.fit(tx, as_of=train_as_of, allow_incomplete=ctx.reaches(ctx.as_of))
     offers = model.offers(tx, as_of=ctx.as_of, top_n=1)
     label = _labeller(tx)
     best = offers.sort_values("expected_gain", ascending=False).head(settings.top_n)
@@ -134,7 +134,8 @@ def upsell_part(ctx: ReportContext) -> str:
     if earlier - first >= horizon:
         try:
             ev = evaluate_upsell(tx, catalog, train_as_of=earlier, as_of=train_as_of,
-                                 horizon=settings.offer_horizon, top_n=1, random_state=settings.random_state)
+                                 horizon=settings.offer_horizon, top_n=1, random_state=settings.random_state,
+                                 allow_incomplete=ctx.reaches(train_as_of))
         except CRMMineError as exc:
             html += note(t("Out-of-sample check skipped: {error}", loc, error=str(exc)))
         else:

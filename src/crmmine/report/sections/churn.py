@@ -75,7 +75,7 @@ def report_section(ctx: ReportContext) -> Section:
             "label window after as much history). Pass a shorter --churn-horizon (at most {most} days).",
             loc, span=span, h=settings.churn_horizon, need=2 * days, most=span // 2)), key="churn")
     cutoff_day = ctx.as_of - horizon  # the last day of history of the labelled customers
-    labels = churn_labels(tx, cutoff_day, settings.churn_horizon)
+    labels = churn_labels(tx, cutoff_day, settings.churn_horizon, allow_incomplete=ctx.reaches(ctx.as_of))
     if labels.nunique() < 2 or labels.value_counts().min() < 10:
         return Section(title, paragraph(t(
             "Churn over the {h} after {cutoff}: {n:,} customers known, {churned:,} churned; too few of one "

@@ -165,9 +165,15 @@ def report_section(ctx: ReportContext) -> Section:
     >>> import crmmine as cm
     >>> tx, _ = cm.datasets.load_online_retail_clean()
     >>> ctx = ReportContext.from_transactions(tx)
-    >>> section = report_section(ctx)
+    >>> import warnings
+    >>> from crmmine.errors import BoundaryFitWarning
+    >>> with warnings.catch_warnings(record=True) as caught:  # the sample's BG/NBD fit collapses
+    ...     warnings.simplefilter("always")
+    ...     section = report_section(ctx)
     >>> section.n_figures, ctx.clv.index.equals(ctx.btyd_summary.index)
     (3, True)
+    >>> BoundaryFitWarning in {w.category for w in caught}, "at a boundary" in section.html
+    (True, True)
 
     References
     ----------
