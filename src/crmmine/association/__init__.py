@@ -65,3 +65,28 @@ __all__ = [
     "upsell_features",
     "upsell_labels",
 ]
+
+# Sequential patterns (general miner, rules and next-purchase recommendations)
+from crmmine.association.sequence_recommend import (
+    NextPurchaseEvaluation,
+    NextPurchaseRecommender,
+    evaluate_next_purchase,
+    recommend_next,
+)
+from crmmine.association.sequential_patterns import (
+    SequentialPatternRules,
+    SequentialPatterns,
+    sequential_pattern_rules,
+    sequential_patterns,
+)
+
+__all__ += [
+    "NextPurchaseEvaluation",
+    "NextPurchaseRecommender",
+    "SequentialPatternRules",
+    "SequentialPatterns",
+    "evaluate_next_purchase",
+    "recommend_next",
+    "sequential_pattern_rules",
+    "sequential_patterns",
+]

@@ -32,6 +32,7 @@ from crmmine._backend import to_narwhals, to_pandas
 from crmmine._estimator import CRMMineEstimator
 from crmmine._params import Interval, Options, check_params
 from crmmine._results import Result
+from crmmine._threads import thread_limits
 from crmmine._units import horizon_days
 from crmmine.data.columns import Columns, resolve_columns
 from crmmine.errors import DataError, ParameterError, SchemaError, bad_rows_error, missing_columns_error
@@ -424,13 +425,6 @@ class UpsellModel(CRMMineEstimator):
         return resolve_columns(self.columns, customer_id=self.customer_id, order_id=self.order_id,
                                date=self.date, item=self.item, amount=self.amount, quantity=self.quantity)
 
-    def _threads(self) -> int:
-        import os
-
-        if self.n_jobs is None:
-            return 1
-        return os.cpu_count() or 1 if self.n_jobs == -1 else max(1, int(self.n_jobs))
-
     def _classifier(self) -> Any:
         if self.model == "gbm":
             from sklearn.ensemble import HistGradientBoostingClassifier
@@ -454,8 +448,6 @@ class UpsellModel(CRMMineEstimator):
         stops earlier (e.g. a sample of customers of a log that does reach it).
         Returns ``self``.
         """
-        from threadpoolctl import threadpool_limits
-
         self._validate_params()
         if self.catalog is None:
             raise ParameterError("parameter 'catalog' of UpsellModel is None. Fix: pass "
@@ -468,7 +460,7 @@ class UpsellModel(CRMMineEstimator):
         if yy.nunique() < 2:
             raise DataError(f"all {len(yy):,} training pairs have the same label ({int(yy.iloc[0])}): "
                             "nothing to learn. Fix: use a longer horizon or more data.")
-        with threadpool_limits(limits=self._threads()):
+        with thread_limits(self.n_jobs):
             clf = self._classifier().fit(pairs[list(FEATURES)].to_numpy(float), yy.to_numpy())
         # choices: moves up in the history and in the training window, by the tier moved from
         hist_moves = _moves_up(_history(lines, cut))
@@ -486,12 +478,10 @@ class UpsellModel(CRMMineEstimator):
 
     def predict_propensity(self, tx: Any, *, as_of: Any) -> pd.Series:
         """P(move up within the horizon) for every eligible (customer, category) pair at ``as_of``."""
-        from threadpoolctl import threadpool_limits
-
         self._check_fitted()
         cols = self._cols()
         pairs = _features(_lines(tx, self.catalog, cols), self.catalog, _cut(as_of))
-        with threadpool_limits(limits=self._threads()):
+        with thread_limits(self.n_jobs):
             p = self.classifier_.predict_proba(pairs[list(FEATURES)].to_numpy(float))[:, 1]
         return pd.Series(p, index=pairs.index.rename([cols.customer_id, "category"]),
                          name="upsell_propensity")
@@ -508,8 +498,6 @@ class UpsellModel(CRMMineEstimator):
             ``expected_gain``. Customers without an eligible pair are listed in
             ``attrs["customers_without_offers"]``.
         """
-        from threadpoolctl import threadpool_limits
-
         self._check_fitted()
         check_params({"top_n": top_n}, {"top_n": [Interval(Integral, 1, None)]},
                      caller="UpsellModel.offers()")
@@ -517,7 +505,7 @@ class UpsellModel(CRMMineEstimator):
         lines = _lines(tx, self.catalog, cols)
         cut = _cut(as_of)
         pairs = _features(lines, self.catalog, cut)
-        with threadpool_limits(limits=self._threads()):
+        with thread_limits(self.n_jobs):
             prop = self.classifier_.predict_proba(pairs[list(FEATURES)].to_numpy(float))[:, 1]
         cand = _candidates(pairs, self.catalog, lines, cut, self.choices_, float(self.smoothing))
         cand["propensity"] = pd.Series(prop, index=pairs.index).reindex(

@@ -28,7 +28,7 @@ from sklearn.base import ClassifierMixin
 
 from crmmine._align import align_to
 from crmmine._estimator import CRMMineEstimator
-from crmmine.classification._threads import thread_limits
+from crmmine._threads import thread_limits
 from crmmine.errors import (
     DataError,
     DataWarning,

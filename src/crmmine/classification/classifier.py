@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 
 from crmmine._params import Interval, Options, check_params
+from crmmine._threads import effective_n_jobs, thread_limits
 from crmmine.classification._base import TableClassifier, seed_of
-from crmmine.classification._threads import effective_n_jobs, thread_limits
 from crmmine.errors import DataError
 
 __all__ = ["CustomerClassifier"]

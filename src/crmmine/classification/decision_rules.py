@@ -12,8 +12,8 @@ import pandas as pd
 
 from crmmine._params import Interval, Options
 from crmmine._results import Result
+from crmmine._threads import effective_n_jobs, thread_limits
 from crmmine.classification._base import TableClassifier, read_labels, seed_of
-from crmmine.classification._threads import effective_n_jobs, thread_limits
 from crmmine.errors import DataError, DataWarning, ParameterError
 
 __all__ = ["DecisionRuleSet", "DecisionRules"]

@@ -3,7 +3,6 @@ and profiles whose names come from the clusters' own statistics."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from numbers import Integral
@@ -16,6 +15,7 @@ from crmmine._html import esc, table_html
 from crmmine._i18n import check_locale, translate
 from crmmine._params import Interval, Options, check_params
 from crmmine._results import Result
+from crmmine._threads import thread_limits
 from crmmine.data.columns import require_columns
 from crmmine.errors import DataError, ParameterError, bad_rows_error
 from crmmine.segmentation.rfm import summary_frame
@@ -42,15 +42,6 @@ def seeds(random_state: Any, n: int) -> list[int]:
         random_state if isinstance(random_state, np.random.Generator) else np.random.default_rng(random_state)
     )
     return [int(x) for x in rng.integers(0, 2**31 - 1, size=n)]
-
-
-def n_threads(n_jobs: int | None) -> int:
-    """Threads to allow for ``n_jobs`` (None = 1, -1 = all cores)."""
-    if n_jobs is None:
-        return 1
-    if n_jobs < 0:
-        return max((os.cpu_count() or 1) + 1 + n_jobs, 1)
-    return max(int(n_jobs), 1)
 
 
 def relabel(labels: np.ndarray, order_value: np.ndarray) -> np.ndarray:
@@ -376,7 +367,6 @@ def cluster_customers(
         davies_bouldin_score,
         silhouette_score,
     )
-    from threadpoolctl import threadpool_limits
 
     check_params(
         {
@@ -435,7 +425,7 @@ def cluster_customers(
     seed, sil_seed, other = all_seeds[0], all_seeds[0], all_seeds[1:]
     rows, fits = {}, {}
     sample = min(sample_size, n)
-    with threadpool_limits(limits=n_threads(n_jobs)):
+    with thread_limits(n_jobs):
         for c in candidates:  # a handful of candidates, each vectorised
             labels = _fit(X, c, method, n_init, seed)
             if np.unique(labels).size < 2:

@@ -22,13 +22,13 @@ import pandas as pd
 
 from crmmine._i18n import check_locale
 from crmmine._params import Interval, Options, check_params
+from crmmine._threads import effective_n_jobs, thread_limits
 from crmmine.data.columns import require_columns
 from crmmine.errors import DataError, ParameterError, bad_rows_error
 from crmmine.segmentation.clustering import (
     ClusterResult,
     build_profile,
     check_candidates,
-    n_threads,
     numeric_matrix,
     relabel,
     seeds,
@@ -266,7 +266,6 @@ def cluster_mixed(
     Rousseeuw, P. J. (1987). Silhouettes. *Journal of Computational and Applied Mathematics* 20, 53-65.
     """
     from sklearn.metrics import adjusted_rand_score, silhouette_score
-    from threadpoolctl import threadpool_limits
 
     check_params(
         {
@@ -341,7 +340,7 @@ def cluster_mixed(
                 n_init=n_init,
                 gamma=gamma,
                 random_state=seed,
-                n_jobs=n_threads(n_jobs),
+                n_jobs=effective_n_jobs(n_jobs),
             )
             model.fit(data[sample], categorical=cat_idx)
             out = np.empty(n, dtype=np.int64)
@@ -351,7 +350,7 @@ def cluster_mixed(
                 out[rest] = model.predict(data[rest], categorical=cat_idx)
             return out, float(model.cost_)
 
-        with threadpool_limits(limits=n_threads(n_jobs)):
+        with thread_limits(n_jobs):
             for k in candidates:
                 labels, cost = fit_kproto(k, all_seeds[0])
                 if np.unique(labels[sample]).size < 2:

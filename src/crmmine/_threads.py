@@ -5,13 +5,16 @@ both start one thread per core by default. On a machine shared with other
 processes those threads spin against each other: 5-fold cross-validation of
 gradient boosting on the 3,333-row telecom table took 230 s on 2 busy cores
 instead of about 1 s (issue 10). Every fit and prediction of crmmine's
-classifiers therefore runs inside :func:`thread_limits`, which caps BLAS and
+models therefore runs inside :func:`thread_limits`, which caps BLAS and
 OpenMP at the model's ``n_jobs`` (``None`` = 1, ``-1`` = all cores) with
-threadpoolctl.
+threadpoolctl, and numba's parallel loops (used by the Pareto/NBD kernels)
+with ``numba.set_num_threads``.
 """
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 
 __all__ = ["effective_n_jobs", "thread_limits"]
@@ -36,8 +39,9 @@ def effective_n_jobs(n_jobs: int | None) -> int:
     return max(1, int(n_jobs))
 
 
-def thread_limits(n_jobs: int | None) -> Any:
-    """A context manager limiting BLAS and OpenMP threads to ``effective_n_jobs(n_jobs)``.
+@contextlib.contextmanager
+def thread_limits(n_jobs: int | None) -> Iterator[Any]:
+    """A context manager limiting BLAS, OpenMP and numba threads to ``effective_n_jobs(n_jobs)``.
 
     Examples
     --------
@@ -46,6 +50,14 @@ def thread_limits(n_jobs: int | None) -> Any:
     ...     all(p["num_threads"] == 1 for p in threadpool_info())
     True
     """
+    import numba
     from threadpoolctl import threadpool_limits
 
-    return threadpool_limits(limits=effective_n_jobs(n_jobs))
+    n = effective_n_jobs(n_jobs)
+    previous = numba.get_num_threads()
+    numba.set_num_threads(min(n, numba.config.NUMBA_NUM_THREADS))
+    try:
+        with threadpool_limits(limits=n) as limits:
+            yield limits
+    finally:
+        numba.set_num_threads(previous)
