@@ -184,12 +184,13 @@ ZH: dict[str, str] = {
     "Next best offer for the top customers": "重要客户的下一个最佳推荐",
     "{n:,} customers have at least one rule-based offer.": "{n:,} 位客户至少有一项基于规则的推荐。",
     "Sequential rules: what customers buy next, and when": "序列规则：客户接下来买什么、何时买",
-    "A then B: a customer who bought A bought B in a later order within {h} (counts are customers; minimum "
-    "support {support:.0%} of the {n:,} customers, confidence at least 10%). days_median, days_q25 and days_q75 "
-    "give the time from A to the next B, the time to the next purchase to plan the offer for.":
-        "先 A 后 B：购买 A 的客户在 {h} 内的后续订单中购买了 B（按客户计数；最小支持度为 {n:,} 位客户的 "
-        "{support:.0%}，置信度至少 10%）。days_median、days_q25 与 days_q75 给出从 A 到下一次购买 B 的天数，即安排"
-        "推荐时机所需的距下次购买时间。",
+    "A, then B: a customer who bought A (one order, or A1 then A2 in later orders) bought B in a later order "
+    "within {h} (sequential patterns of up to three items; counts are customers; minimum support {support:.0%} "
+    "of the {n:,} customers, confidence at least 10%). days_median, days_q25 and days_q75 give the days from A "
+    "to B over the customers who followed the rule: the time to the next purchase, to plan the offer for.":
+        "先 A 后 B：购买了 A（一笔订单，或先 A1 后 A2 的几笔订单）的客户在 {h} 内的后续订单中购买了 B（最多含三种商品"
+        "的序列模式；按客户计数；最小支持度为 {n:,} 位客户的 {support:.0%}，置信度至少 10%）。days_median、days_q25 "
+        "与 days_q75 是遵循该规则的客户从 A 到 B 的天数，即安排推荐时机所需的距下次购买时间。",
     "No sequential rule reached the thresholds.": "没有序列规则达到阈值。",
     "Up-sell targets": "向上销售目标客户",
     "Up-sell targets (top {n})": "向上销售目标客户（前 {n} 位）",

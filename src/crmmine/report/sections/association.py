@@ -17,7 +17,8 @@ from crmmine.association import (
     online_retail_category,
     product_catalog,
     recommend,
-    sequential_rules,
+    sequential_pattern_rules,
+    sequential_patterns,
 )
 from crmmine.errors import CRMMineError
 from crmmine.report._figures import figure_locale, figure_style
@@ -47,14 +48,16 @@ def mine_rules(tx: pd.DataFrame, top_n: int) -> tuple[Any, pd.DataFrame, float]:
 
 
 def mine_sequences(tx: pd.DataFrame, within: Any, top_n: int) -> tuple[Any, float]:
-    """Sequential rules "A, then B within ``within``" (confidence >= 0.1), lowering the minimum
-    support (share of customers) through :data:`SEQUENCE_SUPPORTS` until ``top_n`` rules come out."""
-    seq, support = None, SEQUENCE_SUPPORTS[0]
+    """Sequential rules "A, then B -> C within ``within``" (patterns of up to three items, confidence
+    >= 0.1), lowering the minimum support (share of customers) through :data:`SEQUENCE_SUPPORTS`
+    until at least ``top_n`` rules come out."""
+    rules, support = None, SEQUENCE_SUPPORTS[0]
     for support in SEQUENCE_SUPPORTS:
-        seq = sequential_rules(tx, within=within, min_support=support, min_confidence=0.1)
-        if len(seq.rules) >= top_n:
+        patterns = sequential_patterns(tx, min_support=support, max_len=3)
+        rules = sequential_pattern_rules(patterns, within=within, min_confidence=0.1)
+        if len(rules.to_frame()) >= top_n:
             break
-    return seq, support
+    return rules, support
 
 
 def _labeller(tx: pd.DataFrame):
@@ -67,6 +70,11 @@ def _labeller(tx: pd.DataFrame):
         return "; ".join(f"{x} {names[x]}" if x in names else str(x) for x in sorted(items, key=str))
 
     return label
+
+
+def _elements(label, elements: tuple) -> str:
+    """A sequence of itemsets as text: "A; B, then C"."""
+    return ", then ".join(label(element) for element in elements)
 
 
 def _category(ctx: ReportContext) -> tuple[Any, str] | None:
@@ -154,9 +162,9 @@ def report_section(ctx: ReportContext) -> Section:
 
     Order-level association rules (single-item consequents, redundant rules pruned; Agrawal &
     Srikant 1994) with a support/confidence plot and the next best offer of the most valuable
-    customers; sequential rules "A, then B within ``settings.offer_horizon``" with the time to
-    the next purchase (median and quartiles in days; built on
-    :func:`crmmine.association.sequential_rules`); up-sell targets (:func:`upsell_part`).
+    customers; sequential rules "A, then B -> C within ``settings.offer_horizon``" with the time
+    to the next purchase (median and quartiles in days; :func:`crmmine.association.sequential_patterns`
+    and :func:`crmmine.association.sequential_pattern_rules`); up-sell targets (:func:`upsell_part`).
     Fills ``ctx.association_rules`` and ``ctx.recommendations``.
 
     Examples
@@ -236,16 +244,19 @@ def report_section(ctx: ReportContext) -> Section:
         parts.append(paragraph(t("No rule reached the thresholds.", loc)))
 
     seq, seq_support = mine_sequences(tx, settings.offer_horizon, settings.top_n)
+    seq_rules = seq.to_frame()
     parts.append(heading(t("Sequential rules: what customers buy next, and when", loc)))
     parts.append(paragraph(t(
-        "A then B: a customer who bought A bought B in a later order within {h} (counts are customers; "
-        "minimum support {support:.0%} of the {n:,} customers, confidence at least 10%). days_median, "
-        "days_q25 and days_q75 give the time from A to the next B, the time to the next purchase to plan the "
-        "offer for.", loc, h=settings.offer_horizon, support=seq_support, n=seq.n_customers)))
-    if len(seq.rules):
-        top = seq.rules.head(settings.top_n)
+        "A, then B: a customer who bought A (one order, or A1 then A2 in later orders) bought B in a "
+        "later order within {h} (sequential patterns of up to three items; counts are customers; minimum "
+        "support {support:.0%} of the {n:,} customers, confidence at least 10%). days_median, days_q25 and "
+        "days_q75 give the days from A to B over the customers who followed the rule: the time to the next "
+        "purchase, to plan the offer for.", loc, h=settings.offer_horizon, support=seq_support,
+        n=seq.n_customers)))
+    if len(seq_rules):
+        top = seq_rules.head(settings.top_n)
         table = pd.DataFrame({
-            "first bought": top["antecedent"].map(label),
+            "first bought": top["antecedent"].map(lambda a: _elements(label, a)),
             "then bought": top["consequent"].map(label),
             "customers": top["support_count"],
             "confidence": top["confidence"],
