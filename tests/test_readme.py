@@ -34,7 +34,8 @@ def test_readme_tour_runs(capsys):
         exec(compile(tour, str(README), "exec"), namespace)  # the README is ours
     # every warning the tour raises is explained in its comments, by the warning's name
     comments = " ".join(line.split("#", 1)[1] for line in tour.splitlines() if "#" in line)
-    unexplained = [f"{w.category.__name__}: {w.message}" for w in caught if w.category.__name__ not in comments]
+    unexplained = [f"{w.category.__name__}: {w.message}" for w in caught
+                   if w.category.__name__ not in comments]
     assert not unexplained, unexplained
     assert len(namespace["summary"]) == namespace["tx"]["customer_id"].nunique()
     assert len(namespace["rules"]) > 0

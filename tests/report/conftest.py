@@ -5,10 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 import warnings
-from pathlib import Path
 
 import pytest
-
 
 #: Packages that ``make demo`` does not install (extras): the demo must run without them.
 EXTRAS = ("duckdb", "polars", "pyspark", "pyarrow", "optbinning", "kmodes", "mlxtend", "fim", "lifetimes",
@@ -36,8 +34,8 @@ def demo(tmp_path_factory):
     """
     out = tmp_path_factory.mktemp("demo") / "report.html"
     code = _WITHOUT_EXTRAS.format(extras=set(EXTRAS))
-    proc = subprocess.run([sys.executable, "-c", code, "report", "-o", str(out)], capture_output=True, text=True,
-                          timeout=600)
+    proc = subprocess.run([sys.executable, "-c", code, "report", "-o", str(out)], capture_output=True,
+                          text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
     return {"path": out, "html": out.read_text(encoding="utf-8"), "stderr": proc.stderr}
 

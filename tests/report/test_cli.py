@@ -125,7 +125,7 @@ def test_quiet_silences_other_libraries_warnings(monkeypatch, tmp_path, recwarn)
 
 def test_crmmine_warnings_go_to_the_page_not_to_the_terminal(monkeypatch, tmp_path, capsys, recwarn):
     from crmmine.errors import BoundaryFitWarning
-    from crmmine.report import SectionSpec, Section
+    from crmmine.report import Section, SectionSpec
 
     def collapsing(ctx):
         warnings.warn("BG/NBD fit at a boundary: the drop-out process collapsed", BoundaryFitWarning,

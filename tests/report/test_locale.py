@@ -22,8 +22,8 @@ def _fields(template: str) -> list[tuple[str, str]]:
 def test_page_language_headings_and_labels(zh_report):
     page = zh_report["report"].html
     assert page.startswith("<!DOCTYPE html><html lang='zh'>")
-    for heading in ("报告设置", "数据质量", "客户汇总", "客户细分", "客户终身价值", "交叉销售与向上销售", "欺诈与异常",
-                    "客户流失与挽留"):
+    for heading in ("报告设置", "数据质量", "客户汇总", "客户细分", "客户终身价值", "交叉销售与向上销售",
+                    "欺诈与异常", "客户流失与挽留"):
         assert f"<h2>{heading}</h2>" in page
     # labels translated by the analysis packages' tables: segments, tiers, stages, actions
     for label in ("冠军客户", "沉睡客户", "成长期", "终止期", "积分会员制", "客户赢回"):
@@ -51,7 +51,8 @@ def test_translations_keep_their_placeholders():
     for en, zh in ZH.items():
         assert _fields(en) == _fields(zh), en
         assert CJK.search(zh), en
-    assert t("{n:,} customers have at least one rule-based offer.", "zh", n=1200) == "1,200 位客户至少有一项基于规则的推荐。"
+    got = t("{n:,} customers have at least one rule-based offer.", "zh", n=1200)
+    assert got == "1,200 位客户至少有一项基于规则的推荐。"
     assert unit_words("Q", "zh") == "季度" and unit_words("14D", "en") == "14-day periods"
 
 

@@ -7,6 +7,7 @@ once per session by the ``demo`` fixture): each fix of issue 10 item 6 is assert
 from __future__ import annotations
 
 import html as html_lib
+import itertools
 import re
 import shutil
 import subprocess
@@ -147,7 +148,7 @@ def test_tracking_chart_dates_do_not_overlap():
         boxes = [lab.get_window_extent() for lab in ax.get_xticklabels() if lab.get_text()]
         assert len(boxes) >= 3
         boxes.sort(key=lambda b: b.x0)
-        assert all(a.x1 <= b.x0 for a, b in zip(boxes, boxes[1:])), "tick labels overlap"
+        assert all(a.x1 <= b.x0 for a, b in itertools.pairwise(boxes)), "tick labels overlap"
         plt.close(fig)
 
 
@@ -214,7 +215,8 @@ def test_failing_section_is_shown_not_hidden(monkeypatch):
         raise ValueError("boom <b>")
 
     monkeypatch.setattr(build_mod, "SECTIONS", (SectionSpec("broken", "Broken", broken),))
-    rep = build_mod.build_report(_small_raw(), columns=cm.datasets.ONLINE_RETAIL_COLUMNS, unit_price="UnitPrice")
+    rep = build_mod.build_report(_small_raw(), columns=cm.datasets.ONLINE_RETAIL_COLUMNS,
+                                 unit_price="UnitPrice")
     assert "broken" in rep.errors
     assert "boom &lt;b&gt;" in rep.html
 
@@ -240,7 +242,7 @@ def test_unknown_section_and_bad_settings_raise():
 
     raw = _small_raw()
     options = {"columns": cm.datasets.ONLINE_RETAIL_COLUMNS, "unit_price": "UnitPrice"}
-    with pytest.raises(ParameterError, match="unknown.*'segmentation'"):
+    with pytest.raises(ParameterError, match=r"unknown.*'segmentation'"):
         build_report(raw, sections=["segments"], **options)
     with pytest.raises(ParameterError, match="locale"):
         build_report(raw, locale="fr", **options)

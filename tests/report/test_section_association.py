@@ -13,7 +13,8 @@ def test_report_section_has_rules_sequences_and_upsell():
     section = report_section(ctx)
     assert isinstance(section, Section) and section.key == "association"
     assert section.n_figures == 1 and section.html.count("<img") == 1
-    for part in ("Top rules by lift", "Next best offer", "Sequential rules", "days_median", "Up-sell targets"):
+    for part in ("Top rules by lift", "Next best offer", "Sequential rules", "days_median",
+                 "Up-sell targets"):
         assert part in section.html
     assert len(ctx.association_rules) >= 15 and (ctx.association_rules["confidence"] >= 0.3).all()
     assert set(ctx.recommendations["source"]) == {"rule"}

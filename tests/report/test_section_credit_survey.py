@@ -51,7 +51,7 @@ def test_split_is_stratified_and_seeded():
     assert X_dev.index.intersection(X_hold.index).empty and "creditability" not in X_dev
     again = split_applications(apps, "creditability", bad_value="bad", random_state=3)[2]
     assert again.index.equals(X_hold.index)
-    with pytest.raises(DataError, match="'creditability'.*--bad-value"):
+    with pytest.raises(DataError, match=r"'creditability'.*--bad-value"):
         coded_target(apps, "creditability")
 
 
@@ -69,5 +69,6 @@ def test_cli_credit_and_survey_options(tmp_path, capsys):
     assert "1,000 applications (300 bad, target column 'creditability')" in page
     assert "Satisfaction trap" in page and "<h2>Segmentation</h2>" not in page
     # text labels without --bad-value: the error names the flag
-    code = main(["report", "-o", str(out), "--quiet", "--applications", str(apps), "--target", "creditability"])
+    code = main(["report", "-o", str(out), "--quiet", "--applications", str(apps),
+                 "--target", "creditability"])
     assert code == 2 and "--bad-value" in capsys.readouterr().err

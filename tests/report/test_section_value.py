@@ -65,11 +65,12 @@ def test_holdout_table_says_when_two_models_collapsed_to_the_same_nbd():
     nbd_b = BGNBD.from_params(r=0.5, alpha=10.0, a=1e-8, b=1e4)
     fine = BGNBD.from_params(r=0.24, alpha=4.4, a=0.79, b=2.43)
     for model in (nbd_a, nbd_b):
-        model.boundary_ = {"a": "drop-out collapsed (nobody leaves)", "b": "drop-out collapsed (nobody leaves)"}
+        model.boundary_ = {p: "drop-out collapsed (nobody leaves)" for p in ("a", "b")}
     models = {"one": nbd_a, "two": nbd_b, "fine": fine}
     table = holdout_table(holdout_validation(models, cal, hold), models)
-    assert table.loc["one", "note"] == ("at a boundary: drop-out collapsed (nobody leaves); identical to two: "
-                                        "both reduced to the NBD model (no drop-out)")
+    assert table.loc["one", "note"] == (
+        "at a boundary: drop-out collapsed (nobody leaves); identical to two: both reduced to the NBD "
+        "model (no drop-out)")
     assert "identical to one" in table.loc["two", "note"]
     assert table.loc["fine", "note"] == ""
 

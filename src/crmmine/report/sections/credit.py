@@ -121,7 +121,8 @@ def coded_target(applications: pd.DataFrame, target: str, bad_value: Any = None)
         examples = sorted(map(str, values - {0, 1}))[:5]
         raise DataError(
             f"column {target!r}: the outcome must be 1 = bad (defaulted) and 0 = good, found "
-            f"{examples or ['missing values']}. Fix: code it as 0/1, e.g. (df[{target!r}] == 'bad').astype(int), "
+            f"{examples or ['missing values']}. Fix: code it as 0/1, e.g. "
+            f"(df[{target!r}] == 'bad').astype(int), "
             "or on the command line name the bad label with --bad-value LABEL."
         )
     return y.astype(int)
