@@ -43,6 +43,8 @@ ZH: dict[str, str] = {
     "yearly discount rate of the CLV": "客户终身价值的年折现率",
     "profit share of revenue in the CLV components": "客户价值构成中的利润率（占收入比例）",
     "no purchase in this window after the cutoff = churned": "截止日后该期间内无购买即视为流失",
+    "retention offer's cost for a customer who accepts it": "客户接受挽留优惠时公司承担的成本",
+    "cost of each retention contact": "每次挽留联系的成本",
     "length of the holdout period of the BTYD check": "BTYD 模型检验的留出期长度",
     "window of the sequential rules and of the up-sell label": "序列规则与向上销售标签的时间窗口",
     "RFM segment table": "RFM 客户分群规则表",

@@ -228,6 +228,8 @@ def build_report(
     annual_discount_rate: float = 0.10,
     margin: float = 1.0,
     churn_horizon: str = "90D",
+    incentive: float = 10.0,
+    contact_cost: float = 1.0,
     holdout: str = "13W",
     offer_horizon: str = "90D",
     rfm_preset: str = "rf_grid",
@@ -276,6 +278,9 @@ def build_report(
         Profit share of revenue applied to the CLV (1 = revenue).
     churn_horizon : str, default "90D"
         Churn = no purchase in this window after the cutoff ``as_of - churn_horizon``.
+    incentive, contact_cost : float, default 10 and 1
+        Retention campaign: cost of the offer to a customer who accepts it, and of each contact
+        (EMPC and the retention list).
     holdout : str, default "13W"
         Length of the holdout period of the BTYD check.
     offer_horizon : str, default "90D"
@@ -338,7 +343,8 @@ def build_report(
     started = time.perf_counter()
     settings = ReportSettings(
         time_unit=time_unit, clv_horizon=clv_horizon, annual_discount_rate=annual_discount_rate,
-        margin=margin, churn_horizon=churn_horizon, holdout=holdout, offer_horizon=offer_horizon,
+        margin=margin, churn_horizon=churn_horizon, incentive=incentive, contact_cost=contact_cost,
+        holdout=holdout, offer_horizon=offer_horizon,
         rfm_preset=rfm_preset, lifecycle_preset=lifecycle_preset, top_n=top_n, locale=locale,
         random_state=random_state,
     )

@@ -46,6 +46,8 @@ _FLAGS = {
     "annual_discount_rate": "--annual-discount-rate",
     "margin": "--margin",
     "churn_horizon": "--churn-horizon",
+    "incentive": "--incentive",
+    "contact_cost": "--contact-cost",
     "holdout": "--holdout",
     "offer_horizon": "--offer-horizon",
     "rfm_preset": "--rfm-preset",
@@ -207,6 +209,11 @@ def _build_parser() -> argparse.ArgumentParser:
                           help="profit share of revenue in the CLV, in (0, 1] (default: 1 = revenue)")
     analysis.add_argument("--churn-horizon", default="90D",
                           help="churned = no purchase in this window after the cutoff (default: 90D)")
+    analysis.add_argument("--incentive", type=float, default=10.0,
+                          help="retention offer's cost for a customer who accepts it (EMPC and the retention "
+                               "list; default: 10)")
+    analysis.add_argument("--contact-cost", type=float, default=1.0,
+                          help="cost of each retention contact (default: 1)")
     analysis.add_argument("--holdout", default="13W",
                           help="length of the holdout period of the BTYD check (default: 13W)")
     analysis.add_argument("--offer-horizon", default="90D",
@@ -294,7 +301,8 @@ def _run(args: argparse.Namespace) -> int:
             returns=args.returns, bad_dates=args.bad_dates, bad_amounts=args.bad_amounts,
             date_format=args.date_format, dayfirst=args.dayfirst, time_unit=args.time_unit,
             clv_horizon=args.clv_horizon, annual_discount_rate=args.annual_discount_rate, margin=args.margin,
-            churn_horizon=args.churn_horizon, holdout=args.holdout, offer_horizon=args.offer_horizon,
+            churn_horizon=args.churn_horizon, incentive=args.incentive, contact_cost=args.contact_cost,
+            holdout=args.holdout, offer_horizon=args.offer_horizon,
             rfm_preset=args.rfm_preset, lifecycle_preset=args.lifecycle_preset, top_n=args.top_n,
             locale=args.locale, engine=engine, sample_size=args.sample_size, category=args.category,
             random_state=args.random_state, title=args.title, progress=not args.quiet, **_options(args),

@@ -72,6 +72,9 @@ class ReportSettings:
     churn_horizon : str
         Label window of churn: a customer known at the cutoff who buys nothing in the
         following ``churn_horizon`` has churned.
+    incentive, contact_cost : float
+        Retention campaign: the offer's cost to the company for a customer who accepts it, and
+        the cost of each contact (EMPC and the retention list; Verbraken et al. 2013's 10 and 1).
     holdout : str
         Length of the holdout period of the BTYD check (the calibration ends that long
         before ``as_of``).
@@ -105,6 +108,8 @@ class ReportSettings:
     annual_discount_rate: float = 0.10
     margin: float = 1.0
     churn_horizon: str = "90D"
+    incentive: float = 10.0
+    contact_cost: float = 1.0
     holdout: str = "13W"
     offer_horizon: str = "90D"
     rfm_preset: str = "rf_grid"
@@ -122,6 +127,8 @@ class ReportSettings:
             {
                 "annual_discount_rate": self.annual_discount_rate,
                 "margin": self.margin,
+                "incentive": self.incentive,
+                "contact_cost": self.contact_cost,
                 "top_n": self.top_n,
                 "random_state": self.random_state,
                 "rfm_preset": self.rfm_preset,
@@ -130,6 +137,8 @@ class ReportSettings:
             {
                 "annual_discount_rate": [Interval(Real, 0, None, closed="left")],
                 "margin": [Interval(Real, 0, 1, closed="right")],
+                "incentive": [Interval(Real, 0, None, closed="left")],
+                "contact_cost": [Interval(Real, 0, None, closed="left")],
                 "top_n": [Interval(Integral, 1, None)],
                 "random_state": [Interval(Integral, 0, None)],
                 "rfm_preset": [Options({"rf_grid", "crm4", "eight", "putler"})],

@@ -26,6 +26,8 @@ _MEANINGS = {
     "annual_discount_rate": "yearly discount rate of the CLV",
     "margin": "profit share of revenue in the CLV components",
     "churn_horizon": "no purchase in this window after the cutoff = churned",
+    "incentive": "retention offer's cost for a customer who accepts it",
+    "contact_cost": "cost of each retention contact",
     "holdout": "length of the holdout period of the BTYD check",
     "offer_horizon": "window of the sequential rules and of the up-sell label",
     "rfm_preset": "RFM segment table",
