@@ -103,6 +103,9 @@ def test_cli_missing_input_and_unknown_table(tmp_path, capsys):
     assert "--table orders: no such table" in capsys.readouterr().err
     assert main(["report", "-o", str(tmp_path / "r.html"), "--quiet", "--target", "y"]) == 2
     assert "--applications FILE" in capsys.readouterr().err
+    out = str(tmp_path / "r.html")
+    assert main(["report", str(db), "--table", "sales", "--memory-limit", "lots", "-o", out, "--quiet"]) == 2
+    assert "--memory-limit lots" in capsys.readouterr().err
 
 
 def test_as_of_after_the_log_fails_the_label_sections_visibly(raw):

@@ -63,10 +63,10 @@ def test_duckdb_table_through_the_cli(files, tmp_path, capsys):
 
 def test_parquet_glob_with_both_engines(files, raw, tmp_path, capsys):
     pages = {}
-    for engine in ("pandas", "duckdb"):
+    for engine, extra in (("pandas", []), ("duckdb", ["--memory-limit", "500MB"])):
         out = tmp_path / f"{engine}.html"
         code = main(["report", files["glob"], "--engine", engine, "-o", str(out), "--quiet",
-                     "--sections", ""])
+                     "--sections", "", *extra])
         assert code == 0, capsys.readouterr().err
         pages[engine] = _text(out)
     for text in pages.values():

@@ -122,9 +122,22 @@ def _duckdb_tables(con: Any) -> list[str]:
     return [name if schema == "main" else f"{schema}.{name}" for schema, name in rows]
 
 
-def _open_duckdb_table(path: Path, table: str | None) -> Any:
-    duckdb = _require_duckdb(f"reading the DuckDB database {path.name}")
+def _connect(memory_limit: str | None = None) -> Any:
+    """A DuckDB connection, with ``memory_limit`` (e.g. ``"2GB"``) when given."""
+    duckdb = _require_duckdb("the DuckDB engine")
     con = duckdb.connect()
+    if memory_limit is not None:
+        try:
+            con.execute(f"SET memory_limit = '{_sql_text(str(memory_limit))}'")
+        except duckdb.Error as exc:
+            raise ParameterError(f"--memory-limit {memory_limit}: DuckDB refused it ({exc}). Fix: give a "
+                                 "size such as 2GB or 500MB.") from None
+    return con
+
+
+def _open_duckdb_table(path: Path, table: str | None, memory_limit: str | None = None) -> Any:
+    _require_duckdb(f"reading the DuckDB database {path.name}")
+    con = _connect(memory_limit)
     con.execute(f"ATTACH '{_sql_text(str(path))}' AS src (READ_ONLY)")
     tables = _duckdb_tables(con)
     if table is None:
@@ -200,15 +213,19 @@ def choose_engine(spec: str | None, engine: str = "auto", *, table: str | None =
     return "pandas"
 
 
-def read_input(spec: str | None, *, engine: str, sep: str | None = None, table: str | None = None) -> Any:
-    """Read the transaction log: a pandas DataFrame, or a DuckDB relation in DuckDB mode."""
+def read_input(spec: str | None, *, engine: str, sep: str | None = None, table: str | None = None,
+               memory_limit: str | None = None) -> Any:
+    """Read the transaction log: a pandas DataFrame, or a DuckDB relation in DuckDB mode.
+
+    ``memory_limit`` caps DuckDB's memory in DuckDB mode (DuckDB's own default is 80% of the RAM;
+    beyond the cap it spills to disk).
+    """
     if spec is None:
         from crmmine import datasets
 
         raw = datasets.load_online_retail()
         if engine == "duckdb":
-            duckdb = _require_duckdb("--engine duckdb")
-            return duckdb.connect().from_df(raw)
+            return _connect(memory_limit).from_df(raw)
         return raw
     paths = _paths(spec)
     kind = _kind(paths)
@@ -218,9 +235,8 @@ def read_input(spec: str | None, *, engine: str, sep: str | None = None, table: 
     separator = _SEPARATORS.get(sep, sep) if sep is not None else ","
     if engine == "duckdb":
         if kind == "duckdb":
-            return _open_duckdb_table(paths[0], table)
-        duckdb = _require_duckdb("--engine duckdb")
-        con = duckdb.connect()
+            return _open_duckdb_table(paths[0], table, memory_limit)
+        con = _connect(memory_limit)
         files = [str(p) for p in paths]
         if kind == "parquet":
             return con.read_parquet(files)

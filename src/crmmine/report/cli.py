@@ -163,6 +163,9 @@ def _build_parser() -> argparse.ArgumentParser:
                       help="where cleaning and the whole-base figures run: auto = DuckDB for DuckDB "
                            "databases and for inputs of more than 5,000,000 rows, pandas otherwise "
                            "(default: auto)")
+    data.add_argument("--memory-limit", default=None,
+                      help="cap of DuckDB's memory in DuckDB mode, e.g. 2GB (default: DuckDB's, 80%% of the "
+                           "RAM; beyond it DuckDB spills to disk)")
     data.add_argument("--sample-size", type=int, default=None,
                       help="customers analysed by the per-customer sections, drawn at random with "
                            "--random-state (default: all with pandas, 20,000 with DuckDB)")
@@ -291,7 +294,8 @@ def _run(args: argparse.Namespace) -> int:
         columns = _parse_columns(args.columns)
         unit_price = args.unit_price
         engine = choose_engine(args.input, args.engine, table=args.table)
-        raw = read_input(args.input, engine=engine, sep=args.sep, table=args.table)
+        raw = read_input(args.input, engine=engine, sep=args.sep, table=args.table,
+                         memory_limit=args.memory_limit)
         names = set(raw.columns)
         if columns is None and set(datasets.ONLINE_RETAIL_COLUMNS.values()) <= names:
             columns = datasets.ONLINE_RETAIL_COLUMNS
