@@ -322,3 +322,16 @@ def test_the_report_path_imports_no_engine_it_does_not_need():
             "print(sorted(m for m in ('duckdb', 'polars', 'pyspark') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_net_returns_policy_is_followed_and_said():
+    raw = cm.datasets.load_online_retail()
+    rep = build_report(raw, columns=cm.datasets.ONLINE_RETAIL_COLUMNS, unit_price="UnitPrice", returns="net",
+                       sections=["value", "association"])
+    assert not rep.errors
+    text = _text(rep.html)
+    # 10 customers of the sample only returned goods: named and counted, not a crash
+    assert "10 customers only returned goods in the period" in text
+    assert "1,853 returned lines (negative amounts, kept under --returns net) are left out" in text
+    assert "Historical value counts purchase lines only" in text
+    assert "Holdout check: calibration to 2011-09-09" in text

@@ -25,7 +25,7 @@ import narwhals as nw
 import numpy as np
 import pandas as pd
 
-from crmmine._backend import backend_of, collect_one, to_lazy, to_pandas
+from crmmine._backend import backend_of, collect_one, day_number, to_lazy, to_native_like, to_pandas
 from crmmine.errors import ParameterError
 
 __all__ = [
@@ -287,6 +287,9 @@ class DataFacts:
         prefix), ``negative_lines`` (a negative quantity or amount in other orders).
     n_after_as_of : int
         Clean rows dated after ``as_of`` (left out of the analysis).
+    n_return_only : int
+        Under ``returns="net"``: customers left out because every order (or every purchase day)
+        of theirs nets below zero, i.e. they only returned goods in the period.
     """
 
     n_rows: int
@@ -299,6 +302,7 @@ class DataFacts:
     new_by_month: pd.Series
     returns: dict[str, int] | None = None
     n_after_as_of: int = 0
+    n_return_only: int = 0
 
 
 @dataclass
@@ -339,6 +343,25 @@ def _returns_breakdown(returns: Any, prefix: str | None) -> dict[str, int] | Non
         negative_lines=((~cancelled) & negative.fill_null(False)).cast(nw.Int64).sum(),
     ))
     return {k: _int(v) for k, v in row.items()}
+
+
+def _with_purchases(tx: Any) -> tuple[Any, int]:
+    """Under ``returns="net"``: keep the customers with at least one order and one purchase day that
+    net to zero or more (a purchase for the customer summary under both counts); return the
+    table (same kind as ``tx``) and how many customers were left out."""
+    lf = to_lazy(tx, what="transactions")
+    by_order = (lf.group_by("customer_id", "order_id").agg(nw.col("amount").sum())
+                .filter(nw.col("amount") >= 0).select("customer_id").unique())
+    by_day = (lf.with_columns(_day=day_number(nw.col("date"))).group_by("customer_id", "_day")
+              .agg(nw.col("amount").sum()).filter(nw.col("amount") >= 0).select("customer_id").unique())
+    buyers = by_order.join(by_day, on="customer_id", how="inner")
+    before = collect_one(lf.select(n=nw.col("customer_id").n_unique()))["n"]
+    after = collect_one(buyers.select(n=nw.len()))["n"]
+    kept = lf.join(buyers, on="customer_id", how="semi")
+    out = to_native_like(kept, tx)
+    if isinstance(out, pd.DataFrame):
+        out = out.sort_values(["date", "customer_id"], kind="stable").reset_index(drop=True)
+    return out, _int(before) - _int(after)
 
 
 def _pandas_facts(tx: pd.DataFrame, summary: pd.DataFrame, last_date: pd.Timestamp) -> DataFacts:
@@ -382,6 +405,9 @@ def prepare(raw: Any, *, engine: str, clean_options: dict[str, Any], as_of: Any,
     keep = tx["date"] < day + pd.Timedelta(days=1)
     n_after = int((~keep).sum())
     tx = tx[keep]
+    n_return_only = 0
+    if asked == "net":
+        tx, n_return_only = _with_purchases(tx)
     if len(tx) == 0:
         from crmmine.errors import DataError
 
@@ -392,6 +418,7 @@ def prepare(raw: Any, *, engine: str, clean_options: dict[str, Any], as_of: Any,
     facts = _pandas_facts(tx, summary, last_date)
     facts.returns = _returns_breakdown(returns, log.policy.get("cancellation_prefix"))
     facts.n_after_as_of = n_after
+    facts.n_return_only = n_return_only
     n_customers = facts.n_customers
     if sample_size is not None and sample_size < n_customers:
         ids = _sample_ids(tx["customer_id"].unique(), sample_size, random_state)
@@ -433,6 +460,10 @@ def _prepare_duckdb(raw: Any, options: dict[str, Any], asked: str, as_of: Any, t
         raise DataError(f"as_of={str(day.date())!r} is before the first clean transaction. Fix: pass a "
                         "later as_of.")
     kept = tx.filter(f"date < TIMESTAMP '{cut}'")
+    n_return_only = 0
+    if asked == "net":
+        kept, n_return_only = _with_purchases(kept)
+        n_customers -= n_return_only
     summary = customer_summary(kept, as_of=day, time_unit=time_unit,
                                returns="net" if asked == "net" else "raise")
     cols = [c for c in _SUMMARY_COLUMNS if c in summary.columns]
@@ -454,7 +485,8 @@ def _prepare_duckdb(raw: Any, options: dict[str, Any], asked: str, as_of: Any, t
                              dtype="int64")
     facts = DataFacts(n_rows=int(n_rows), n_customers=int(n_customers), n_orders=int(n_orders),
                       first_date=pd.Timestamp(first_date), last_date=last_date, revenue=float(revenue),
-                      describe=describe, new_by_month=new_by_month, n_after_as_of=int(n_after))
+                      describe=describe, new_by_month=new_by_month, n_after_as_of=int(n_after),
+                      n_return_only=n_return_only)
     facts.returns = _returns_breakdown(returns, log.policy.get("cancellation_prefix"))
     n = ENGINE_SAMPLE_SIZE if sample_size is None else sample_size
     seed = int(random_state)

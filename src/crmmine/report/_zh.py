@@ -84,6 +84,9 @@ ZH: dict[str, str] = {
         "请使用 --bad-dates raise。",
     "{n:,} clean rows dated after {as_of} are left out of the analysis.": "{as_of} 之后的 {n:,} 行清洗后数据不参与分析。",
     "Examples: {reason}": "示例：{reason}",
+    "{n:,} customers only returned goods in the period (every order of theirs nets below zero under --returns "
+    "net): they have no purchase and are left out of the analysis.":
+        "{n:,} 位客户在此期间只有退货（在 --returns net 下其每笔订单净额均为负）：他们没有购买，不参与分析。",
     # customer summary
     "Customer summary": "客户汇总",
     "{n:,} customers at {as_of}; recency, T and time since last purchase are in {unit}.":
@@ -158,6 +161,9 @@ ZH: dict[str, str] = {
         "{as_of}；当前价值 = 上面的客户终身价值（行为保持不变）；潜在价值 = 折现后的购买次数 × 客户每次消费额与同一"
         "客户群中同类客户 {q:.0%} 分位数之差（钱包份额，同类客户至少 {peers} 位）。",
     "P(alive) and CLV": "P(alive) 与客户终身价值",
+    "Historical value counts purchase lines only: the {n:,} returned lines kept under --returns net are not "
+    "subtracted from it.":
+        "历史价值只计算购买行：在 --returns net 下保留的 {n:,} 行退货没有从中扣除。",
     "Top {n} customers by CLV": "客户终身价值最高的 {n} 位客户",
     "at a boundary: {what}": "处于参数边界：{what}",
     "identical to {other}: both reduced to the NBD model (no drop-out)":
@@ -172,6 +178,9 @@ ZH: dict[str, str] = {
     "holdout validation and tracking": "留出期验证与累计购买跟踪",
     # cross-selling
     "Cross-selling and up-selling": "交叉销售与向上销售",
+    "{n:,} returned lines (negative amounts, kept under --returns net) are left out of the baskets, sequences "
+    "and up-sell histories.":
+        "{n:,} 行退货（金额为负，在 --returns net 下保留）不计入购物篮、序列与向上销售的历史数据。",
     "No item column in the transactions: cross-selling analysis skipped.": "交易数据中没有商品列：未做交叉销售分析。",
     "{orders:,} orders and {items:,} items; {itemsets:,} frequent itemsets at minimum support {support:.1%} of "
     "orders and {rules:,} non-redundant rules with confidence of at least 30% (redundancy as in R arules).":

@@ -297,7 +297,7 @@ def build_report(
     engine : {"auto", "pandas", "duckdb"}
         Where the cleaning and the whole-base figures run. ``"auto"``: DuckDB for a DuckDB
         relation, pandas otherwise. In DuckDB mode the per-customer sections analyse a sample
-        of ``sample_size`` customers (default :data:`crmmine.report._engine.ENGINE_SAMPLE_SIZE`).
+        of ``sample_size`` customers (default :data:`crmmine.report.ENGINE_SAMPLE_SIZE`).
     sample_size : int, optional
         Customers analysed by the per-customer sections, drawn at random with
         ``random_state`` (default: all of them with pandas, 20,000 with DuckDB). The page
@@ -373,6 +373,7 @@ def build_report(
         warnings.simplefilter("always")
         ctx = ReportContext.from_transactions(
             prepared.transactions, as_of=prepared.as_of, settings=settings, returns=prepared.returns,
+            net_returns=returns == "net",
             data_end=prepared.facts.last_date.normalize(),
             sample=sample, category=category, applications=applications, target=target, survey=survey,
             survey_scale=survey_scale)

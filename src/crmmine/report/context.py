@@ -271,10 +271,13 @@ class ReportContext:
         *,
         as_of: Any = None,
         settings: ReportSettings | None = None,
+        net_returns: bool = False,
         **kwargs: Any,
     ) -> ReportContext:
         """A context from clean transactions: both summaries at ``as_of`` (default: the last day).
 
+        ``net_returns=True`` when the transactions keep returns as negative lines
+        (``clean_transactions(returns="net")``): the summaries net them against the purchases.
         Extra keyword arguments set other fields (``applications=``, ``survey=``, ...).
 
         Examples
@@ -300,7 +303,9 @@ class ReportContext:
         )
         kwargs.setdefault("data_end", pd.Timestamp(transactions["date"].max()).normalize())
         tx = transactions[transactions["date"] < day + pd.Timedelta(days=1)]
-        summary = customer_summary(tx, as_of=day, time_unit=settings.time_unit, count="orders")
-        btyd = customer_summary(tx, as_of=day, time_unit=settings.time_unit, count="days")
+        policy = "net" if net_returns else "raise"
+        unit = settings.time_unit
+        summary = customer_summary(tx, as_of=day, time_unit=unit, count="orders", returns=policy)
+        btyd = customer_summary(tx, as_of=day, time_unit=unit, count="days", returns=policy)
         return cls(transactions=tx, summary=summary, btyd_summary=btyd, as_of=day, settings=settings,
                    **kwargs)

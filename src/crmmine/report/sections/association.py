@@ -3,6 +3,7 @@ to the next purchase, and up-sell targets."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import numpy as np
@@ -193,9 +194,18 @@ def report_section(ctx: ReportContext) -> Section:
     if "item" not in tx.columns or "order_id" not in tx.columns:
         return Section(title, paragraph(t(
             "No item column in the transactions: cross-selling analysis skipped.", loc)), key="association")
+    returned = tx["amount"] < 0
+    work = ctx
+    if returned.any():  # returns kept as negative lines (returns="net") are not baskets
+        tx = tx[~returned]
+        work = dataclasses.replace(ctx, transactions=tx)
     itemsets, rules, support = mine_rules(tx, settings.top_n)
     ctx.association_rules = rules
-    parts = [sample_note(ctx), paragraph(t(
+    parts = [sample_note(ctx)]
+    if returned.any():
+        parts.append(note(t("{n:,} returned lines (negative amounts, kept under --returns net) are left out "
+                            "of the baskets, sequences and up-sell histories.", loc, n=int(returned.sum()))))
+    parts += [paragraph(t(
         "{orders:,} orders and {items:,} items; {itemsets:,} frequent itemsets at minimum support "
         "{support:.1%} of orders and {rules:,} non-redundant rules with confidence of at least 30% "
         "(redundancy as in R arules).", loc, orders=tx["order_id"].nunique(), items=tx["item"].nunique(),
@@ -268,5 +278,5 @@ def report_section(ctx: ReportContext) -> Section:
         parts.append(show_table(table, loc, max_rows=settings.top_n))
     else:
         parts.append(note(t("No sequential rule reached the thresholds.", loc)))
-    parts.append(upsell_part(ctx))
+    parts.append(upsell_part(work))
     return Section(title, "".join(parts), n_figures=n_figures, key="association")

@@ -123,6 +123,11 @@ def quality_section(ctx: ReportContext, log: CleaningLog, facts: DataFacts) -> S
                 "{what}: lines of orders whose id starts with '{prefix}' and lines with a negative quantity "
                 "or amount (returns, corrections or write-offs alike).", loc, policy=returns,
                 lines=ret_rows, what=what, prefix=prefix or "-")))
+    if facts.n_return_only:
+        parts.append(paragraph(t(
+            "{n:,} customers only returned goods in the period (every order of theirs nets below zero under "
+            "--returns net): they have no purchase and are left out of the analysis.", loc,
+            n=facts.n_return_only)))
     bad = _step_rows(log, "missing or unparseable dates")
     if bad:
         parts.append(paragraph(t(

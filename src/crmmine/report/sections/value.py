@@ -125,11 +125,14 @@ def _holdout_part(ctx: ReportContext) -> tuple[str, int]:
             "Holdout check skipped: the log starts on {first}, so a holdout of {holdout} leaves less "
             "calibration than holdout. Pass a shorter --holdout.", loc, first=first.date(),
             holdout=settings.holdout)), 0
-    cal, hold = calibration_holdout(ctx.transactions, cal_end, ctx.as_of, time_unit=settings.time_unit)
+    # the check compares purchase counts: a return (kept as a negative line under returns="net") does not
+    # undo a purchase occasion, so only purchase lines are counted
+    purchases = ctx.transactions[ctx.transactions["amount"] >= 0]
+    cal, hold = calibration_holdout(purchases, cal_end, ctx.as_of, time_unit=settings.time_unit)
     models = {"BG/NBD": BGNBD().fit(cal), "Pareto/NBD": ParetoNBD().fit(cal)}
     res = holdout_validation(models, cal, hold)
     table = holdout_table(res, models, loc)
-    track = tracking(models["BG/NBD"], ctx.transactions, calibration_end=cal_end, observation_end=ctx.as_of)
+    track = tracking(models["BG/NBD"], purchases, calibration_end=cal_end, observation_end=ctx.as_of)
     with figure_style(fl):
         fig, axes = plt.subplots(1, 2, figsize=(12, 3.8))
         res.plot(ax=axes[0])
@@ -191,8 +194,9 @@ def report_section(ctx: ReportContext) -> Section:
     if summary is None:
         from crmmine.data import customer_summary
 
+        net = bool((ctx.transactions["amount"] < 0).any())
         summary = customer_summary(ctx.transactions, as_of=ctx.as_of, time_unit=settings.time_unit,
-                                   count="days")
+                                   count="days", returns="net" if net else "raise")
         ctx.btyd_summary = summary
     model = BGNBD().fit(summary)
     spend = GammaGamma().fit(summary)
@@ -204,8 +208,9 @@ def report_section(ctx: ReportContext) -> Section:
 
     group, group_name = _group(ctx, values)
     by_group = clv_by_group(values, summary, group)
+    purchases = ctx.transactions[ctx.transactions["amount"] >= 0]  # returns kept under returns="net"
     components = clv_components(
-        ctx.transactions, summary, model, spend, horizon=settings.clv_horizon,
+        purchases, summary, model, spend, horizon=settings.clv_horizon,
         annual_discount_rate=settings.annual_discount_rate, margin=settings.margin, segment=group,
         as_of=ctx.as_of,
     )
@@ -262,6 +267,10 @@ def report_section(ctx: ReportContext) -> Section:
         "and the {q:.0%} quantile of the peers in the same segment (share of wallet, min {peers} "
         "peers).", loc, as_of=ctx.as_of.date(), q=components.settings["wallet_quantile"],
         peers=components.settings["min_peers"])
+    if len(purchases) < len(ctx.transactions):
+        comp_text += " " + t("Historical value counts purchase lines only: the {n:,} returned lines kept "
+                             "under --returns net are not subtracted from it.", loc,
+                             n=len(ctx.transactions) - len(purchases))
     html = (
         sample_note(ctx)
         + paragraph(text)
