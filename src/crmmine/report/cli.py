@@ -25,7 +25,7 @@ from typing import Any
 
 import pandas as pd
 
-from crmmine.data.columns import DEFAULT_COLUMNS
+from crmmine.data import DEFAULT_COLUMNS
 from crmmine.errors import CRMMineError, ParameterError
 
 __all__ = ["cli_message", "main"]
