@@ -18,6 +18,7 @@ import pandas as pd
 from crmmine._backend import backend_of
 from crmmine._html import esc
 from crmmine._params import Interval, Options, check_params
+from crmmine._results import Result
 from crmmine.errors import CRMMineWarning, ParameterError
 from crmmine.report._engine import Prepared, prepare
 from crmmine.report._figures import figure_locale
@@ -56,9 +57,9 @@ SECTIONS: tuple[SectionSpec, ...] = (
 )
 
 
-@dataclass
-class Report:
-    """A built report.
+@dataclass(repr=False)
+class Report(Result):
+    """A built report (a result object: ``to_frame()`` lists the sections, ``summary()`` too).
 
     Attributes
     ----------
@@ -71,7 +72,7 @@ class Report:
         ``(section key, "WarningClass: message")`` for every crmmine warning raised while the
         report was built; each is shown in its section, none is printed.
     timings : dict
-        Seconds per section.
+        Seconds per section (``"quality"``: the cleaning, the whole-base figures and the summaries).
     settings : ReportSettings
     sample : SampleInfo
         The engine and how many customers the per-customer sections saw.
@@ -106,9 +107,27 @@ class Report:
         out.write_text(self.html, encoding="utf-8")
         return out
 
-    def __repr__(self) -> str:
-        return (f"Report(sections={len(self.sections)}, figures={self.n_figures}, "
-                f"errors={len(self.errors)}, warnings={len(self.warnings)})")
+    def to_frame(self) -> pd.DataFrame:
+        """One row per section: its title, figures, seconds, crmmine warnings and error (if it failed)."""
+        counts: dict[str, int] = {}
+        for key, _ in self.warnings:
+            counts[key] = counts.get(key, 0) + 1
+        return pd.DataFrame(
+            {"title": [s.title for s in self.sections],
+             "figures": [s.n_figures for s in self.sections],
+             "seconds": [self.timings.get(s.key, float("nan")) for s in self.sections],
+             "warnings": [counts.get(s.key, 0) for s in self.sections],
+             "error": [self.errors.get(s.key, "") for s in self.sections]},
+            index=pd.Index([s.key for s in self.sections], name="section"),
+        )
+
+    def summary(self) -> pd.DataFrame:
+        """The sections table (:meth:`to_frame`)."""
+        return self.to_frame()
+
+    def _repr_items(self) -> dict[str, Any]:
+        return {"sections": len(self.sections), "figures": self.n_figures, "errors": len(self.errors),
+                "warnings": len(self.warnings)}
 
 
 def _progress(enabled: bool, message: str) -> None:
@@ -391,7 +410,10 @@ def build_report(
     quality = quality_section(ctx, prepared.log, prepared.facts)
     _attach_warnings(quality, data_warnings, locale)
     report.warnings += [("quality", m) for m in data_warnings]
+    report.timings["quality"] = time.perf_counter() - started  # cleaning, whole-base figures, summaries
+    t0 = time.perf_counter()
     built = [opening, quality, summary_section(ctx, prepared.facts)]
+    report.timings["summary"] = time.perf_counter() - t0
     for spec in specs:
         _progress(progress, f"section: {spec.key}")
         t0 = time.perf_counter()
