@@ -202,6 +202,10 @@ def test_report_has_quality_summary_and_escapes_data():
     raw.loc[raw.index[0], "Description"] = "<script>alert('x')</script>"
     rep = build_report(raw, columns=cm.datasets.ONLINE_RETAIL_COLUMNS, unit_price="UnitPrice", sections=[])
     assert [s.key for s in rep.sections] == ["settings", "quality", "summary"]
+    frame = rep.to_frame()
+    assert frame.index.tolist() == ["settings", "quality", "summary"]
+    assert frame["figures"].sum() == rep.n_figures and rep.timings["quality"] > 0
+    assert "<table" in rep._repr_html_() and repr(rep).startswith("Report(sections=3")
     assert rep.n_figures >= 2
     assert "alert('x')</script>" not in rep.html
     assert rep.html.count("<script>") == 1  # only the page's own script
