@@ -1,8 +1,10 @@
-"""The README's tour must run as written: it is the first code a user copies."""
+"""The README's tour must run as written, every warning it raises explained in its comments: it is
+the first code a user copies."""
 
 from __future__ import annotations
 
 import re
+import warnings
 from pathlib import Path
 
 import pytest
@@ -27,7 +29,14 @@ def test_readme_tour_runs(capsys):
     tour = blocks[0]
     assert len([ln for ln in tour.splitlines() if ln.strip()]) <= 12
     namespace: dict = {}
-    exec(compile(tour, str(README), "exec"), namespace)  # the README is ours
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        exec(compile(tour, str(README), "exec"), namespace)  # the README is ours
+    # every warning the tour raises is explained in its comments, by the warning's name
+    comments = " ".join(line.split("#", 1)[1] for line in tour.splitlines() if "#" in line)
+    unexplained = [f"{w.category.__name__}: {w.message}" for w in caught
+                   if w.category.__name__ not in comments]
+    assert not unexplained, unexplained
     assert len(namespace["summary"]) == namespace["tx"]["customer_id"].nunique()
     assert len(namespace["rules"]) > 0
     assert namespace["model"].params_.notna().all()

@@ -108,18 +108,23 @@ def table_html(frame: pd.DataFrame | pd.Series, *, max_rows: int = 20, index: bo
     max_rows : int
         Rows shown; a note counts the rest.
     index : bool, optional
-        Show the index; by default it is shown unless it is a plain 0..n-1 range.
+        Show the index; by default it is shown unless it is unnamed integer row numbers (a
+        named index such as ``customer_id`` is always shown, even when pandas stores it as a
+        range).
 
     Examples
     --------
     >>> t = table_html(pd.DataFrame({"customer_id": [8830], "clv": [23571.2]}))
     >>> "8830" in t and "23,571" in t and "<th>0</th>" not in t
     True
+    >>> two = pd.DataFrame({"clv": [1.0, 2.0]}, index=pd.Index([16446, 12415], name="customer_id"))
+    >>> "<th>16446</th>" in table_html(two)
+    True
     """
     if isinstance(frame, pd.Series):
         frame = frame.to_frame()
     if index is None:
-        index = not isinstance(frame.index, pd.RangeIndex)
+        index = not (frame.index.name is None and pd.api.types.is_integer_dtype(frame.index))
     shown = frame.head(max_rows)
     id_index = _is_id_name(shown.index.name) or not pd.api.types.is_float_dtype(shown.index)
     id_cols = [_is_id_name(c) for c in shown.columns]

@@ -474,10 +474,13 @@ class UpsellModel(CRMMineEstimator):
         return make_pipeline(SimpleImputer(strategy="median"), StandardScaler(),
                              LogisticRegression(max_iter=2000, C=1.0, random_state=self.random_state))
 
-    def fit(self, tx: Any, y: None = None, *, as_of: Any) -> UpsellModel:
+    def fit(self, tx: Any, y: None = None, *, as_of: Any, allow_incomplete: bool = False) -> UpsellModel:
         """Learn the propensity from features up to ``as_of`` and moves up in the ``horizon`` after it.
 
-        The data must reach ``as_of + horizon``. Returns ``self``.
+        The data must reach ``as_of + horizon`` (else a ``DataError``), unless
+        ``allow_incomplete=True`` says the window is complete although ``tx``
+        stops earlier (e.g. a sample of customers of a log that does reach it).
+        Returns ``self``.
         """
         self._validate_params()
         if self.catalog is None:
@@ -485,7 +488,7 @@ class UpsellModel(CRMMineEstimator):
                                  "catalog=product_catalog(tx, category=...).")
         cols = self._cols()
         lines, cut, pairs = _pairs(tx, self.catalog, cols, as_of)
-        yy, up = _labels(lines, pairs, cut, horizon_days(self.horizon), False)
+        yy, up = _labels(lines, pairs, cut, horizon_days(self.horizon), allow_incomplete)
         if yy.nunique() < 2:
             raise DataError(f"all {len(yy):,} training pairs have the same label ({int(yy.iloc[0])}): "
                             "nothing to learn. Fix: use a longer horizon or more data.")
@@ -716,6 +719,7 @@ def evaluate_upsell(
     item: str | None = None,
     amount: str | None = None,
     quantity: str | None = None,
+    allow_incomplete: bool = False,
 ) -> UpsellEvaluation:
     """Train the up-sell model at ``train_as_of``, then score the next period from ``as_of``.
 
@@ -740,6 +744,9 @@ def evaluate_upsell(
         As in :class:`UpsellModel`.
     columns, customer_id, order_id, date, item, amount, quantity
         Column names.
+    allow_incomplete : bool, default False
+        Accept a ``tx`` that stops before the end of the evaluation window (as in
+        :meth:`UpsellModel.fit`).
 
     Returns
     -------
@@ -792,10 +799,10 @@ def evaluate_upsell(
     est = UpsellModel(catalog, horizon=horizon, model=model, smoothing=smoothing, n_jobs=n_jobs,
                       random_state=random_state, columns=columns, customer_id=customer_id,
                       order_id=order_id, date=date, item=item, amount=amount, quantity=quantity)
-    est.fit(tx, as_of=train_as_of)
+    est.fit(tx, as_of=train_as_of, allow_incomplete=allow_incomplete)
     cols = est._cols()
     lines, cut, pairs = _pairs(tx, catalog, cols, as_of)
-    y, up = _labels(lines, pairs, cut, days, False)
+    y, up = _labels(lines, pairs, cut, days, allow_incomplete)
     prop = est._propensity(pairs)
     auc_m, lift_m = _auc_lift(y.to_numpy(), prop)
     auc_p, lift_p = _auc_lift(y.to_numpy(), pairs["category_move_up_rate"].to_numpy(float))

@@ -1,38 +1,65 @@
-"""Build the one-page HTML report: data quality, customer summary, one section per module."""
+"""Build the one-page HTML report: settings, data quality, the customer summary, one section per
+analysis package, and the optional credit and satisfaction sections."""
 
 from __future__ import annotations
 
 import datetime as _dt
-import importlib
 import sys
 import time
 import traceback
+import warnings
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from crmmine.data.clean import CleaningLog, clean_transactions
-from crmmine.data.summary import customer_summary
-from crmmine.report._html import ReportContext, Section, esc, figure_html, paragraph, table_html
+from crmmine._backend import backend_of
+from crmmine._html import esc
+from crmmine._params import Interval, Options, check_params
+from crmmine._results import Result
+from crmmine.errors import CRMMineWarning, ParameterError
+from crmmine.report._engine import Prepared, prepare
+from crmmine.report._figures import figure_locale
+from crmmine.report._text import t
+from crmmine.report.context import ReportContext, ReportSettings, SampleInfo, Section
+from crmmine.report.sections import anomaly, association, churn, credit, segmentation, survey, value
+from crmmine.report.sections._util import note, warning_box
+from crmmine.report.sections.data import quality_section, settings_section, summary_section
 
-__all__ = ["SECTIONS", "Report", "build_report", "write_report"]
+__all__ = ["SECTIONS", "Report", "SectionSpec", "build_report", "write_report"]
 
-#: Module sections in report order: (title, "module:function").
-SECTIONS: tuple[tuple[str, str], ...] = (
-    ("Segmentation", "crmmine.report.sections.segmentation:report_section"),
-    ("Customer lifetime value", "crmmine.report.sections.value:report_section"),
-    ("Cross-selling", "crmmine.report.sections.association:report_section"),
-    ("Fraud and anomalies", "crmmine.report.sections.anomaly:report_section"),
-    ("Churn and retention", "crmmine.report.sections.churn:report_section"),
+
+@dataclass(frozen=True)
+class SectionSpec:
+    """A module section: its key (for ``sections=``), its title, its builder, and the input it needs.
+
+    ``needs`` names the :class:`ReportContext` field an optional section requires
+    (``"applications"``, ``"survey"``); such a section runs only when that input is given.
+    """
+
+    key: str
+    title: str
+    build: Callable[[ReportContext], Section]
+    needs: str | None = None
+
+
+#: Module sections in report order. Each builder receives the :class:`ReportContext`.
+SECTIONS: tuple[SectionSpec, ...] = (
+    SectionSpec("segmentation", "Segmentation", segmentation.report_section),
+    SectionSpec("value", "Customer lifetime value", value.report_section),
+    SectionSpec("association", "Cross-selling and up-selling", association.report_section),
+    SectionSpec("anomaly", "Fraud and anomalies", anomaly.report_section),
+    SectionSpec("churn", "Churn and retention", churn.report_section),
+    SectionSpec("credit", "Credit scorecard", credit.report_section, needs="applications"),
+    SectionSpec("survey", "Customer satisfaction", survey.report_section, needs="survey"),
 )
 
 
-@dataclass
-class Report:
-    """A built report.
+@dataclass(repr=False)
+class Report(Result):
+    """A built report (a result object: ``to_frame()`` lists the sections, ``summary()`` too).
 
     Attributes
     ----------
@@ -40,20 +67,39 @@ class Report:
         The self-contained page.
     sections : list of Section
     errors : dict
-        Section title -> error text, for sections that failed.
+        Section key -> error text, for sections that failed (also shown in the page).
+    warnings : list of tuple
+        ``(section key, "WarningClass: message")`` for every crmmine warning raised while the
+        report was built; each is shown in its section, none is printed.
     timings : dict
-        Seconds per section.
+        Seconds per section (``"quality"``: the cleaning, the whole-base figures and the summaries).
+    settings : ReportSettings
+    sample : SampleInfo
+        The engine and how many customers the per-customer sections saw.
+    log : CleaningLog
+        What the cleaning removed or changed.
     """
 
     html: str
     sections: list[Section] = field(default_factory=list)
     errors: dict[str, str] = field(default_factory=dict)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    settings: ReportSettings | None = None
+    sample: SampleInfo | None = None
+    log: Any = None
 
     @property
     def n_figures(self) -> int:
         """Number of figures in the page."""
         return sum(s.n_figures for s in self.sections)
+
+    def section(self, key: str) -> Section:
+        """The section with this key (``"value"``, ``"churn"``, ...)."""
+        for s in self.sections:
+            if s.key == key:
+                return s
+        raise KeyError(f"no section {key!r}; the report has {[s.key for s in self.sections]}")
 
     def write(self, path: str | Path) -> Path:
         """Write the page to ``path`` (UTF-8) and return the path."""
@@ -61,78 +107,71 @@ class Report:
         out.write_text(self.html, encoding="utf-8")
         return out
 
+    def to_frame(self) -> pd.DataFrame:
+        """One row per section: its title, figures, seconds, crmmine warnings and error (if it failed)."""
+        counts: dict[str, int] = {}
+        for key, _ in self.warnings:
+            counts[key] = counts.get(key, 0) + 1
+        return pd.DataFrame(
+            {"title": [s.title for s in self.sections],
+             "figures": [s.n_figures for s in self.sections],
+             "seconds": [self.timings.get(s.key, float("nan")) for s in self.sections],
+             "warnings": [counts.get(s.key, 0) for s in self.sections],
+             "error": [self.errors.get(s.key, "") for s in self.sections]},
+            index=pd.Index([s.key for s in self.sections], name="section"),
+        )
+
+    def summary(self) -> pd.DataFrame:
+        """The sections table (:meth:`to_frame`)."""
+        return self.to_frame()
+
+    def _repr_items(self) -> dict[str, Any]:
+        return {"sections": len(self.sections), "figures": self.n_figures, "errors": len(self.errors),
+                "warnings": len(self.warnings)}
+
 
 def _progress(enabled: bool, message: str) -> None:
     if enabled:
         print(f"[crmmine] {message}", file=sys.stderr, flush=True)
 
 
-def _quality_section(log: CleaningLog, tx: pd.DataFrame) -> Section:
-    parts = [paragraph(
-        f"{log.n_input:,} raw rows; {log.n_output:,} clean rows; "
-        f"{tx['customer_id'].nunique():,} customers; {tx['order_id'].nunique():,} orders from "
-        f"{tx['date'].min():%Y-%m-%d} to {tx['date'].max():%Y-%m-%d}. Returns policy: "
-        f"{log.policy.get('returns')}."
-    ), table_html(log.to_frame(), max_rows=30)]
-    for reason, rows in log.examples.items():
-        parts.append(f"<details><summary>Examples: {esc(reason)}</summary>"
-                     f"{table_html(rows, max_rows=5)}</details>")
-    return Section("Data quality", "".join(parts))
+def _split_warnings(caught: list[warnings.WarningMessage]) -> list[str]:
+    """crmmine warnings as ``"Class: message"`` (kept for the page); others re-emitted outside."""
+    ours = []
+    for w in caught:
+        if issubclass(w.category, CRMMineWarning):
+            ours.append(f"{w.category.__name__}: {w.message}")
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    return list(dict.fromkeys(ours))
 
 
-def _summary_section(summary: pd.DataFrame, time_unit: str) -> Section:
-    import matplotlib.pyplot as plt
-
-    fig, axes = plt.subplots(1, 3, figsize=(12, 3.2))
-    specs = (("frequency", "repeat purchases", False),
-             ("since_last", f"time since last purchase ({time_unit})", False),
-             ("monetary", "total spend (log scale)", True))
-    for ax, (col, label, logx) in zip(axes, specs):
-        values = summary[col].to_numpy(dtype="float64")
-        if logx:
-            values = np.log10(np.clip(values, 1e-2, None))
-            label += " [log10]"
-        ax.hist(values, bins=40, color="#3b6ea8")
-        ax.set_xlabel(label)
-        ax.set_ylabel("customers")
-    fig.suptitle("Customer summary distributions")
-    fig.tight_layout()
-    desc = summary[["orders", "frequency", "recency", "T", "since_last", "monetary",
-                    "monetary_mean"]].describe().T
-    fig2, ax2 = plt.subplots(figsize=(6, 3.2))
-    daily = summary.groupby(summary["first_purchase"].dt.to_period("M")).size()
-    ax2.bar(daily.index.astype(str), daily.to_numpy(), color="#7a9e3b")
-    ax2.set_title("New customers by month of first purchase")
-    ax2.tick_params(axis="x", rotation=60, labelsize=7)
-    ax2.set_ylabel("customers")
-    html = (paragraph(f"{len(summary):,} customers at as_of; time unit {time_unit}.")
-            + table_html(desc) + figure_html(fig, alt="summary distributions")
-            + figure_html(fig2, alt="new customers by month"))
-    return Section("Customer summary", html, n_figures=2)
-
-
-def _load_section(target: str) -> Callable[[ReportContext], Section] | None:
-    module_name, func = target.split(":")
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name == module_name:
-            return None
-        raise
-    return getattr(module, func, None)
+def _attach_warnings(section: Section, messages: list[str], locale: str) -> None:
+    """Show in the section every warning it does not show already (by its opening words)."""
+    section.warnings = messages
+    missing = []
+    for m in messages:
+        text = m.split(": ", 1)[-1]
+        if esc(text[:80]) not in section.html:
+            missing.append(m)
+    if missing:
+        section.html += warning_box(missing, locale, title=t("Warnings raised while building this section:",
+                                                               locale))
 
 
 _CSS = """
-body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#1d2733;
-background:#f6f7f9}
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans CJK SC","Microsoft YaHei",sans-serif;
+margin:0;color:#1d2733;background:#f6f7f9}
 header{background:#1f3a5f;color:#fff;padding:18px 32px}header h1{margin:0;font-size:24px}
 nav{padding:8px 32px;background:#e8edf3}nav a{margin-right:16px;color:#1f3a5f}
 main{padding:8px 32px 48px}section{background:#fff;border-radius:6px;padding:12px 20px;
-margin:16px 0;box-shadow:0 1px 3px rgba(0,0,0,.08)}h2{color:#1f3a5f}
+margin:16px 0;box-shadow:0 1px 3px rgba(0,0,0,.08);overflow-x:auto}h2{color:#1f3a5f}
 table.data{border-collapse:collapse;font-size:12px;margin:8px 0}
 table.data td,table.data th{border:1px solid #d5dbe3;padding:3px 7px;text-align:right}
 table.data thead th{background:#eef2f7}img.fig{max-width:100%}
-.error{background:#fdecea;border-left:4px solid #c62828;padding:8px}.note{color:#667;font-size:12px}
+.error{background:#fdecea;border-left:4px solid #c62828;padding:8px}
+.warning{background:#fff8e1;border-left:4px solid #f0a500;padding:6px 10px;font-size:13px}
+.warning ul{margin:4px 0;padding-left:20px}.note{color:#667;font-size:12px}
 """
 
 _JS = """
@@ -148,21 +187,55 @@ document.addEventListener('DOMContentLoaded', function () {
 """
 
 
-def _page(title: str, subtitle: str, sections: list[Section]) -> str:
+def _page(title: str, subtitle: str, sections: list[Section], locale: str) -> str:
     body = "".join(f"<section><h2>{esc(s.title)}</h2>{s.html}</section>" for s in sections)
     return (
-        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        f"<!DOCTYPE html><html lang='{esc(locale)}'><head><meta charset='utf-8'>"
         f"<title>{esc(title)}</title><style>{_CSS}</style></head><body>"
         f"<header><h1>{esc(title)}</h1><div>{esc(subtitle)}</div></header>"
         f"<nav id='toc'></nav><main>{body}</main><script>{_JS}</script></body></html>"
     )
 
 
+def _engine_for(raw: Any, engine: str) -> str:
+    kind = backend_of(raw)
+    if kind == "pyspark":
+        raise ParameterError(
+            "build_report reads pandas, polars, pyarrow and DuckDB tables, not a Spark DataFrame. Fix: write "
+            "it to Parquet (df.write.parquet('data')) and run crmmine report 'data/*.parquet'."
+        )
+    if engine == "auto":
+        return "duckdb" if kind == "duckdb" else "pandas"
+    return engine
+
+
+def _check_sections(sections: Iterable[str] | None, given: dict[str, Any]) -> list[str] | None:
+    """The chosen section keys, checked before any work: known keys, and the inputs they need."""
+    if sections is None:
+        return None
+    keys = [s.key for s in SECTIONS]
+    chosen = list(sections)
+    unknown = [k for k in chosen if k not in keys]
+    if unknown:
+        raise ParameterError(f"sections: unknown {unknown}; the sections are {keys}. Fix: pick from these "
+                             "(--sections value,churn).")
+    for spec in SECTIONS:
+        if spec.key in chosen and spec.needs is not None and given.get(spec.needs) is None:
+            raise ParameterError(f"section {spec.key!r} needs {spec.needs}= (--{spec.needs} FILE).")
+    return chosen
+
+
+def _wanted(chosen: list[str] | None, ctx: ReportContext) -> list[SectionSpec]:
+    if chosen is None:
+        return [s for s in SECTIONS if s.needs is None or getattr(ctx, s.needs) is not None]
+    return [s for s in SECTIONS if s.key in chosen]
+
+
 def build_report(
-    raw: pd.DataFrame,
+    raw: Any,
     *,
     as_of: str | pd.Timestamp | None = None,
-    time_unit: str = "W",
+    time_unit: str = "D",
     columns: Mapping[str, str] | None = None,
     unit_price: str | None = None,
     returns: str = "drop",
@@ -170,45 +243,112 @@ def build_report(
     bad_amounts: str = "raise",
     date_format: str | None = None,
     dayfirst: bool | None = None,
+    clv_horizon: str | float = "1Y",
+    annual_discount_rate: float = 0.10,
+    margin: float = 1.0,
+    churn_horizon: str = "90D",
+    incentive: float = 10.0,
+    contact_cost: float = 1.0,
+    holdout: str = "13W",
+    offer_horizon: str = "90D",
+    rfm_preset: str = "rf_grid",
+    lifecycle_preset: str = "texts5",
+    top_n: int = 15,
+    locale: str = "en",
+    engine: str = "auto",
+    sample_size: int | None = None,
+    category: str | None = None,
+    applications: pd.DataFrame | None = None,
+    target: str | None = None,
+    survey: Any = None,
+    survey_scale: tuple[float, float] | None = None,
     sections: Iterable[str] | None = None,
     random_state: int = 0,
-    title: str = "crmmine customer analytics report",
+    title: str | None = None,
     progress: bool = False,
 ) -> Report:
     """Run the whole analysis on a raw transaction log and build the HTML report.
 
     Parameters
     ----------
-    raw : DataFrame
-        The raw log (cleaned here with :func:`crmmine.clean_transactions`).
+    raw : pandas, polars or pyarrow table, or DuckDB relation
+        The raw log (cleaned here with :func:`crmmine.clean_transactions`; it is not modified).
     as_of : date-like, optional
-        Reference date; defaults to the last transaction date.
+        Reference date; defaults to the last transaction date. Later rows are left out (and
+        counted on the page).
     time_unit : str
-        Time unit of the customer summary (``"W"`` by default).
+        Time unit of the customer summary and the BTYD models (``"D"``, crmmine's default).
     columns : mapping, optional
         Column names by role, e.g. ``crmmine.datasets.ONLINE_RETAIL_COLUMNS``.
     unit_price : str, optional
         Unit-price column; when given ``amount = quantity * unit price``.
     returns : {"drop", "net", "separate"}
-        Returns policy of the cleaning.
+        Returns policy of the cleaning. Return lines are always counted on the page by kind
+        (cancelled orders, other negative lines).
     bad_dates, bad_amounts, date_format, dayfirst
-        Passed to :func:`crmmine.clean_transactions`. The report drops rows
-        with a missing or unparseable date by default (``bad_dates="drop"``;
-        they are counted in the data-quality table) so that one bad date does
-        not abort the whole report.
+        Passed to :func:`crmmine.clean_transactions`. The report drops rows with a missing or
+        unparseable date by default (``bad_dates="drop"``; counted in the data-quality table) so
+        that one bad date does not abort the whole report.
+    clv_horizon : str or float, default "1Y"
+        Future window of the CLV: one year whatever the time unit (a number is in ``time_unit``).
+    annual_discount_rate : float, default 0.10
+        Yearly discount rate, compounded to the time unit.
+    margin : float, default 1.0
+        Profit share of revenue applied to the CLV (1 = revenue).
+    churn_horizon : str, default "90D"
+        Churn = no purchase in this window after the cutoff ``as_of - churn_horizon``.
+    incentive, contact_cost : float, default 10 and 1
+        Retention campaign: cost of the offer to a customer who accepts it, and of each contact
+        (EMPC and the retention list).
+    holdout : str, default "13W"
+        Length of the holdout period of the BTYD check.
+    offer_horizon : str, default "90D"
+        Window of the sequential rules ("B within 90 days after A") and of the up-sell label.
+    rfm_preset : {"rf_grid", "crm4", "eight", "putler"}
+        RFM segment table.
+    lifecycle_preset : {"texts5", "crmmine"}
+        Lifecycle stages: the CRM texts' five stages with their actions, or crmmine's six.
+    top_n : int, default 15
+        Rows of every customer list.
+    locale : {"en", "zh"}
+        Language of the page (headings, sentences, column labels, segment/tier/stage/action
+        names; figure text too when matplotlib has a font with Chinese characters).
+    engine : {"auto", "pandas", "duckdb"}
+        Where the cleaning and the whole-base figures run. ``"auto"``: DuckDB for a DuckDB
+        relation, pandas otherwise. In DuckDB mode the per-customer sections analyse a sample
+        of ``sample_size`` customers (default :data:`crmmine.report.ENGINE_SAMPLE_SIZE`).
+    sample_size : int, optional
+        Customers analysed by the per-customer sections, drawn at random with
+        ``random_state`` (default: all of them with pandas, 20,000 with DuckDB). The page
+        says when it shows a sample.
+    category : str, optional
+        Column of the transactions with the product category, for the up-sell targets
+        (default: derived from an Online Retail ``Description`` column when present).
+    applications : DataFrame, optional
+        Credit applications, one row per application, with the outcome column ``target``
+        (1 = bad): adds the credit-scorecard section.
+    target : str, optional
+        The outcome column of ``applications``.
+    survey : DataFrame or fitted PLSPathModel, optional
+        A satisfaction survey in the ECSI layout (``crmmine.survey.ECSI_BLOCKS``), or a fitted
+        model: adds the customer-satisfaction section.
+    survey_scale : (low, high), optional
+        Answer scale of the survey table, e.g. ``(1, 10)`` (default: the observed range).
     sections : iterable of str, optional
-        Titles of the module sections to include (default: all available).
+        Keys of the module sections to include (``"segmentation"``, ``"value"``,
+        ``"association"``, ``"anomaly"``, ``"churn"``, ``"credit"``, ``"survey"``); default:
+        every section whose input is there.
     random_state : int
-        Seed passed to every random step.
-    title : str
+        Seed of every random step.
+    title : str, optional
     progress : bool
         Print progress lines to standard error.
 
     Returns
     -------
     Report
-        ``.html``, ``.sections``, ``.errors`` (sections that failed, with
-        their error, also shown in the page) and ``.write(path)``.
+        ``.html``, ``.sections``, ``.errors`` (sections that failed, also shown in the page),
+        ``.warnings`` (crmmine warnings, each shown in its section) and ``.write(path)``.
 
     Examples
     --------
@@ -220,46 +360,90 @@ def build_report(
     True
     """
     started = time.perf_counter()
-    _progress(progress, f"cleaning {len(raw):,} rows (returns={returns!r})")
-    tx, log = clean_transactions(raw, columns=columns, unit_price=unit_price, returns=returns,
-                                 bad_dates=bad_dates, bad_amounts=bad_amounts,
-                                 date_format=date_format, dayfirst=dayfirst)
-    as_of_ts = pd.Timestamp(as_of) if as_of is not None else tx["date"].max().normalize()
-    _progress(progress, f"customer summary at {as_of_ts.date()} in unit {time_unit!r}")
-    summary = customer_summary(tx, as_of=as_of_ts, time_unit=time_unit, future="ignore",
-                               returns="net" if returns == "net" else "raise")
-    ctx = ReportContext(transactions=tx[tx["date"] < as_of_ts + pd.Timedelta(days=1)],
-                        summary=summary, as_of=as_of_ts, time_unit=time_unit,
-                        random_state=random_state)
-    built = [_quality_section(log, tx), _summary_section(summary, time_unit)]
-    report = Report(html="")
-    wanted = None if sections is None else set(sections)
-    for name, target in SECTIONS:
-        if wanted is not None and name not in wanted:
-            continue
-        func = _load_section(target)
-        if func is None:
-            continue
-        _progress(progress, f"section: {name}")
+    settings = ReportSettings(
+        time_unit=time_unit, clv_horizon=clv_horizon, annual_discount_rate=annual_discount_rate,
+        margin=margin, churn_horizon=churn_horizon, incentive=incentive, contact_cost=contact_cost,
+        holdout=holdout, offer_horizon=offer_horizon,
+        rfm_preset=rfm_preset, lifecycle_preset=lifecycle_preset, top_n=top_n, locale=locale,
+        random_state=random_state,
+    )
+    check_params(
+        {"engine": engine, "sample_size": sample_size},
+        {"engine": [Options({"auto", "pandas", "duckdb"})], "sample_size": [Interval(int, 1, None), None]},
+        caller="build_report()",
+    )
+    chosen = _check_sections(sections, {"applications": applications, "survey": survey})
+    mode = _engine_for(raw, engine)
+    report = Report(html="", settings=settings)
+    clean_options = {"columns": columns, "unit_price": unit_price, "returns": returns, "bad_dates": bad_dates,
+                     "bad_amounts": bad_amounts, "date_format": date_format, "dayfirst": dayfirst}
+    _progress(progress, f"cleaning with {mode} (returns={returns!r}, bad_dates={bad_dates!r})")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        prepared: Prepared = prepare(raw, engine=mode, clean_options=clean_options, as_of=as_of,
+                                     time_unit=time_unit, sample_size=sample_size, random_state=random_state)
+    data_warnings = _split_warnings(caught)
+    sample = SampleInfo(engine=prepared.engine, n_customers=prepared.n_customers,
+                        n_sampled=prepared.n_sampled, random_state=random_state)
+    report.sample, report.log = sample, prepared.log
+    _progress(progress, f"customer summaries at {prepared.as_of.date()} in unit {time_unit!r} "
+                        f"({sample.n_sampled:,} of {sample.n_customers:,} customers)")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ctx = ReportContext.from_transactions(
+            prepared.transactions, as_of=prepared.as_of, settings=settings, returns=prepared.returns,
+            net_returns=returns == "net",
+            data_end=prepared.facts.last_date.normalize(),
+            sample=sample, category=category, applications=applications, target=target, survey=survey,
+            survey_scale=survey_scale)
+    data_warnings += _split_warnings(caught)
+    specs = _wanted(chosen, ctx)
+    extra = {"engine": sample.engine,
+             "sample_size": (f"{sample.n_sampled:,} / {sample.n_customers:,}" if sample.sampled
+                             else t("all customers", locale)),
+             "returns": returns, "bad_dates": bad_dates, "bad_amounts": bad_amounts}
+    opening = settings_section(ctx, extra)
+    if figure_locale(locale) != locale:
+        opening.html += note(t("Figure text is in English: matplotlib has no font with Chinese characters "
+                               "on this machine (install one, e.g. fonts-noto-cjk, to get Chinese figures).",
+                               locale))
+    quality = quality_section(ctx, prepared.log, prepared.facts)
+    _attach_warnings(quality, data_warnings, locale)
+    report.warnings += [("quality", m) for m in data_warnings]
+    report.timings["quality"] = time.perf_counter() - started  # cleaning, whole-base figures, summaries
+    t0 = time.perf_counter()
+    built = [opening, quality, summary_section(ctx, prepared.facts)]
+    report.timings["summary"] = time.perf_counter() - t0
+    for spec in specs:
+        _progress(progress, f"section: {spec.key}")
         t0 = time.perf_counter()
-        try:
-            section = func(ctx)
-        except Exception as exc:  # a failing section is shown, not hidden
-            detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-            report.errors[name] = detail
-            section = Section(name, f"<div class='error'>This section failed: {esc(detail)}</div>")
-        report.timings[name] = time.perf_counter() - t0
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                section = spec.build(ctx)
+            except Exception as exc:  # a failing section is shown, not hidden
+                detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+                report.errors[spec.key] = detail
+                failed = esc(t("This section failed:", locale))
+                section = Section(t(spec.title, locale), f"<div class='error'>{failed} {esc(detail)}</div>",
+                                  key=spec.key)
+        messages = _split_warnings(caught)
+        _attach_warnings(section, messages, locale)
+        report.warnings += [(spec.key, m) for m in messages]
+        report.timings[spec.key] = time.perf_counter() - t0
         built.append(section)
     stamp = _dt.datetime.now().strftime("%Y-%m-%d %H:%M")
-    subtitle = (f"as of {as_of_ts.date()} - {len(summary):,} customers - generated {stamp} "
-                f"in {time.perf_counter() - started:.1f} s")
+    subtitle = t("as of {as_of} - {n:,} customers - generated {stamp} in {seconds:.1f} s", locale,
+                 as_of=prepared.as_of.date(), n=sample.n_customers, stamp=stamp,
+                 seconds=time.perf_counter() - started)
     report.sections = built
-    report.html = _page(title, subtitle, built)
+    report.html = _page(title or t("crmmine customer analytics report", locale), subtitle, built, locale)
     return report
 
 
-def write_report(raw: pd.DataFrame, output: str | Path = "report.html", **kwargs) -> Report:
+def write_report(raw: Any, output: str | Path = "report.html", **kwargs: Any) -> Report:
     """Build the report (see :func:`build_report`) and write it to ``output``."""
     report = build_report(raw, **kwargs)
     report.write(output)
     return report
+

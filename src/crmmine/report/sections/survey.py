@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
+import pandas as pd
 
-from crmmine.report._html import Section, figure_html, paragraph, table_html
+from crmmine._html import figure_html, paragraph
+from crmmine.errors import ParameterError
+from crmmine.report._figures import figure_locale, figure_style
+from crmmine.report._text import show_table, t
+from crmmine.report.context import ReportContext, Section
+from crmmine.report.sections._util import heading
 from crmmine.survey import PLSPathModel, importance_performance, satisfaction_loyalty
 
-__all__ = ["survey_section"]
+__all__ = ["report_section", "survey_section"]
 
 
 def survey_section(model: PLSPathModel, *, satisfaction: str = "Satisfaction",
-                   loyalty: str | None = "Loyalty",
-                   title: str = "Customer satisfaction") -> Section:
+                   loyalty: str | None = "Loyalty", title: str | None = None,
+                   locale: str = "en") -> Section:
     """Build the "Customer satisfaction" section from a fitted satisfaction model.
 
     Shows the 0-100 indices with R-squared and reliability, the path coefficients (with their
@@ -32,37 +37,54 @@ def survey_section(model: PLSPathModel, *, satisfaction: str = "Satisfaction",
     Tenenhaus, M., Esposito Vinzi, V., Chatelin, Y.-M. and Lauro, C. (2005). PLS path modeling.
     *Computational Statistics & Data Analysis* 48(1), 159-205.
     """
+    import matplotlib.pyplot as plt
+
     model._check_fitted()
+    loc = locale
+    fl = figure_locale(loc)
     ipa = importance_performance(model, satisfaction)
     with_loyalty = loyalty is not None and loyalty in model.latent_
-    fig, axes = plt.subplots(1, 2 if with_loyalty else 1, figsize=(11 if with_loyalty else 5.5, 4.3))
+    with figure_style(fl):
+        fig, axes = plt.subplots(1, 2 if with_loyalty else 1, figsize=(11 if with_loyalty else 5.5, 4.3))
     axes = list(axes) if with_loyalty else [axes]
     ipa.plot(ax=axes[0])
     n = len(model.scores_)
-    text = (
-        f"PLS path model on {n:,} respondents ({len(model.latent_)} latent variables, scheme "
-        f"{model.scheme!r}). {satisfaction} index {model.index_[satisfaction]:.1f} on 0-100, R-squared "
-        f"{model.r_squared_.get(satisfaction, float('nan')):.2f}. The strongest driver of {satisfaction} "
-        f"is {ipa.table.index[0]} (total effect {ipa.table['importance'].iloc[0]:.2f} index points "
-        "per point)."
-    )
+    text = t(
+        "PLS path model on {n:,} respondents ({k} latent variables, scheme {scheme!r}). {sat} index "
+        "{index:.1f} on 0-100, R-squared {r2:.2f}. The strongest driver of {sat} is {driver} (total effect "
+        "{effect:.2f} index points per point).", loc, n=n, k=len(model.latent_), scheme=model.scheme,
+        sat=satisfaction, index=model.index_[satisfaction],
+        r2=model.r_squared_.get(satisfaction, float("nan")), driver=ipa.table.index[0],
+        effect=ipa.table["importance"].iloc[0])
     html = paragraph(text)
-    for note in model.warnings_:
-        html += paragraph(note, css_class="warning")
-    html += "<h3>Indices and measurement quality</h3>" + table_html(model.summary())
-    html += "<h3>Path coefficients</h3>" + table_html(model.paths_)
+    for message in model.warnings_:
+        html += paragraph(message, css_class="warning")
+    html += heading(t("Indices and measurement quality", loc)) + show_table(model.summary(), loc)
+    html += heading(t("Path coefficients", loc)) + show_table(model.paths_, loc)
     if with_loyalty:
         quadrants = satisfaction_loyalty(model, satisfaction=satisfaction, loyalty=loyalty)
         quadrants.plot(ax=axes[1])
         trap = quadrants.summary().loc["mercenary"]
-        html += paragraph(
-            f"Satisfaction trap: {int(trap['respondents']):,} respondents ({trap['share']:.1%}) "
-            "are satisfied "
-            f"({satisfaction} index at least {quadrants.satisfied:g}) but not loyal ({loyalty} below "
-            f"{quadrants.loyal:g})."
-        )
-        html += table_html(quadrants.summary())
+        html += paragraph(t(
+            "Satisfaction trap: {n:,} respondents ({share:.1%}) are satisfied ({sat} index at least "
+            "{satisfied:g}) but not loyal ({loyal_name} below {loyal:g}).", loc, n=int(trap["respondents"]),
+            share=trap["share"], sat=satisfaction, satisfied=quadrants.satisfied, loyal_name=loyalty,
+            loyal=quadrants.loyal))
+        html += show_table(quadrants.summary(), loc)
     fig.tight_layout()
-    html += "<h3>Importance-performance map</h3>" + table_html(ipa.table)
-    html += figure_html(fig, alt="importance-performance map and satisfaction-loyalty quadrants")
-    return Section(title, html, n_figures=1)
+    html += heading(t("Importance-performance map", loc)) + show_table(ipa.table, loc)
+    html += figure_html(fig, alt=t("importance-performance map and satisfaction-loyalty quadrants", loc))
+    return Section(title or t("Customer satisfaction", loc), html, n_figures=1, key="survey")
+
+
+def report_section(ctx: ReportContext) -> Section:
+    """The satisfaction section from ``ctx.survey``: a fitted :class:`crmmine.survey.PLSPathModel`,
+    or a survey table (one row per respondent) in the ECSI layout of
+    :data:`crmmine.survey.ECSI_BLOCKS` (``IMAG1``..``CUSL3``), fitted here with the ECSI model on the
+    answer scale ``ctx.survey_scale`` (default: the observed range)."""
+    survey = ctx.survey
+    if survey is None:
+        raise ParameterError("the survey section needs survey= (--survey FILE).")
+    if isinstance(survey, pd.DataFrame):
+        survey = PLSPathModel(scale=ctx.survey_scale, random_state=ctx.settings.random_state).fit(survey)
+    return survey_section(survey, locale=ctx.locale)

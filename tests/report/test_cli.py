@@ -1,7 +1,8 @@
-"""The command line's data options: --sep, --date-format, --dayfirst, --bad-dates, --quiet.
+"""The command line's data options: --sep, --date-format, --dayfirst, --bad-dates, --quiet, and
+the messages that name flags.
 
-(The report itself is tested in tests/report; here the module sections are left out so
-that each run only cleans, summarises and writes the data-quality part.)
+(The page itself is tested in test_report.py; here the module sections are left out so that
+each run only cleans, summarises and writes the opening sections.)
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import warnings
 import pandas as pd
 import pytest
 
-from crmmine.errors import BoundaryFitWarning
 from crmmine.report import build
 from crmmine.report.cli import _build_parser, cli_message, main
 
@@ -103,14 +103,13 @@ def test_unknown_role_lists_the_roles(tmp_path, capsys):
     assert "unknown role 'client'" in err and "customer_id, order_id, date" in err
 
 
-def test_quiet_silences_other_libraries_warnings_not_crmmines(monkeypatch, tmp_path, recwarn):
+def test_quiet_silences_other_libraries_warnings(monkeypatch, tmp_path, recwarn):
     class Done:
         def __init__(self):
-            self.errors, self.n_figures, self.sections = {}, 0, []
+            self.errors, self.n_figures, self.sections, self.warnings = {}, 0, [], []
 
     def fake_write_report(raw, output, **kwargs):
         warnings.warn("a third-party library is noisy", FutureWarning, stacklevel=1)
-        warnings.warn("the fit collapsed", BoundaryFitWarning, stacklevel=1)
         return Done()
 
     monkeypatch.setattr(build, "write_report", fake_write_report)
@@ -118,10 +117,30 @@ def test_quiet_silences_other_libraries_warnings_not_crmmines(monkeypatch, tmp_p
     pd.DataFrame({"customer_id": [1], "date": ["2011-01-01"], "amount": [1.0]}).to_csv(
         src, index=False)
     assert main(["report", str(src), "-o", str(tmp_path / "r.html")]) == 0
-    assert {type(w.message) for w in recwarn} == {FutureWarning, BoundaryFitWarning}
+    assert {type(w.message) for w in recwarn} == {FutureWarning}
     recwarn.clear()
     assert main(["report", str(src), "-o", str(tmp_path / "r.html"), "--quiet"]) == 0
-    assert [type(w.message) for w in recwarn] == [BoundaryFitWarning]
+    assert not recwarn
+
+
+def test_crmmine_warnings_go_to_the_page_not_to_the_terminal(monkeypatch, tmp_path, capsys, recwarn):
+    from crmmine.errors import BoundaryFitWarning
+    from crmmine.report import Section, SectionSpec
+
+    def collapsing(ctx):
+        warnings.warn("BG/NBD fit at a boundary: the drop-out process collapsed", BoundaryFitWarning,
+                      stacklevel=1)
+        return Section("Value", "<p>CLV</p>", key="value")
+
+    monkeypatch.setattr(build, "SECTIONS", (SectionSpec("value", "Value", collapsing),))
+    src = tmp_path / "tx.csv"
+    pd.DataFrame({"customer_id": [1, 2], "date": ["2011-01-01", "2011-01-02"], "amount": [1.0, 2.0]}).to_csv(
+        src, index=False)
+    out = tmp_path / "r.html"
+    assert main(["report", str(src), "-o", str(out), "--quiet"]) == 0
+    assert not [w for w in recwarn if issubclass(w.category, BoundaryFitWarning)]
+    assert "crmmine: 1 crmmine warning(s), shown in the page: value (1)" in capsys.readouterr().err
+    assert "the drop-out process collapsed" in out.read_text(encoding="utf-8")
 
 
 def test_cli_messages_name_flags():
@@ -130,3 +149,19 @@ def test_cli_messages_name_flags():
     got = cli_message(text)
     assert got == ("pass --monthfirst, --returns net, --time-unit W, --as-of 2011-12-09 or "
                    "--columns role=column,...; option --returns of x() must be ...")
+    assert cli_message("parameter 'top_n' of build_report() must be an int") == (
+        "option --top-n of build_report() must be an int")
+    assert cli_message("pass churn_horizon='30D'") == "pass --churn-horizon 30D"
+
+
+def test_analysis_flags_reach_the_page(tmp_path, capsys, no_sections):
+    out = tmp_path / "r.html"
+    code = main(["report", "-o", str(out), "--quiet", "--time-unit", "W", "--clv-horizon", "26W",
+                 "--annual-discount-rate", "0.05", "--churn-horizon", "30D", "--top-n", "7"])
+    assert code == 0, capsys.readouterr().err
+    page = out.read_text(encoding="utf-8")
+    for name, value in (("time_unit", "W"), ("clv_horizon", "26W"), ("annual_discount_rate", "0.05"),
+                        ("churn_horizon", "30D"), ("top_n", "7")):
+        assert f"<tr><th>{name}</th><td>{value}</td>" in page
+    code = main(["report", "-o", str(out), "--quiet", "--top-n", "0"])
+    assert code == 2 and "option --top-n" in capsys.readouterr().err
