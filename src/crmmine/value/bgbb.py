@@ -92,6 +92,13 @@ class BGBB(UnitModel):
     log_likelihood_, standard_errors_, covariance_, convergence_, warnings_, boundary_, input_columns_
         As in :class:`~crmmine.value.BGNBD`.
 
+    See Also
+    --------
+    BGNBD : the continuous-time counterpart for freely timed purchases.
+    ShiftedBetaGeometric : contractual setting, where churn is observed.
+    clv : discounted lifetime value (horizons in opportunities).
+    holdout_validation : compares its predictions with a holdout period.
+
     Examples
     --------
     >>> import pandas as pd

@@ -92,6 +92,16 @@ class BGNBD(TransactionModel):
     boundary_ : dict
         Parameters at a boundary of the parameter space and what collapsed.
 
+    See Also
+    --------
+    ParetoNBD : the same purchase process with an exponential lifetime in continuous time.
+    MBGNBD : lets customers without repeat purchases drop out as well.
+    GammaGamma : the spend model combined with this one by :func:`clv`.
+    clv : discounted lifetime value from the fitted model.
+    holdout_validation : compares its predictions with a holdout period.
+    alive_path : each customer's P(alive) over time.
+    crmmine.customer_summary : builds the ``frequency``, ``recency``, ``T`` table it is fitted on.
+
     Examples
     --------
     >>> import pandas as pd

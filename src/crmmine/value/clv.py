@@ -30,6 +30,24 @@ def per_unit_rate(annual_rate: float, time_unit: str | float) -> float:
     ``(1 + annual) ** (days_per_unit / 365.25) - 1``: compounding, not division,
     so discounting 52.18 weeks at the weekly rate equals one year at the annual rate.
 
+    Parameters
+    ----------
+    annual_rate : float
+        Yearly discount rate as a fraction (0.10 for 10 %); greater than -1.
+    time_unit : str or float
+        The unit of one period: a unit string such as ``"D"``, ``"W"`` or ``"M"``, or a
+        positive number of days.
+
+    Returns
+    -------
+    float
+        The rate per time unit, a fraction (0.001828 for 10 % a year and weekly periods).
+
+    See Also
+    --------
+    clv : discounts each future period's expected value at this rate.
+    crmmine.data.time_unit_days : the length of a time unit in days.
+
     Examples
     --------
     >>> round(per_unit_rate(0.10, "W"), 6)
@@ -95,7 +113,10 @@ def clv(
     ----------
     transaction_model : fitted BGNBD, ParetoNBD, MBGNBD or BGBB
         Its ``time_unit_`` is the unit of ``horizon`` and ``step`` when they are numbers.
-    spend_model : fitted GammaGamma, a number (same spend for everyone), or None (CLV in transactions)
+    spend_model : fitted GammaGamma, float or None
+        Expected spend per transaction: a fitted :class:`GammaGamma` (each customer's
+        conditional expectation), a number (the same spend for everyone, in currency), or
+        None (CLV counted in discounted transactions, spend 1).
     summary : table
         Customer summary in the model's time unit (the columns the models were fitted on):
         pandas, or a polars, DuckDB or Spark table with the customer id first. For an engine
@@ -127,11 +148,21 @@ def clv(
         Indexed like ``summary``: ``p_alive`` (when the model has it), ``expected_purchases``,
         ``discounted_purchases``, ``expected_spend``, ``clv`` and the bootstrap quantile columns.
         ``attrs`` records the horizon, unit and rate used (information only).
+        For a polars, DuckDB or Spark ``summary``, a table of the same kind with the
+        customer id first.
 
     Raises
     ------
     ParameterError
         A string horizon or step, or a non-zero annual rate, with a model whose time unit is unknown.
+
+    See Also
+    --------
+    per_unit_rate : the annual rate converted to the model's time unit.
+    BGNBD, ParetoNBD, MBGNBD, BGBB : transaction models whose expected purchases are valued.
+    GammaGamma : the spend model giving the expected spend per transaction.
+    holdout_validation : checks the transaction model on a holdout period before valuing.
+    clv_components : the components view of value (margin, retention, cost) from the CRM texts.
 
     Examples
     --------

@@ -114,6 +114,11 @@ def historical_value(
         Missing ids, unparseable dates, missing, infinite or negative amounts (returns must
         be handled first: ``clean_transactions(returns="drop")``).
 
+    See Also
+    --------
+    clv_components : historical, current and potential value together.
+    crmmine.clean_transactions : prepares the log (returns, bad dates, missing ids).
+
     Examples
     --------
     >>> import pandas as pd
@@ -181,7 +186,34 @@ def peer_groups(summary: pd.DataFrame, *, bins: int = 5, frequency: str = "frequ
     """Default peer groups: bands of purchase frequency, equal frequencies always together.
 
     Band edges are the distinct ``bins``-quantiles of ``frequency``; each band is labelled
-    with its range of repeat purchases.
+    with its range of repeat purchases. Ties at an edge never split a frequency over two
+    bands, so there may be fewer than ``bins`` bands (one band when every customer has the
+    same frequency).
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        Customer summary with a repeat-purchase count per customer (any index; it is kept).
+    bins : int, default 5
+        Number of quantile bands asked for; an upper bound on the bands returned.
+    frequency : str, default "frequency"
+        Column holding the number of repeat purchases (non-negative numbers).
+
+    Returns
+    -------
+    pandas.Series
+        ``peer_group`` labels such as ``"frequency 2-9"`` (object dtype), indexed like
+        ``summary``.
+
+    Raises
+    ------
+    DataError
+        Missing, non-numeric or negative values in the ``frequency`` column.
+
+    See Also
+    --------
+    clv_components : uses these bands as the default peer groups of the potential value.
+    crmmine.customer_summary : builds the summary with its ``frequency`` column.
 
     Examples
     --------
@@ -212,7 +244,11 @@ def peer_groups(summary: pd.DataFrame, *, bins: int = 5, frequency: str = "frequ
 class CLVComponents(Result):
     """Historical, current and potential value per customer (see :func:`clv_components`).
 
-    Attributes
+    Returned by :func:`clv_components`; the fields below are its attributes.
+    ``by_segment()`` totals the components per peer group, ``summary()`` over all customers,
+    and ``plot()`` draws them as stacked bars per segment.
+
+    Parameters
     ----------
     table : pandas.DataFrame
         One row per customer: ``historical``, ``current``, ``potential``, ``clv`` (their sum),
@@ -222,6 +258,24 @@ class CLVComponents(Result):
         The horizon, time unit, rate, margin, quantile and as_of used.
     notes : list of str
         What the reader should know (small peer groups, left-out rows).
+
+    See Also
+    --------
+    clv_components : builds it.
+    historical_value : the historical component alone.
+    peer_groups : the default segments.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"historical": [60.0, 25.0], "current": [30.0, 10.0],
+    ...                       "potential": [0.0, 4.2], "clv": [90.0, 39.2],
+    ...                       "segment": ["a", "b"]}, index=pd.Index([1, 2], name="customer_id"))
+    >>> parts = CLVComponents(table=table)
+    >>> parts.summary().loc["clv", ["total", "share"]].tolist()
+    [129.2, 1.0]
+    >>> parts.by_segment()["customers"].to_dict()
+    {'a': 1, 'b': 1}
     """
 
     table: pd.DataFrame
@@ -321,8 +375,9 @@ def clv_components(
     summary : pandas.DataFrame
         Customer summary (``frequency``, ``recency``, ``T``, ``monetary_mean`` and what the
         models read), indexed by customer id; the models are fitted on it.
-    transaction_model : fitted BG/NBD, Pareto/NBD, MBG/NBD
-    spend_model : fitted GammaGamma, a number, or None
+    transaction_model : fitted BGNBD, ParetoNBD or MBGNBD
+        Forecasts each customer's discounted purchases over ``horizon`` (P(alive) included).
+    spend_model : fitted GammaGamma, float or None, default None
         As in :func:`crmmine.value.clv`.
     horizon : float or str
         Length of the future window of the current value (a number in the transaction model's
@@ -347,6 +402,9 @@ def clv_components(
     Returns
     -------
     CLVComponents
+        ``table`` has one row per summary customer (same index) with ``historical``,
+        ``current``, ``potential``, their sum ``clv`` and the inputs of the potential value;
+        ``settings`` and ``notes`` record what was used and what to know.
 
     Raises
     ------
@@ -354,6 +412,13 @@ def clv_components(
         Customers in the summary without transactions or the other way round; duplicated ids.
     ParameterError
         ``as_of`` that contradicts the summary's reference date.
+
+    See Also
+    --------
+    historical_value : the historical component.
+    clv : the current component (discounted expected value over the horizon).
+    peer_groups : the default peer groups of the potential component.
+    CLVComponents : the result, with per-segment totals and a plot.
 
     Examples
     --------

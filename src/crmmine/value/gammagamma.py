@@ -63,6 +63,12 @@ class GammaGamma(BTYDModel):
     log_likelihood_, standard_errors_, covariance_, convergence_, warnings_, boundary_, input_columns_
         As in :class:`~crmmine.value.BGNBD`.
 
+    See Also
+    --------
+    BGNBD, ParetoNBD, MBGNBD : transaction models it is combined with.
+    clv : lifetime value from a transaction model and this spend model.
+    crmmine.customer_summary : gives ``frequency`` and ``repeat_monetary_mean``.
+
     Examples
     --------
     >>> import pandas as pd

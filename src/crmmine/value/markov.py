@@ -100,6 +100,12 @@ class MarkovCLV(CRMMineEstimator):
         States without observed transitions (made absorbing under ``empty_states="lapse"``).
     warnings_ : list of str
 
+    See Also
+    --------
+    DwyerMigration : Dwyer's recency-cell migration model on a period table.
+    migration_clv : the same migration value computed from given probabilities.
+    clv : CLV from a fitted buy-till-you-die model instead of recency states.
+
     Examples
     --------
     >>> import pandas as pd

@@ -25,6 +25,13 @@ class MBGNBD(TransactionModel):
     penalizer, n_starts, tol, max_iter, warm_start, time_unit, n_jobs
         As in :class:`~crmmine.value.BGNBD`.
 
+    See Also
+    --------
+    BGNBD : the original model, where customers without repeat purchases are alive.
+    ParetoNBD : the continuous-lifetime alternative.
+    clv : discounted lifetime value from the fitted model.
+    holdout_validation : compares its predictions with a holdout period.
+
     Examples
     --------
     >>> import pandas as pd

@@ -159,6 +159,14 @@ class ParetoNBD(TransactionModel):
     params_ : pandas.Series
         ``r``, ``alpha``, ``s``, ``beta``.
 
+    See Also
+    --------
+    BGNBD : drop-out tied to purchases instead of a continuous lifetime; faster to fit.
+    MBGNBD : the modified BG/NBD.
+    GammaGamma : the spend model combined with this one by :func:`clv`.
+    clv : discounted lifetime value from the fitted model.
+    holdout_validation : compares its predictions with a holdout period.
+
     Examples
     --------
     >>> import pandas as pd
