@@ -124,6 +124,20 @@ def retention_clv(
     Returns
     -------
     float
+        The customer's lifetime value at the start of the relationship (the first purchase's
+        margin included), in the currency of ``margin`` and ``cost``.
+
+    Raises
+    ------
+    ParameterError
+        Sequences of the wrong length, retention outside [0, 1], or ``horizon=None`` with
+        varying margin or retention or with an infinite value (retention 1 and no discounting).
+
+    See Also
+    --------
+    DwyerRetention : estimates retention and margin by age from a transaction log.
+    migration_clv : the "always a share" model, where lapsed customers may come back.
+    crmmine.value.ShiftedBetaGeometric : retention that varies across customers.
 
     Examples
     --------
@@ -185,14 +199,28 @@ def migration_clv(
         Promotion cost ``M`` per period for every customer not lost.
     horizon : int, optional
         Number of periods counted; ``None`` for no end (needs discounting or a lost state).
-    annual_discount_rate, period
-        Discounting per period by compounding.
+    annual_discount_rate : float, default 0
+        Yearly discount rate, converted to one ``period`` by compounding.
+    period : str or float, default "Y"
+        Length of a period: a unit string (``"Y"``, ``"Q"``, ``"M"``, ``"90D"``) or a number
+        of days.
 
     Returns
     -------
     pandas.Series
         ``value`` indexed ``R1 .. RK`` (value at the start of a period, recency k) and
         ``just bought`` (``GC + V_R1 / (1 + d)``, the CLV of a customer who buys now).
+
+    Raises
+    ------
+    ParameterError
+        Probabilities outside [0, 1] or an empty sequence.
+
+    See Also
+    --------
+    DwyerMigration : estimates the purchase probabilities by recency from a transaction log.
+    retention_clv : the "lost for good" model.
+    MarkovCLV : recency-state Markov chain fitted on a log, with spend and cost per state.
 
     Examples
     --------
@@ -396,17 +424,20 @@ class DwyerRetention(PeriodModel):
 
     Parameters
     ----------
-    period : str, default "Y"
-        Purchase cycle (Dwyer's examples are annual).
+    period : str or float, default "Y"
+        Purchase cycle: a unit string (``"Y"``, ``"Q"``, ``"M"``) or a number of days
+        (Dwyer's examples are annual); periods are counted back from ``as_of``.
     horizon : int, default 5
         Future periods valued.
     annual_discount_rate : float, default 0.1
+        Yearly discount rate, converted to one ``period`` by compounding.
     margin : float, default 1
-        Profit share of spend.
+        Profit share of spend, in [0, 1].
     cost : float, default 0
         Promotion cost per retained customer and period (paid ``cost_timing`` into the period
-        before each purchase).
+        before each purchase), in the currency of the amounts.
     cost_timing : float, default 0.5
+        Fraction of the period at which the promotion is paid (0 = start, 0.5 = middle).
 
     Attributes
     ----------
@@ -416,8 +447,18 @@ class DwyerRetention(PeriodModel):
         Pooled retention by age (age 1, 2, ...).
     margin_by_age_ : pandas.Series
         Margin per retained customer by age (age 0, 1, ...).
+    value_by_age_ : pandas.Series
+        Value of a retained customer by age (age 0, 1, ...).
     values_ : pandas.DataFrame
         Per customer: ``cohort``, ``age``, ``retained``, ``value``.
+    as_of_ : pandas.Timestamp
+        Last day of the history used.
+
+    See Also
+    --------
+    retention_clv : the same model's value from given retention and margin.
+    DwyerMigration : the "always a share" model, where lapsed customers may come back.
+    crmmine.value.ShiftedBetaGeometric : retention that varies across customers (contracts).
 
     Examples
     --------
@@ -551,16 +592,20 @@ class DwyerMigration(PeriodModel):
 
     Parameters
     ----------
-    period : str, default "Q"
+    period : str or float, default "Q"
+        Length of a period: a unit string (``"M"``, ``"Q"``, ``"Y"``, ``"90D"``) or a number
+        of days; periods are counted back from ``as_of``.
     lost_after : int, default 4
         Recency states ``R1 .. R{lost_after}``; a customer with no purchase for ``lost_after``
         periods is lost. Recencies never observed get ``p = 0`` and are listed in ``notes_``.
     horizon : int, optional
         Periods valued; ``None`` (default) for no end.
     annual_discount_rate : float, default 0.1
+        Yearly discount rate, converted to one ``period`` by compounding.
     margin : float, default 1
+        Profit share of spend, in [0, 1].
     cost : float, default 0
-        Promotion cost per period for every customer not lost.
+        Promotion cost per period for every customer not lost, in the currency of the amounts.
 
     Attributes
     ----------
@@ -568,8 +613,20 @@ class DwyerMigration(PeriodModel):
         ``at_risk``, ``purchases``, ``p`` by recency state.
     state_values_ : pandas.Series
         :func:`migration_clv` output.
+    margin_per_purchase_ : float
+        ``margin`` x the mean spend of the purchase periods.
     values_ : pandas.DataFrame
         Per customer: ``recency`` (state label or ``"lost"``), ``value``.
+    notes_ : list of str
+        Recency states never observed.
+    as_of_ : pandas.Timestamp
+        Last day of the history used.
+
+    See Also
+    --------
+    migration_clv : the state values from given purchase probabilities.
+    DwyerRetention : the "lost for good" model.
+    MarkovCLV : recency states with state-specific spend and cost, estimated the same way.
 
     Examples
     --------
@@ -581,6 +638,11 @@ class DwyerMigration(PeriodModel):
     >>> m = DwyerMigration(period="Q", lost_after=3).fit(tx, as_of="2020-12-31")
     >>> m.values_["recency"].tolist()
     ['R1', 'lost']
+
+    References
+    ----------
+    Dwyer (1989); Berger and Nasr (1998), Case 5; Pfeifer and Carraway (2000), see the module
+    docstring.
     """
 
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
