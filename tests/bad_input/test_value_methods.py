@@ -22,6 +22,7 @@ from crmmine.value import (
     max_acquisition_cost,
     retention_budget,
     subscription_lifetimes,
+    survivors_from_subscriptions,
 )
 
 CDNOW = {"r": 0.2426, "alpha": 4.4136, "a": 0.7929, "b": 2.4259}
@@ -234,3 +235,30 @@ def test_curves_single_period_history():
 def test_migration_history_too_short():
     tx = _tx()
     _unchanged(tx, lambda t: DwyerMigration(period="Y").fit(t), DataError, "two", "Fix:")
+
+
+def test_survivors_beyond_the_observed_renewals():
+    life = pd.DataFrame({"periods": [1, 2, 2], "churned": [True, False, False]})
+    _unchanged(
+        life,
+        lambda x: survivors_from_subscriptions(x, n_periods=5),
+        ParameterError,
+        "n_periods=5",
+        "only 2 renewals",
+        "Fix: pass n_periods <= 2",
+    )
+
+
+def test_survivors_of_subscribers_observed_for_different_lengths_warn():
+    # Two cohorts pooled: the counts stop at the shortest active history, with a DataWarning.
+    life = pd.DataFrame({"periods": [1, 4, 2], "churned": [True, False, False]})
+    before = life.copy()
+    with pytest.warns(DataWarning, match=r"observed for 2 to 4 renewals.*Fix:"):
+        out = survivors_from_subscriptions(life)
+    assert out.tolist() == [3, 2, 2]
+    pd.testing.assert_frame_equal(life, before)
+
+
+def test_survivors_without_the_churned_column():
+    life = pd.DataFrame({"periods": [1, 2]})
+    _unchanged(life, survivors_from_subscriptions, SchemaError, "churned", "Fix:")

@@ -202,3 +202,28 @@ def test_plot_returns_axes():
     matplotlib.use("Agg")
     ax = ShiftedBetaGeometric(period="Y").fit(HIGH_END).plot()
     assert ax.get_title().startswith("Survival")
+
+
+def test_survivors_stop_at_the_last_renewal_observed_for_active_subscribers():
+    # One annual cohort from 2010-01-01 observed to 2012-06-30: the two active subscribers have
+    # renewed twice (2011, 2012); subscriber 4 cancelled during 2012 (3 paid periods). By hand:
+    # n_0 = 4, n_1 = 3 (subscriber 1 paid one period), n_2 = 3. n_3 (renewal on 2013-01-01) is
+    # not observed for the active subscribers; it used to be reported as 2, counting them as renewed.
+    subs = pd.DataFrame(
+        {
+            "customer_id": [1, 2, 3, 4],
+            "start": ["2010-01-01"] * 4,
+            "end": ["2010-12-31", None, None, "2012-03-31"],
+        }
+    )
+    life = subscription_lifetimes(subs, period="Y", as_of="2012-06-30")
+    assert life["periods"].tolist() == [1, 2, 2, 3]
+    assert survivors_from_subscriptions(life).tolist() == [4, 3, 3]
+    assert survivors_from_subscriptions(life, n_periods=1).tolist() == [4, 3]
+
+
+def test_survivors_of_a_fully_churned_cohort_may_run_past_the_last_loss():
+    # Everyone churned: every later count is known to be 0.
+    life = pd.DataFrame({"periods": [1, 2], "churned": [True, True]})
+    assert survivors_from_subscriptions(life).tolist() == [2, 1, 0]
+    assert survivors_from_subscriptions(life, n_periods=4).tolist() == [2, 1, 0, 0, 0]

@@ -131,19 +131,27 @@ def subscription_lifetimes(
         Contract period (``"M"``, ``"Q"``, ``"Y"`` or a number of days).
     as_of : date, optional
         Observation date; default the latest start or end date in the table.
-    columns, customer_id, start, end : column mapping and role keywords.
+    columns : mapping, optional
+        Role -> column name for ``customer_id``, ``start`` and ``end``.
+    customer_id, start, end : str, optional
+        Column names of the roles (override ``columns``).
 
     Returns
     -------
     pandas.DataFrame
         Indexed by customer id: ``periods`` (paid periods if churned, completed renewals if
-        active), ``churned`` (bool), ``start``.
+        active), ``churned`` (bool), ``start``; ``attrs`` records ``period`` and ``as_of``.
 
     Raises
     ------
     DataError
         Duplicated ids, unparseable or missing start dates, starts after ``as_of``, ends
         before starts.
+
+    See Also
+    --------
+    survivors_from_subscriptions : one cohort's survivor counts from this table.
+    ShiftedBetaGeometric : fitted on the subscription table (active subscribers censored).
 
     Examples
     --------
@@ -260,22 +268,92 @@ def _dates(frame: pd.DataFrame, column: str, *, allow_missing: bool) -> pd.Serie
     return pd.Series(parsed.to_numpy(), index=frame.index)
 
 
+@validate_params({"n_periods": [None, Interval(Integral, 0, None)]})
 def survivors_from_subscriptions(lifetimes: pd.DataFrame, *, n_periods: int | None = None) -> pd.Series:
     """Survivor counts n_0, n_1, ... of one cohort from :func:`subscription_lifetimes` output.
 
-    ``n_t`` counts subscribers known to have survived ``t`` renewals; subscribers observed
-    for fewer than ``t`` periods are not counted from then on, so use it for one cohort
-    (all observed equally long).
+    ``n_t`` counts the subscribers known to have renewed ``t`` times: everyone at ``t = 0``,
+    then everyone but those who churned after paying for ``t`` periods or fewer. An active
+    subscriber with ``R`` completed renewals is known to have survived up to ``R`` only, so
+    the counts stop at the smallest ``R`` among the active subscribers (at the largest
+    ``periods`` when everyone has churned): beyond it a survivor count would take an
+    undecided renewal for a renewal. For one cohort, whose active subscribers were all
+    observed equally long, this is its whole history; subscribers observed for different
+    lengths (several cohorts) shorten the counts to the shortest observation, with a
+    ``DataWarning``. :class:`ShiftedBetaGeometric` fitted on the subscription table itself
+    uses every subscriber's full history instead (active ones censored).
+
+    Parameters
+    ----------
+    lifetimes : pandas.DataFrame
+        One row per subscriber with ``periods`` (paid periods if churned, completed
+        renewals if active) and ``churned`` (bool), as :func:`subscription_lifetimes` returns.
+    n_periods : int, optional
+        Last period counted (default: the last period known for everyone, as above). It may
+        be shorter than the known history; a longer one raises, since those counts are not
+        observed.
+
+    Returns
+    -------
+    pandas.Series
+        ``survivors`` indexed by ``period`` 0, 1, ..., ``n_periods`` (int64, non-increasing);
+        the input of ``ShiftedBetaGeometric().fit``.
+
+    Raises
+    ------
+    ParameterError
+        ``n_periods`` beyond the renewals observed for an active subscriber.
+    SchemaError
+        ``lifetimes`` without the ``periods`` or ``churned`` column.
+
+    See Also
+    --------
+    subscription_lifetimes : builds ``lifetimes`` from start and end dates.
+    ShiftedBetaGeometric : fitted on these counts (or on the subscription table).
 
     Examples
     --------
+    Four subscribers: one churned after one period, one after two, two still active after
+    three renewals.
+
     >>> life = pd.DataFrame({"periods": [1, 2, 3, 3], "churned": [True, True, False, False]})
     >>> survivors_from_subscriptions(life).tolist()
     [4, 3, 2, 2]
+    >>> survivors_from_subscriptions(life, n_periods=2).tolist()
+    [4, 3, 2]
     """
+    from crmmine.errors import DataWarning, missing_columns_error
+
+    missing = [c for c in ("periods", "churned") if c not in lifetimes.columns]
+    if missing:
+        raise missing_columns_error(missing, lifetimes.columns, role="subscription lifetimes")
+    if len(lifetimes) == 0:
+        raise DataError(
+            "lifetimes has no subscribers. Fix: pass subscription_lifetimes(...) of a non-empty table."
+        )
     periods = lifetimes["periods"].to_numpy(dtype="int64")
     churned = lifetimes["churned"].to_numpy(dtype=bool)
-    last = int(n_periods if n_periods is not None else periods.max())
+    active = periods[~churned]
+    known = int(active.min()) if active.size else None  # beyond it an active renewal is undecided
+    if n_periods is None:
+        last = known if known is not None else int(periods.max())
+        if known is not None and int(active.max()) > known:
+            warnings.warn(
+                f"survivors_from_subscriptions: active subscribers were observed for {known} to "
+                f"{int(active.max())} renewals, so the counts stop at period {known}, the last one "
+                "known for all of them. Fix: pass one cohort's subscriptions, or fit "
+                "ShiftedBetaGeometric on the subscription table, which uses every history.",
+                DataWarning,
+                stacklevel=2,
+            )
+    else:
+        last = int(n_periods)
+        if known is not None and last > known:
+            raise ParameterError(
+                f"n_periods={last}: some active subscribers have completed only {known} renewals, so "
+                f"survivors after period {known} are not observed yet. Fix: pass n_periods <= {known} "
+                "(or leave it out)."
+            )
     gone_at = np.bincount(np.where(churned, periods, last + 1), minlength=last + 2)[: last + 1]
     counts = len(periods) - np.cumsum(np.concatenate([[0], gone_at[1:]]))
     return pd.Series(counts, index=pd.RangeIndex(last + 1, name="period"), name="survivors")
@@ -312,12 +390,20 @@ class ShiftedBetaGeometric(CRMMineEstimator):
     standard_errors_ : pandas.Series
         Standard errors of ``log(alpha)`` and ``log(beta)`` (the scale of the Wald intervals).
     log_likelihood_ : float
+        Log-likelihood at the optimum, summed over subscribers.
     n_obs_ : int
         Subscribers (or cohort size) in the fit.
     observed_ : pandas.DataFrame
         ``lost`` and ``censored`` counts by period: what the likelihood saw.
     warnings_ : list of str
         Boundary warnings raised while fitting.
+
+    See Also
+    --------
+    subscription_lifetimes : periods paid for and churn from start and end dates.
+    survivors_from_subscriptions : one cohort's survivor counts.
+    retention_clv : value under a retention rate that is the same for everyone.
+    BGBB : the non-contractual counterpart, where churn is not observed.
 
     Examples
     --------
