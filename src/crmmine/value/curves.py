@@ -95,9 +95,14 @@ class ValueCurves(PeriodModel):
     horizon : float, default 12
         Future periods forecast (a fraction counts part of the last period).
     annual_discount_rate : float, default 0
+        Yearly discount rate, converted to one ``period`` by compounding; forecasts are
+        discounted to ``as_of``.
     margin : float, default 1
+        Profit share of spend, in [0, 1]: a customer's value in a period is ``margin`` x
+        her spend.
     min_periods : int, default 3
-        Ages a cohort needs for a curve of its own.
+        Ages a cohort needs for a curve of its own (at least 2); younger cohorts use the
+        pooled curve.
 
     Attributes
     ----------
@@ -106,8 +111,19 @@ class ValueCurves(PeriodModel):
     cohort_curves_ : pandas.DataFrame
         Per cohort: ``customers``, ``ages``, ``level`` (a), ``ratio`` (q), ``pooled``,
         ``at_bound`` (q held at its bound, see the module docs).
+    pooled_curve_ : dict
+        ``level`` and ``ratio`` of the curve fitted on all cohorts pooled.
     values_ : pandas.DataFrame
-        Per customer: ``cohort``, ``age``, ``level``, ``cohort_value``, ``customer_value``.
+        Per customer (indexed by customer id): ``cohort``, ``age``, ``level``,
+        ``cohort_value`` (forecast on her cohort's curve) and ``customer_value`` (on her own).
+    as_of_ : pandas.Timestamp
+        Last day of the history used.
+
+    See Also
+    --------
+    curve_holdout_validation : checks the curves' forecast against a holdout period.
+    DwyerRetention : value from retention by cohort and age instead of a fitted curve.
+    clv : the model-based forecast (BTYD) the texts prefer.
 
     Examples
     --------
@@ -242,13 +258,36 @@ class ValueCurves(PeriodModel):
 class CurveValidation(Result):
     """Holdout comparison of the fitted value curves with the BTYD forecast.
 
-    Attributes
+    Returned by :func:`curve_holdout_validation`; the fields below are its attributes.
+    ``summary()`` is ``table``, ``to_frame()`` is ``predictions`` and ``plot()`` draws the
+    mean holdout spend by calibration-value decile, actual against each method.
+
+    Parameters
     ----------
     table : pandas.DataFrame
         One row per method (``btyd``, ``cohort_curve``, ``customer_curve``): ``predicted``,
         ``actual``, ``error`` (relative), ``mae``, ``rmse``, ``correlation``.
     predictions : pandas.DataFrame
-        Per calibration customer: ``actual`` holdout spend and each method's forecast.
+        Per calibration customer: ``actual`` holdout spend, each method's forecast and
+        ``calibration_value`` (calibration spend) when the summary has ``monetary``.
+    notes : list of str, optional
+        What the reader should know about the comparison.
+
+    See Also
+    --------
+    curve_holdout_validation : builds it.
+    HoldoutValidation : the holdout check of a BTYD model's purchase counts.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> pred = pd.DataFrame({"actual": [10.0, 0.0], "btyd": [8.0, 1.0],
+    ...                      "cohort_curve": [5.0, 5.0], "customer_curve": [9.0, 0.5]})
+    >>> table = pd.DataFrame({"predicted": pred.drop(columns="actual").sum(), "actual": 10.0})
+    >>> table["error"] = table["predicted"] / table["actual"] - 1
+    >>> check = CurveValidation(table=table, predictions=pred)
+    >>> check.summary()["error"].round(2).to_dict()
+    {'btyd': -0.1, 'cohort_curve': 0.0, 'customer_curve': -0.05}
     """
 
     table: pd.DataFrame
@@ -315,18 +354,72 @@ def curve_holdout_validation(
     calibration, holdout : pandas.DataFrame
         From :func:`crmmine.calibration_holdout` with the same ``calibration_end`` and
         ``observation_end``; the models are fitted on ``calibration``.
-    transaction_model : fitted BTYD model
-    spend_model : fitted GammaGamma or a number
-    calibration_end, observation_end : date
-    period : str, default "M"
+    transaction_model : fitted BGNBD, ParetoNBD, MBGNBD or BGBB
+        Fitted on ``calibration``; its expected purchases over the holdout ``duration``
+        make the BTYD forecast.
+    spend_model : fitted GammaGamma or float
+        Expected spend per purchase: a fitted model (each customer's conditional mean) or
+        one number for everyone.
+    calibration_end, observation_end : date-like
+        Last day (inclusive) of the calibration and of the holdout period, as given to
+        :func:`crmmine.calibration_holdout`; the curves are fitted on ``tx`` up to
+        ``calibration_end``.
+    period : str or float, default "M"
         Period of the curves; the holdout length is counted in these periods (a fraction
         counts part of the last one).
-    min_periods, columns, customer_id, date, amount
-        As in :class:`ValueCurves`.
+    min_periods : int, default 3
+        Ages a cohort needs for a curve of its own, as in :class:`ValueCurves`.
+    columns : mapping, optional
+        Role -> column name of ``tx`` for ``customer_id``, ``date`` and ``amount``.
+    customer_id, date, amount : str, optional
+        Column names of ``tx`` (override ``columns``).
 
     Returns
     -------
     CurveValidation
+        ``table``: one row per method (``btyd``, ``cohort_curve``, ``customer_curve``) with
+        the predicted and actual total holdout spend, the relative ``error``, ``mae``,
+        ``rmse`` and ``correlation`` over customers; ``predictions``: one row per
+        calibration customer (same index).
+
+    Raises
+    ------
+    ParameterError
+        ``observation_end`` not after ``calibration_end``, or a ``holdout`` without the
+        ``spend`` and ``duration`` columns.
+    DataError
+        Calibration customers with no transaction up to ``calibration_end`` in ``tx``.
+
+    See Also
+    --------
+    ValueCurves : the curves being checked.
+    holdout_validation : the holdout check of purchase counts by frequency.
+    crmmine.calibration_holdout : builds ``calibration`` and ``holdout``.
+
+    Examples
+    --------
+    The transaction model below has illustrative parameters (a fit on this one-year sample is
+    at a boundary, see the value-methods guide); every method is judged on the same holdout
+    spend.
+
+    >>> import crmmine as cm
+    >>> from crmmine.value import BGNBD
+    >>> tx, _ = cm.datasets.load_online_retail_clean()
+    >>> cal, hold = cm.calibration_holdout(tx, "2011-09-09", "2011-12-09", time_unit="W")
+    >>> bgnbd = BGNBD.from_params(r=0.84, alpha=11.45, a=0.05, b=2.0, time_unit="W")
+    >>> check = curve_holdout_validation(tx, cal, hold, bgnbd, 298.0, period="M",
+    ...                                  calibration_end="2011-09-09", observation_end="2011-12-09")
+    >>> check.table.index.tolist()
+    ['btyd', 'cohort_curve', 'customer_curve']
+    >>> bool((check.table["actual"] == hold["spend"].sum()).all())
+    True
+    >>> check.table["error"].round(2).tolist()
+    [-0.64, -0.44, -0.48]
+
+    References
+    ----------
+    Fader, P. S. and Hardie, B. G. S. (2007). How to project customer retention. *Journal of
+    Interactive Marketing* 21(1), 76-90.
     """
     cal_end = as_timestamp(calibration_end, "calibration_end")
     obs_end = as_timestamp(observation_end, "observation_end")
