@@ -59,14 +59,17 @@ def new_customer_clv(
 
     Parameters
     ----------
-    transaction_model : fitted BTYD model (BGNBD, ParetoNBD, MBGNBD) or ShiftedBetaGeometric
-    spend_model : fitted GammaGamma, a number, or None
+    transaction_model : fitted BGNBD, ParetoNBD, MBGNBD or ShiftedBetaGeometric
+        A BTYD model gives the expected repeat purchases of a new customer over ``horizon``;
+        the contractual model the discounted expected lifetime (DEL) in periods.
+    spend_model : fitted GammaGamma, float or None, default None
         Spend per purchase (``expected_spend_new()`` of a Gamma-Gamma model). For the
         contractual model ``margin`` is the margin per period and this is ignored.
-    horizon : float or str
+    horizon : float, str or None, default None
         BTYD models: the future window (a number in the model's time unit, or ``"1Y"``).
         The contractual model values the whole expected lifetime (``horizon=None``).
     annual_discount_rate : float, default 0
+        Yearly discount rate, converted to the model's time unit (or period) by compounding.
     margin : float, default 1
         Profit share of spend (BTYD) or margin per period (contractual).
     step : float, default 1
@@ -77,6 +80,20 @@ def new_customer_clv(
     Returns
     -------
     float
+        The expected (discounted) value of one new customer, in the currency of the spend or
+        of the margin per period.
+
+    Raises
+    ------
+    ParameterError
+        A model without new-customer expectations, or a ``horizon`` with the contractual
+        model (or none with a BTYD model).
+
+    See Also
+    --------
+    clv : the value of existing customers, given their history.
+    max_acquisition_cost : what acquiring a customer may cost, from CLVs by channel.
+    ShiftedBetaGeometric.discounted_expected_lifetime : the contractual DEL.
 
     Examples
     --------
@@ -171,13 +188,29 @@ def max_acquisition_cost(
     group : Series
         Channel or segment per customer, aligned on ``clv``'s index.
     target_return : float, default 0
-    conversion_rate : float or mapping / Series of group -> rate, optional
+        Return the acquisition must earn on its cost, as a fraction (0.25 = 25 %; 0 = break
+        even).
+    conversion_rate : float, mapping or Series, optional
+        Acquired customers per prospect reached, in [0, 1]: one number for every group, or
+        a rate per group (group -> rate; every group needs one).
 
     Returns
     -------
     pandas.DataFrame
         Indexed by group: ``customers``, ``mean_clv``, ``median_clv``, ``max_cost``
-        (and ``conversion_rate``, ``max_cost_per_prospect``), sorted by ``max_cost``.
+        (and ``conversion_rate``, ``max_cost_per_prospect``), sorted by ``max_cost``
+        (highest first).
+
+    Raises
+    ------
+    DataError
+        Customers without a group, duplicated ids, missing CLVs, or groups without a
+        conversion rate.
+
+    See Also
+    --------
+    new_customer_clv : the expected CLV of a new customer from fitted models.
+    retention_budget : the other use of CLV, ranking existing customers by value at risk.
 
     Examples
     --------
@@ -250,9 +283,19 @@ def retention_budget(
     ----------
     clv : pandas.Series
         Indexed by customer id.
-    p_alive, churn_probability : Series aligned on ``clv``'s index (one of them)
-    budget, cost_per_customer : float, optional
+    p_alive : pandas.Series, optional
+        P(alive) per customer (e.g. ``model.p_alive(summary)``), aligned on ``clv``'s index;
+        the risk is ``1 - p_alive``. Give this or ``churn_probability``.
+    churn_probability : pandas.Series, optional
+        Probability of churning per customer (e.g. a churn classifier's scores), aligned on
+        ``clv``'s index; used as the risk.
+    budget : float, optional
+        Money available for retention actions; with ``cost_per_customer`` it selects the
+        first ``floor(budget / cost_per_customer)`` customers.
+    cost_per_customer : float, optional
+        Cost of one retention action (same currency as ``budget``).
     top_n : int, optional
+        Select at most this many customers.
     segment : Series, optional
         Adds a ``segment`` column (aligned on the index) for summaries by segment.
 
@@ -262,6 +305,20 @@ def retention_budget(
         Every customer, indexed by id and sorted by ``value_at_risk`` (highest first):
         ``clv``, ``risk``, ``value_at_risk``, ``rank``, ``cumulative_value_at_risk``,
         ``selected`` (and ``segment``).
+
+    Raises
+    ------
+    ParameterError
+        Both or neither of ``p_alive`` and ``churn_probability``; ``budget`` without
+        ``cost_per_customer`` or the other way round.
+    DataError
+        Probabilities missing or outside [0, 1], ids that do not match ``clv``.
+
+    See Also
+    --------
+    clv : the CLV and P(alive) of each customer from BTYD models.
+    max_acquisition_cost : the acquisition side of the budget.
+    crmmine.value.BGNBD.p_alive : the probability a customer is still active.
 
     Examples
     --------
