@@ -118,12 +118,14 @@ def event_value(
     rates : pandas.DataFrame
         Indexed by customer id, one column per event type: expected events per ``time_unit``.
     values : mapping of event type to a number or a Series per customer
-        Value of one event (margin, or a negative cost).
+        Value of one event (margin, or a negative cost), in currency; a Series is aligned on
+        ``rates``' index. Every column of ``rates`` needs a value.
     horizon : float or str
         Future window, in ``time_unit`` or as a string such as ``"1Y"``.
-    time_unit : str, default "D"
-        Unit of the rates.
+    time_unit : str or float, default "D"
+        Unit of the rates and of a numeric ``horizon`` (a unit string or a number of days).
     annual_discount_rate : float, default 0
+        Yearly discount rate, converted to ``time_unit`` by compounding.
     step : float, default 1
         Length of a discounting step, in time units (events of a step are discounted at its end).
     p_alive : float or Series, default 1
@@ -134,7 +136,21 @@ def event_value(
     Returns
     -------
     pandas.DataFrame
-        Indexed like ``rates``: one column per event type (its discounted value) and ``value``.
+        Indexed like ``rates``: one column per event type (its discounted value) and ``value``
+        (their sum); ``attrs`` records the horizon, unit and rate.
+
+    Raises
+    ------
+    DataError
+        Negative or missing rates, duplicated customer ids, probabilities outside [0, 1].
+    ParameterError
+        ``rates`` that is not a DataFrame with event columns, or an event without a value.
+
+    See Also
+    --------
+    event_rates : measures the rates from an event log.
+    event_schedule_value : the same valuation for events already forecast per period.
+    clv : BTYD purchases valued with P(alive) from the customer's history.
 
     Examples
     --------
@@ -204,16 +220,33 @@ def event_schedule_value(
         Long table: ``customer_id``, ``time`` (when the events happen, in ``time_unit`` from
         now, > 0), ``event`` (type), ``count`` (expected number, >= 0).
     values : mapping of event type to a number or a Series per customer
-    time_unit, annual_discount_rate
-        Discounting: ``count x value / (1 + d)^time``.
-    columns, customer_id, time, event, count
-        Column mapping and role keywords.
+        Value of one event (margin, or a negative cost); a Series is aligned on customer id.
+        Every event type of the schedule needs a value.
+    time_unit : str or float, default "D"
+        Unit of ``time`` (a unit string or a number of days).
+    annual_discount_rate : float, default 0
+        Yearly discount rate ``d`` converted to ``time_unit`` by compounding; each row is
+        worth ``count x value / (1 + d)^time``.
+    columns : mapping, optional
+        Role -> column name for ``customer_id``, ``time``, ``event`` and ``count``.
+    customer_id, time, event, count : str, optional
+        Column names of the roles (override ``columns``).
 
     Returns
     -------
     pandas.DataFrame
         Indexed by customer id (every customer of the schedule): one column per event type
-        and ``value``.
+        and ``value`` (their sum), in the order customers first appear.
+
+    Raises
+    ------
+    DataError
+        An empty schedule, missing ids, times that are not in the future, negative counts.
+
+    See Also
+    --------
+    event_value : the same valuation at constant per-customer rates.
+    event_rates : historical rates per customer from an event log.
 
     Examples
     --------
@@ -277,12 +310,40 @@ def event_rates(
 
     rate = events up to ``as_of`` / tenure, tenure from the customer's first event (or
     ``start``, a Series of first-purchase dates aligned on customer id) to ``as_of``, at least
-    one day.
+    one day. Events after ``as_of`` are not counted.
+
+    Parameters
+    ----------
+    events_log : table
+        One row per event (pandas or any backend crmmine reads): ``customer_id``, ``date``
+        (datetime) and ``event`` (its type: purchase, call, visit ...).
+    as_of : date-like, optional
+        End of the history; default the last event date.
+    time_unit : str or float, default "D"
+        Unit of the rates (``"Y"`` for events per year), or a number of days.
+    start : pandas.Series, optional
+        Start of each customer's tenure (e.g. her first purchase date), indexed by customer
+        id; default her first event.
+    columns : mapping, optional
+        Role -> column name for ``customer_id``, ``date`` and ``event``.
+    customer_id, date, event : str, optional
+        Column names of the roles (override ``columns``).
 
     Returns
     -------
     pandas.DataFrame
-        Indexed by customer id, one column per event type (0 where a customer had none).
+        Indexed by customer id, one column per event type (0 where a customer had none):
+        events per ``time_unit``.
+
+    Raises
+    ------
+    DataError
+        Missing ids or dates, or a ``start`` without every customer of the log.
+
+    See Also
+    --------
+    event_value : values these rates over a future horizon.
+    crmmine.customer_summary : purchase counts and tenure from a transaction log.
 
     Examples
     --------
