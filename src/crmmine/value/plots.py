@@ -33,10 +33,37 @@ def frequency_recency_matrix(
     """Expected purchases in the next ``t`` units (``kind="expected"``) or P(alive)
     (``kind="p_alive"``) for a customer of age ``T`` over a grid of frequency and recency.
 
+    Customers with no repeat purchase have recency 0 whatever the column, as in a customer
+    summary, so the first row is constant.
+
+    Parameters
+    ----------
+    model : fitted BGNBD, ParetoNBD or MBGNBD
+        The model evaluated on the grid.
+    T : float
+        Customer age (time since the first purchase), in the model's time unit.
+    max_frequency : int, optional
+        Largest number of repeat purchases on the grid (default 20).
+    max_recency : float, optional
+        Largest recency on the grid, in the model's time unit (default ``T``; recency cannot
+        exceed ``T``).
+    kind : {"expected", "p_alive"}, default "expected"
+        Expected purchases in the next ``t`` time units, or the probability of being alive.
+    t : float, default 1
+        Length of the forecast window for ``kind="expected"``, in the model's time unit.
+    n_recency : int, default 40
+        Number of recency values, evenly spaced from 0 to ``max_recency`` (at least 2).
+
     Returns
     -------
     pandas.DataFrame
-        Rows: frequency 0..max_frequency; columns: recency values from 0 to ``max_recency``.
+        Rows: frequency 0..max_frequency; columns: recency values from 0 to ``max_recency``
+        (rounded to 2 decimals).
+
+    See Also
+    --------
+    plot_frequency_recency_matrix : draws it as a heat map.
+    BGNBD.p_alive : P(alive) of actual customers.
 
     Examples
     --------
@@ -45,6 +72,8 @@ def frequency_recency_matrix(
     >>> grid = frequency_recency_matrix(m, T=38.86, max_frequency=5, kind="p_alive", n_recency=5)
     >>> grid.shape
     (6, 5)
+    >>> bool(grid.loc[5].is_monotonic_increasing)  # frequent buyers seen lately are alive
+    True
     """
     max_frequency = int(max_frequency if max_frequency is not None else 20)
     max_recency = float(max_recency if max_recency is not None else T)
@@ -69,7 +98,42 @@ def frequency_recency_matrix(
 
 
 def plot_frequency_recency_matrix(model: Any, T: float, *, kind: str = "p_alive", ax=None, **kwargs: Any):
-    """Heat map of :func:`frequency_recency_matrix`; returns the Axes."""
+    """Heat map of :func:`frequency_recency_matrix`; returns the Axes.
+
+    Parameters
+    ----------
+    model : fitted BGNBD, ParetoNBD or MBGNBD
+        The model evaluated on the grid.
+    T : float
+        Customer age, in the model's time unit.
+    kind : {"p_alive", "expected"}, default "p_alive"
+        What the colours show: P(alive), or expected purchases in the next ``t`` units.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default a new figure.
+    **kwargs
+        Passed to :func:`frequency_recency_matrix` (``max_frequency``, ``max_recency``,
+        ``t``, ``n_recency``).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes with the heat map and its colour bar.
+
+    See Also
+    --------
+    frequency_recency_matrix : the numbers behind the plot.
+    plot_tracking : the other diagnostic plot of a BTYD model.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from crmmine.value import BGNBD
+    >>> m = BGNBD.from_params(r=0.2426, alpha=4.4136, a=0.7929, b=2.4259)
+    >>> ax = plot_frequency_recency_matrix(m, T=38.86, max_frequency=10)
+    >>> ax.get_title(), ax.get_ylabel()
+    ('P(alive) at T = 38.86', 'frequency (repeat purchases)')
+    >>> plt.close(ax.figure)
+    """
     import matplotlib.pyplot as plt
 
     grid = frequency_recency_matrix(model, T, kind=kind, **kwargs)
@@ -92,7 +156,37 @@ def plot_frequency_recency_matrix(model: Any, T: float, *, kind: str = "p_alive"
 def plot_tracking(track: Any, ax=None):
     """Cumulative repeat purchases, actual vs expected, from :func:`crmmine.value.tracking`.
 
-    ``track`` is the :class:`~crmmine.value.Tracking` result (or its ``to_frame()``); returns the Axes.
+    A dotted line marks the end of the calibration period.
+
+    Parameters
+    ----------
+    track : Tracking or pandas.DataFrame
+        The :class:`~crmmine.value.Tracking` result, or its ``to_frame()`` (indexed by date,
+        with ``actual``, ``expected`` and the bool ``calibration`` column).
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default a new figure.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes with the two cumulative curves.
+
+    See Also
+    --------
+    tracking : computes the curves.
+    Tracking.plot : the same plot from the result.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import pandas as pd
+    >>> days = pd.date_range("2020-01-06", periods=4, freq="W-MON")
+    >>> track = pd.DataFrame({"actual": [1.0, 3.0, 4.0, 6.0], "expected": [1.5, 2.8, 4.2, 5.5],
+    ...                       "calibration": [True, True, False, False]}, index=days)
+    >>> ax = plot_tracking(track)
+    >>> [line.get_label() for line in ax.get_lines()]
+    ['actual', 'model', 'end of calibration']
+    >>> plt.close(ax.figure)
     """
     import matplotlib.pyplot as plt
 

@@ -48,6 +48,37 @@ def expected_frequency_counts(model: Any, summary: pd.DataFrame, max_frequency: 
 
     Customers are grouped by their age ``T`` (or, for BG/BB, their number of opportunities) so the
     PMF is evaluated once per distinct age.
+
+    Parameters
+    ----------
+    model : fitted BGNBD, ParetoNBD, MBGNBD or BGBB
+        A model with ``purchase_pmf``; the summary's columns are read under the names it was
+        fitted with.
+    summary : pandas.DataFrame
+        Customer summary with each customer's ``T`` (``n_periods`` for BG/BB).
+    max_frequency : int
+        Number of single bins (at least 1); the last bin pools ``max_frequency`` and more.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``max_frequency + 1`` expected customer counts (floats) that sum to the number of
+        customers.
+
+    See Also
+    --------
+    period_transactions : these counts beside the observed ones, with a chi-square test.
+    holdout_validation : uses them for the calibration-frequency fit of each model.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from crmmine.value import BGNBD
+    >>> m = BGNBD.from_params(r=0.2426, alpha=4.4136, a=0.7929, b=2.4259)
+    >>> s = pd.DataFrame({"frequency": [0, 0, 1, 3], "recency": [0.0, 0.0, 5.0, 30.0], "T": [38.9] * 4})
+    >>> counts = expected_frequency_counts(m, s, 3)
+    >>> counts.round(3).tolist(), round(float(counts.sum()), 6)
+    ([2.298, 0.797, 0.341, 0.564], 4.0)
     """
     _, ages_all = _ages_and_counts(model, summary)
     ages, counts = np.unique(ages_all, return_counts=True)
@@ -77,7 +108,11 @@ def _labels(max_frequency: int) -> list[str]:
 class HoldoutValidation(Result):
     """Result of :func:`holdout_validation`.
 
-    Attributes
+    The fields below are its attributes. ``to_frame()`` is ``table``, ``summary()`` the
+    headline figures per model and ``plot()`` the mean holdout purchases by calibration
+    frequency, actual against each model (Fader, Hardie & Lee 2005, figure 4).
+
+    Parameters
     ----------
     table : pandas.DataFrame
         One row per model: holdout purchases predicted vs actual, error measures, the
@@ -88,7 +123,26 @@ class HoldoutValidation(Result):
         Per customer: actual holdout purchases and each model's prediction.
     frequency_fit : pandas.DataFrame
         Observed and expected calibration-frequency counts per model.
-    notes : list of str
+    notes : list of str, optional
+        The models' fit warnings (boundary fits, data repairs), prefixed with the model name.
+
+    See Also
+    --------
+    holdout_validation : builds it.
+    Tracking : cumulative purchases over time, the other holdout view.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from crmmine.value import BGNBD
+    >>> cal = pd.DataFrame({"frequency": [2, 0, 5], "recency": [30.4, 0.0, 35.0], "T": [38.9] * 3})
+    >>> hold = pd.DataFrame({"purchases": [1, 0, 3], "duration": [39.0] * 3}, index=cal.index)
+    >>> m = BGNBD.from_params(r=0.2426, alpha=4.4136, a=0.7929, b=2.4259)
+    >>> res = holdout_validation({"BG/NBD": m}, cal, hold)
+    >>> res.by_frequency["actual"].tolist()
+    [0.0, 1.0, 3.0]
+    >>> res.summary().loc["BG/NBD", ["predicted", "actual"]].round(2).tolist()
+    [4.58, 4.0]
     """
 
     table: pd.DataFrame
@@ -161,11 +215,22 @@ def holdout_validation(
     Returns
     -------
     HoldoutValidation
+        ``table`` (one row per model), ``by_frequency``, ``predictions`` (one row per
+        calibration customer, same index) and ``frequency_fit``.
 
     Raises
     ------
     DataError
         The holdout table does not have the same customers as the calibration summary.
+    SchemaError
+        Missing ``frequency``, ``recency``, ``T``, ``purchases`` or ``duration`` columns.
+
+    See Also
+    --------
+    crmmine.calibration_holdout : builds ``calibration`` and ``holdout`` from a log.
+    tracking : cumulative repeat purchases of the cohort over time.
+    period_transactions : the calibration-frequency histogram of one model.
+    curve_holdout_validation : the same split used to check value curves against the models.
 
     Examples
     --------
@@ -243,12 +308,32 @@ def holdout_validation(
 class Tracking(Result):
     """Result of :func:`tracking`: cumulative repeat purchases by period, actual vs the model.
 
-    Attributes
+    The fields below are its attributes. ``summary()`` gives the cumulative figures at the
+    end of calibration and of observation, with the relative error; ``plot()`` draws both
+    curves (:func:`plot_tracking`).
+
+    Parameters
     ----------
     table : pandas.DataFrame
         Indexed by period end: ``actual``, ``expected`` and ``calibration`` (True up to the end
         of the calibration period).
-    time_unit : str or float
+    time_unit : str or float, optional
+        The tracking period (the model's time unit).
+
+    See Also
+    --------
+    tracking : builds it.
+    plot_tracking : draws it.
+    HoldoutValidation : per-customer holdout comparison.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> days = pd.date_range("2020-01-08", periods=3, freq="7D", name="period_end")
+    >>> track = Tracking(pd.DataFrame({"actual": [0, 2, 4], "expected": [0.5, 2.0, 5.0],
+    ...                                "calibration": [True, True, False]}, index=days), "W")
+    >>> track.summary()["error"].round(2).tolist()
+    [0.0, 0.25]
     """
 
     table: pd.DataFrame
@@ -303,22 +388,60 @@ def tracking(
 
     Parameters
     ----------
-    model : fitted transaction model
+    model : fitted BGNBD, ParetoNBD or MBGNBD
+        Its ``expected_purchases_new`` gives a new customer's expected repeat purchases.
     transactions : table
         The whole log (calibration and holdout), any backend.
     calibration_end, observation_end : date-like
+        Last day (inclusive) of the calibration period (it sets the ``calibration`` flag) and
+        of the observation; later transactions are not counted.
     time_unit : str or float, optional
         The tracking period; default the model's ``time_unit_`` (raises when unknown).
     count : {"days", "orders"}, default "days"
         Count distinct purchase days (as the models assume) or distinct orders, as the summary did.
-    columns, customer_id, order_id, date : optional
-        Column names.
+    columns : mapping, optional
+        Role -> column name for ``customer_id``, ``order_id`` and ``date``.
+    customer_id, order_id, date : str, optional
+        Column names (override ``columns``); ``order_id`` is read with ``count="orders"``.
 
     Returns
     -------
     Tracking
         ``to_frame()`` is indexed by period end (exclusive: a purchase on that day belongs to the
         next period).
+
+    Raises
+    ------
+    ParameterError
+        A ``time_unit`` that differs from the model's, or none known.
+    DataError
+        Transactions with a missing id or date.
+
+    See Also
+    --------
+    plot_tracking : draws the result.
+    holdout_validation : per-customer holdout comparison.
+
+    Examples
+    --------
+    Two customers, three repeat purchases (two of them after the calibration period):
+
+    >>> import pandas as pd
+    >>> from crmmine.value import BGNBD
+    >>> tx = pd.DataFrame({"customer_id": [1, 1, 1, 2, 2],
+    ...                    "date": pd.to_datetime(["2020-01-01", "2020-01-20", "2020-03-02",
+    ...                                            "2020-01-08", "2020-02-19"])})
+    >>> m = BGNBD.from_params(r=0.2426, alpha=4.4136, a=0.7929, b=2.4259, time_unit="W")
+    >>> track = tracking(m, tx, calibration_end="2020-01-31", observation_end="2020-03-31")
+    >>> track.summary()["actual"].tolist()
+    [1.0, 3.0]
+    >>> bool(track.to_frame()["expected"].is_monotonic_increasing)
+    True
+
+    References
+    ----------
+    Fader, P. S., Hardie, B. G. S. and Lee, K. L. (2005). "Counting your customers" the easy way.
+    *Marketing Science* 24(2), 275-284 (figure 2: tracking cumulative repeat transactions).
     """
     check_params({"count": count}, {"count": [Options({"orders", "days"})]}, caller="tracking()")
     unit_name = time_unit if time_unit is not None else model._unit("tracking()")
@@ -371,13 +494,34 @@ def tracking(
 class PeriodTransactions(Result):
     """Result of :func:`period_transactions`: customers by number of repeat purchases, actual vs model.
 
-    Attributes
+    The fields below are its attributes. ``summary()`` is the chi-square test and ``plot()``
+    draws the two histograms side by side.
+
+    Parameters
     ----------
     table : pandas.DataFrame
         Indexed by repeat purchases (``0``, ``1``, ..., ``"7+"``): ``actual`` and ``model``
         (expected number of customers).
-    chi2, chi2_dof, chi2_p : float
+    chi2 : float
         Pearson chi-square of the fit (right tail pooled until expected counts reach 5).
+    chi2_dof : int
+        Its degrees of freedom: pooled bins - 1 - the model's parameters (at least 1).
+    chi2_p : float
+        Its p-value.
+
+    See Also
+    --------
+    period_transactions : builds it.
+    expected_frequency_counts : the model's column.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"actual": [2, 1, 1], "model": [2.2, 1.1, 0.7]},
+    ...                      index=pd.Index(["0", "1", "2+"], name="repeat_purchases"))
+    >>> res = PeriodTransactions(table, chi2=0.15, chi2_dof=1, chi2_p=0.70)
+    >>> res.summary()[["dof", "customers"]].values.tolist()
+    [[1.0, 4.0]]
     """
 
     table: pd.DataFrame
@@ -433,13 +577,22 @@ def period_transactions(model: Any, summary: pd.DataFrame, *, max_frequency: int
     Parameters
     ----------
     model : fitted BGNBD, ParetoNBD, MBGNBD or BGBB
+        The model whose histogram is compared with the data.
     summary : pandas.DataFrame
         The summary the model was fitted on.
     max_frequency : int, default 7
+        Number of single bins (at least 1); the last bin pools ``max_frequency`` and more.
 
     Returns
     -------
     PeriodTransactions
+        ``table`` indexed by ``repeat_purchases`` (``"0"`` ... ``"7+"``) with the ``actual``
+        and ``model`` customer counts, and the chi-square test.
+
+    See Also
+    --------
+    expected_frequency_counts : the model's counts alone.
+    holdout_validation : the holdout comparison, with this histogram for several models.
 
     Examples
     --------
