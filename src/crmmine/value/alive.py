@@ -27,15 +27,36 @@ MAX_GRID = 5_000_000
 class AlivePath(Result):
     """Result of :func:`alive_path`.
 
-    Attributes
+    The fields below are its attributes. ``summary()`` gives, per customer, her purchases,
+    last purchase, P(alive) at the last time point and its lowest value on the path;
+    ``plot(customers=...)`` draws the paths with the purchases marked.
+
+    Parameters
     ----------
     table : pandas.DataFrame
         One row per customer and time point: ``customer_id``, ``date``, ``frequency``,
         ``recency``, ``T`` (the summary as of that date) and ``p_alive``.
     purchases : pandas.DataFrame
         The purchase days (``customer_id``, ``date``).
-    time_unit : str or float
-        The model's time unit.
+    time_unit : str or float, optional
+        The model's time unit (the unit of ``recency`` and ``T``).
+
+    See Also
+    --------
+    alive_path : builds it.
+    BGNBD.p_alive : P(alive) of every customer at one date.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"customer_id": [7, 7, 7],
+    ...                       "date": pd.to_datetime(["2020-01-01", "2020-01-08", "2020-01-15"]),
+    ...                       "frequency": [0.0, 0.0, 1.0], "recency": [0.0, 0.0, 2.0],
+    ...                       "T": [0.0, 1.0, 2.0], "p_alive": [1.0, 1.0, 0.9]})
+    >>> buys = pd.DataFrame({"customer_id": [7, 7],
+    ...                      "date": pd.to_datetime(["2020-01-01", "2020-01-15"])})
+    >>> AlivePath(table, buys, "W").summary().loc[7, ["purchases", "p_alive_now"]].tolist()
+    [2.0, 0.9]
     """
 
     table: pd.DataFrame
@@ -118,12 +139,31 @@ def alive_path(
         shows the decay after the data end.
     step : number or str, default 1
         Distance between time points: a number of the model's time units, or ``"1D"``.
-    columns, customer_id, date : optional
-        Column names.
+    columns : mapping, optional
+        Role -> column name for ``customer_id`` and ``date``.
+    customer_id, date : str, optional
+        Column names (override ``columns``).
 
     Returns
     -------
     AlivePath
+        ``table``: one row per customer and time point (every ``step`` from her first
+        purchase, the last on ``as_of``) with her summary then and ``p_alive``;
+        ``purchases``: her purchase days.
+
+    Raises
+    ------
+    ParameterError
+        A model without P(alive) in continuous time, or a grid larger than ``MAX_GRID``
+        points (choose customers or a larger step).
+    DataError
+        Missing ids or dates, customers not in the transactions, purchases after ``as_of``.
+
+    See Also
+    --------
+    BGNBD.p_alive : P(alive) of every customer at one date.
+    frequency_recency_matrix : P(alive) over a grid of frequency and recency.
+    crmmine.customer_summary : the summary the path recomputes at each time point.
 
     Examples
     --------
