@@ -66,6 +66,22 @@ def _with(frame, column, rows, value):
 # --- RFM scores --------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("plot", ["plot_rf_heatmap", "plot_segments"])
+def test_plot_value_column_missing_from_the_summary(plot):
+    # both plots read summary[value]: a missing column was a bare KeyError, now a SchemaError
+    # that names the column, suggests the close name and says the fix
+    import crmmine.segmentation as seg
+
+    summary = _summary()
+    scores = rfm_scores(summary)
+    first = scores if plot == "plot_rf_heatmap" else rfm_segments(scores)
+    bad = summary.rename(columns={"monetary": "monetary_total"})
+    before = bad.copy(deep=True)
+    with pytest.raises(SchemaError, match=r"(?s)missing column 'monetary'.*monetary_total.*Fix: rename"):
+        getattr(seg, plot)(first, bad)
+    pd.testing.assert_frame_equal(bad, before)
+
+
 def test_rfm_missing_monetary():
     bad = _summary()
     bad.loc[bad.index[:2], "monetary"] = np.nan

@@ -89,12 +89,17 @@ def abc_tiers(
         One row per customer: pandas indexed by customer id, or a polars, DuckDB or Spark
         table with the customer id first (computed inside the engine on the distinct values).
     value : str, default "monetary"
+        The column to rank by (total spend by default; any numeric column such as profit
+        or CLV). Missing or infinite values raise and name the customers.
     cuts : tuple of float, default (0.80, 0.95)
-        Increasing cumulative shares in (0, 1).
+        Increasing cumulative shares of the total, strictly between 0 and 1: the share at
+        which each tier but the last ends.
     labels : tuple of str, optional
-        Tier names, one more than the cuts (default A, B, C, ...).
+        Tier names, best first, one more than the cuts (default "A", "B", "C", ...).
     ties : {"down", "up"}, default "down"
-    locale : {"en", "zh"}
+        Where a block of equal values that crosses a cut goes: ``"down"`` places it as its
+        last member would be (the later tier), ``"up"`` as its first member would be.
+    locale : {"en", "zh"}, default "en"
         Language of the labels (tier letters are the same in both).
 
     Returns
@@ -105,17 +110,32 @@ def abc_tiers(
         total held by customers with a value at least hers) and ``tier`` (ordered categorical;
         text for other engines). :func:`tier_summary` gives customers and value per tier.
 
+    See Also
+    --------
+    count_tiers : tiers of fixed shares of customers (top 20% / next 30% / rest).
+    tier_summary : customers and value per tier, with their shares.
+    concentration : the Lorenz curve and Gini coefficient of the same values.
+    plot_pareto : the cumulative share curve the cuts are read from.
+
     Examples
     --------
+    The top two customers hold 85% of the spend, so they are tier A; the one who takes the
+    total from 85% to 95% is B:
+
     >>> import pandas as pd
-    >>> s = pd.DataFrame({"monetary": [700.0, 150.0, 100.0, 30.0, 20.0]})
-    >>> abc_tiers(s)["tier"].tolist()
+    >>> s = pd.DataFrame({"monetary": [700.0, 150.0, 100.0, 30.0, 20.0]},
+    ...                  index=pd.Index(["a", "b", "c", "d", "e"], name="customer_id"))
+    >>> t = abc_tiers(s)
+    >>> t["tier"].tolist()
     ['A', 'A', 'B', 'C', 'C']
+    >>> t["cumulative_share"].round(2).tolist()
+    [0.7, 0.85, 0.95, 0.98, 1.0]
 
     References
     ----------
-    Juran, J. M. (1951). *Quality Control Handbook* (the Pareto principle). Kotler, P. and
-    Keller, K. L. *Marketing Management*, customer profitability analysis.
+    Juran, J. M. (1951). *Quality Control Handbook*. McGraw-Hill (the Pareto principle).
+    Kotler, P. and Keller, K. L. *Marketing Management*. Pearson (customer profitability
+    analysis).
     """
     try:
         cuts = tuple(float(c) for c in cuts)
@@ -172,8 +192,11 @@ def tier_summary(tiers: Any, tier: str = "tier", value: str = "value") -> pd.Dat
     tiers : table
         One row per customer: pandas, or a polars, DuckDB or Spark table (aggregated inside
         the engine).
-    tier, value : str
-        The tier column and the value column.
+    tier : str, default "tier"
+        The tier column (any labels; pandas categoricals keep their order and empty tiers).
+    value : str, default "value"
+        The numeric column summed per tier (``value`` in the output of :func:`abc_tiers`
+        and :func:`count_tiers`).
 
     Returns
     -------
@@ -182,12 +205,19 @@ def tier_summary(tiers: Any, tier: str = "tier", value: str = "value") -> pd.Dat
         tiers present, sorted by label): ``customers``, ``value``, ``share_of_customers``,
         ``share_of_value``. A small table, always pandas.
 
+    See Also
+    --------
+    abc_tiers : tiers by cumulative share of value.
+    count_tiers : tiers by share of customers.
+    customer_profile : the same figures by any attribute, with a total row.
+
     Examples
     --------
     >>> import pandas as pd
     >>> t = abc_tiers(pd.DataFrame({"monetary": [700.0, 150.0, 100.0, 30.0, 20.0]}))
-    >>> tier_summary(t)["customers"].tolist()
-    [2, 1, 2]
+    >>> summary = tier_summary(t)
+    >>> summary["customers"].tolist(), summary["share_of_value"].round(2).tolist()
+    ([2, 1, 2], [0.85, 0.1, 0.05])
     """
     if _backend.is_engine(tiers):
         lf = _backend.to_lazy(tiers, what="tier table")
@@ -234,12 +264,18 @@ def count_tiers(
     summary : table
         One row per customer (pandas, or a polars, DuckDB or Spark table with the id first).
     value : str, default "monetary"
+        The column customers are ranked by, largest first.
     shares : tuple of float, default (0.20, 0.30)
-        Shares of customers in every tier but the last (positive, sum below 1).
-    labels : tuple of str
+        Shares of customers in every tier but the last (positive, sum below 1); the last
+        tier takes the rest. A tier's size is its cumulative share times the number of
+        customers, rounded to the nearest whole customer (halves to even).
+    labels : tuple of str, default ("Top 20%", "Next 30%", "Rest")
         One more label than shares, best tier first.
     ties : {"down", "up"}, default "down"
-    locale : {"en", "zh"}
+        Where a block of equal values that straddles a boundary goes: the lower tier
+        (``"down"``) or the higher one (``"up"``).
+    locale : {"en", "zh"}, default "en"
+        Language of the labels.
 
     Returns
     -------
@@ -247,12 +283,28 @@ def count_tiers(
         Indexed like ``summary`` (other engines: the customer id first): ``value`` and ``tier``
         (ordered categorical; text for other engines).
 
+    See Also
+    --------
+    abc_tiers : tiers by cumulative share of value instead of customers.
+    tier_summary : customers and value per tier.
+    value_tiers : grades on several weighted dimensions, with overrides.
+
     Examples
     --------
     >>> import pandas as pd
     >>> s = pd.DataFrame({"monetary": range(10, 0, -1)})
     >>> count_tiers(s)["tier"].value_counts().sort_index().tolist()
     [2, 3, 5]
+
+    Tied customers stay together: the block of three 5s straddles the top-20% boundary
+    (2 of 10 customers), so it goes to the next tier with ``ties="down"`` and to the top
+    one with ``ties="up"``.
+
+    >>> s = pd.DataFrame({"monetary": [9, 5, 5, 5, 4, 3, 2, 2, 1, 1]})
+    >>> count_tiers(s)["tier"].value_counts().sort_index().tolist()
+    [1, 4, 5]
+    >>> count_tiers(s, ties="up")["tier"].value_counts().sort_index().tolist()
+    [4, 1, 5]
     """
     try:
         shares_arr = np.asarray(shares, dtype="float64")
@@ -374,21 +426,44 @@ CURVE_POINTS = 1000
 class Concentration(Result):
     """Concentration of a non-negative quantity across customers.
 
-    Attributes
+    Returned by :func:`concentration`; the fields below are its attributes. ``lorenz()``
+    (also ``to_frame()``) gives the Lorenz curve, ``top_share(fraction)`` the share held by
+    the top customers, ``summary()`` the headline figures and ``plot()`` the curve with the
+    line of equality.
+
+    Parameters
     ----------
     values : ndarray or None
         The values, sorted ascending (None when computed inside an engine: the values stay
         there, and the curve and top shares below were computed from them).
     gini : float
-        Gini coefficient (0 = everyone equal, towards 1 = one customer holds everything).
+        Gini coefficient (0 = everyone equal, towards 1 = one customer holds everything):
+        ``sum((2i - n - 1) x_(i)) / (n sum x)`` over the values sorted ascending.
     n : int
+        Number of customers (values), zeros included.
     total : float
-    curve : pandas.DataFrame or None
+        Sum of the values, in their own unit (``inf`` beyond the float range).
+    curve : pandas.DataFrame or None, default None
         Engine results only: exact points of the Lorenz curve (``customers``,
         ``customers_share``, ``value_share``) at the ends of tied blocks, about
         :data:`CURVE_POINTS` of them (every block end for smaller tables).
-    top_shares : dict
+    top_shares : dict of int -> float, default {}
         Engine results only: exact shares held by the top ``k`` customers, keyed by ``k``.
+
+    See Also
+    --------
+    concentration : computes it from a column of values.
+    abc_tiers : tiers customers by the same cumulative shares.
+
+    Examples
+    --------
+    >>> c = concentration([0.0, 0.0, 0.0, 10.0])
+    >>> c
+    Concentration(gini=0.75, n=4, top_20%_share=1)
+    >>> c.lorenz()["value_share"].tolist()
+    [0.0, 0.0, 0.0, 0.0, 1.0]
+    >>> c.summary().loc[["gini", "customers", "total"], "value"].tolist()
+    [0.75, 4.0, 10.0]
     """
 
     values: np.ndarray | None
@@ -491,7 +566,8 @@ def concentration(values: Any, *, column: str | None = None,
         The column of a table to read (not needed for a one-column table).
     fractions : tuple of float, default (0.01, 0.05, 0.1, 0.2, 0.5)
         For a table computed inside an engine (polars, DuckDB, Spark): the shares of
-        customers whose top share is kept exactly (:meth:`Concentration.top_share`).
+        customers (in (0, 1]) whose top share is kept exactly
+        (:meth:`Concentration.top_share`). In-memory values keep every share.
 
     Returns
     -------
@@ -499,6 +575,12 @@ def concentration(values: Any, *, column: str | None = None,
         A small result. For polars, DuckDB and Spark input it is computed inside the engine,
         on the distinct values and their counts: the Gini coefficient, the customer count, the
         total and the top shares are exact; the Lorenz curve keeps about 1,000 exact points.
+
+    See Also
+    --------
+    Concentration : the result, with ``lorenz()``, ``top_share()`` and ``plot()``.
+    abc_tiers : tiers customers by their cumulative share of the same value.
+    plot_pareto : the cumulative share of value, largest customers first.
 
     Examples
     --------
@@ -520,7 +602,8 @@ def concentration(values: Any, *, column: str | None = None,
     References
     ----------
     Lorenz, M. O. (1905). Methods of measuring the concentration of wealth. *Publications of the
-    American Statistical Association* 9(70), 209-219. Gini, C. (1912). *Variabilita e mutabilita*.
+    American Statistical Association* 9(70), 209-219.
+    Gini, C. (1912). *Variabilita e mutabilita*. Tipografia di Paolo Cuppini, Bologna.
     """
     if isinstance(values, pd.DataFrame):
         if column is None:

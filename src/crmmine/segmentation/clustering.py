@@ -91,12 +91,17 @@ def cluster_names(
 class ClusterResult(Result):
     """Outcome of :func:`cluster_customers` and :func:`cluster_mixed`.
 
-    Attributes
+    The fields below are its attributes. ``to_frame()`` gives each customer's cluster and
+    name, ``summary()`` the profile, ``plot()`` the choice of the number of clusters.
+
+    Parameters
     ----------
     labels : pandas.Series
-        Cluster per customer, 0 = highest mean of the ordering column (monetary by default),
-        so the numbering is the same whatever the seed.
+        Cluster per customer (named ``cluster``, indexed like the input), 0 = highest mean of
+        the ordering column (monetary by default), so the numbering is the same whatever the
+        seed.
     n_clusters : int
+        The number of clusters chosen (or given).
     profile : pandas.DataFrame
         Per cluster: ``customers``, ``share_of_customers``, ``share_of_revenue`` (when the
         frame has ``monetary``), the median of each numeric feature, for each categorical
@@ -110,11 +115,41 @@ class ClusterResult(Result):
         features, Calinski-Harabasz (higher) and Davies-Bouldin (lower).
     stability : float
         Mean adjusted Rand index between the chosen solution and refits (other seeds, or
-        subsamples for hierarchical clustering).
+        subsamples for hierarchical clustering): 1 = the same partition every time, near 0 =
+        no better than chance; NaN when no refit was asked for (``n_seeds=1``).
     features : tuple of str
-    categorical : tuple of str
+        The numeric features clustered on.
+    categorical : tuple of str, default ()
         Categorical features (mixed clustering only).
-    method : str
+    method : str, default "kmeans"
+        ``"kmeans"`` or ``"gmm"`` (:func:`cluster_customers`), ``"kprototypes"`` or
+        ``"gower"`` (:func:`cluster_mixed`).
+    category_shares : dict of str -> pandas.DataFrame, default {}
+        Mixed clustering only: per categorical feature, the share of each category (columns)
+        within each cluster (rows).
+
+    See Also
+    --------
+    cluster_customers : clusters on numeric features (k-means or a Gaussian mixture).
+    cluster_mixed : clusters on numeric and categorical features.
+    plot_cluster_profiles : heat map of the profile's medians.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> s = pd.DataFrame({"since_last": [2, 3, 5, 4, 60, 80, 75, 90],
+    ...                   "frequency": [9, 7, 8, 6, 1, 0, 1, 0],
+    ...                   "monetary": [800.0, 650, 720, 590, 40, 25, 30, 15]})
+    >>> res = cluster_customers(s, n_clusters=2, n_seeds=3, random_state=0)
+    >>> res
+    ClusterResult(method='kmeans', n_clusters=2, customers=8, stability=1)
+    >>> res.profile[["customers", "monetary", "name"]]
+             customers  monetary                         name
+    cluster
+    0                4     685.0   recent frequent high-spend
+    1                4      27.5  lapsed occasional low-spend
+    >>> res.to_frame()["cluster"].tolist()
+    [0, 0, 0, 0, 1, 1, 1, 1]
     """
 
     labels: pd.Series
@@ -318,28 +353,50 @@ def cluster_customers(
     Parameters
     ----------
     summary : pandas.DataFrame
-    features : sequence of str
-        Default: time since last purchase, repeat purchases, total spend.
-    n_clusters : int or "auto"
-    n_clusters_range : sequence of int
+        One row per customer, indexed by customer id (``crmmine.customer_summary``, or any
+        table with the features); pyarrow tables are read with their first column as id.
+    features : sequence of str, default ("since_last", "frequency", "monetary")
+        Numeric columns to cluster on. Default: time since the last purchase (in the
+        summary's time unit), repeat purchases and total spend. Missing, infinite or
+        non-numeric values raise and name the customers.
+    n_clusters : int or "auto", default "auto"
+        The number of clusters (at least 2), or ``"auto"`` to choose it by silhouette.
+    n_clusters_range : sequence of int, default range(2, 9)
         Candidates for ``n_clusters="auto"``.
-    method : {"kmeans", "gmm"}
-    log, standardize : bool
-    n_init : int
+    method : {"kmeans", "gmm"}, default "kmeans"
+        scikit-learn's ``KMeans`` (k-means++ starts) or ``GaussianMixture`` (full
+        covariances; ``max(n_init // 3, 1)`` starts).
+    log : bool, default True
+        ``log1p`` the features first (spend and counts are skewed); negative values then raise.
+    standardize : bool, default True
+        Scale each feature to mean 0 and standard deviation 1 (after the log).
+    n_init : int, default 10
         Initialisations per fit (k-means++).
-    n_seeds : int
+    n_seeds : int, default 5
         Seeds used for the stability figure (1 = no stability check, NaN).
-    sample_size : int
+    sample_size : int, default 10_000
         Customers sampled (with ``random_state``) to compute the silhouette on large bases.
-    random_state : None, int or numpy Generator
+    random_state : None, int or numpy Generator, default 0
+        Seeds of the fits, the refits and the silhouette sample (an int ``r`` gives the
+        seeds ``r, r + 1, ...``).
     n_jobs : int, optional
         Threads for k-means (None = 1, -1 = all cores); BLAS/OpenMP are limited to it.
-    locale : {"en", "zh"}
+    locale : {"en", "zh"}, default "en"
         Language of the cluster names.
 
     Returns
     -------
     ClusterResult
+        ``labels`` (cluster per customer, indexed like ``summary``), ``profile`` (sizes,
+        revenue share, medians and names per cluster), ``overall``, ``scores`` per candidate
+        and ``stability``.
+
+    See Also
+    --------
+    ClusterResult : the result and its profile.
+    cluster_mixed : clusters on numeric and categorical features together.
+    rfm_segments : rule-based segments on RFM scores instead of learned clusters.
+    plot_cluster_profiles : heat map of the clusters' medians.
 
     Examples
     --------

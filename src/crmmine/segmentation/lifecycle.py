@@ -348,13 +348,32 @@ def lifecycle_stages(
         Known customers (ids, or a table with the id column or index) so prospects are reported
         too. Customers of ``tx`` not in it are kept.
     preset : {"crmmine", "texts5"} or dict, default "crmmine"
-        Stage names; a dict maps each of :data:`STAGES` to your stage.
-    locale : {"en", "zh"}
+        Stage names; a dict maps each of :data:`STAGES` to your stage
+        (:data:`LIFECYCLE_PRESETS` holds the named ones).
+    locale : {"en", "zh"}, default "en"
         Language of the stage labels (codes are the same in both).
-    new_days, lost_multiple, window_days, decline_ratio, growth_ratio, min_gap_days : float
-        Rule parameters (days and ratios), all positive.
-    columns, customer_id, date : optional
-        Transaction columns by role (``columns={"customer_id": "CustomerID"}`` or keywords).
+    new_days : float, default 90.0
+        Days since the first purchase (counting the ``as_of`` day) up to which a customer is
+        new.
+    lost_multiple : float, default 3.0
+        A customer is lost when the days since her last purchase reach this many typical gaps.
+    window_days : float, default 180.0
+        Length in days of the recent window whose purchase rate is compared with the rate
+        before it.
+    decline_ratio : float, default 0.5
+        Recent rate below this multiple of the earlier rate: declining. Must be below
+        ``growth_ratio``.
+    growth_ratio : float, default 1.5
+        Recent rate above this multiple of the earlier rate: growing.
+    min_gap_days : float, default 7.0
+        Floor of the typical gap in days (so a burst of daily purchases does not make a
+        customer lost after a few quiet days).
+    columns : mapping of role -> column, optional
+        Transaction columns by role, e.g. ``{"customer_id": "CustomerID", "date": "InvoiceDate"}``.
+    customer_id : str, optional
+        The customer id column (overrides ``columns``; default ``"customer_id"``).
+    date : str, optional
+        The date column (overrides ``columns``; default ``"date"``).
 
     Returns
     -------
@@ -367,6 +386,13 @@ def lifecycle_stages(
         gaps by a window over each customer, medians by aggregation; lazy for polars
         LazyFrames, DuckDB and Spark); only the last date (when ``as_of`` is not given)
         and the check counts travel to Python.
+
+    See Also
+    --------
+    lifecycle_transitions : the stages at several dates and the moves between them.
+    stage_actions : the recommended action per stage.
+    assign_actions : joins the action to each customer's stage.
+    rfm_segments : segments from RFM scores instead of the purchase cadence.
 
     Examples
     --------
@@ -544,13 +570,36 @@ def _with_prospects(per: nw.LazyFrame, customers: Any, cid: str, like: nw.LazyFr
 class StageTransitions(Result):
     """Each customer's lifecycle stage at several dates, and the transitions between them.
 
-    Attributes
+    Returned by :func:`lifecycle_transitions`; the fields below are its attributes.
+    ``matrix(start, end, normalize=False)`` counts customers by stage at two of the dates
+    (``normalize=True``: shares of each row), ``summary()`` is the matrix from the first to
+    the last date and ``plot()`` its heat map.
+
+    Parameters
     ----------
     history : pandas.DataFrame
         One row per customer (everyone who bought by the last date, plus ``customers``), one
         column per date: the stage then (ordered categorical). Before her first purchase a
         customer is a prospect.
-    dates : tuple of Timestamp
+    dates : tuple of pandas.Timestamp
+        The dates, increasing (the columns of ``history``).
+
+    See Also
+    --------
+    lifecycle_transitions : builds it from transactions.
+    lifecycle_stages : the stages at one date, with the figures behind them.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> tx = pd.DataFrame({"customer_id": [1, 1, 1, 2, 2, 3],
+    ...                    "date": pd.to_datetime(["2020-01-01", "2020-01-15", "2020-02-01",
+    ...                                            "2020-01-10", "2020-09-01", "2020-08-20"])})
+    >>> tr = lifecycle_transitions(tx, ["2020-03-01", "2020-10-01"])
+    >>> tr
+    StageTransitions(customers=3, dates=2)
+    >>> tr.matrix(normalize=True).loc["new", ["declining", "lost"]].tolist()
+    [0.5, 0.5]
     """
 
     history: pd.DataFrame
@@ -630,11 +679,22 @@ def lifecycle_transitions(
     Parameters
     ----------
     tx : table
-        Transactions (customer id and date).
+        Transactions (customer id and date): pandas, or a polars, DuckDB or Spark table
+        (converted to pandas).
     dates : sequence of date-like
-        At least two increasing dates.
-    customers, preset, locale, columns, customer_id, date
-        As in :func:`lifecycle_stages`.
+        At least two strictly increasing dates; each is an ``as_of`` of :func:`lifecycle_stages`.
+    customers : Index, list or DataFrame, optional
+        Known customers, so those who never bought are reported as prospects.
+    preset : {"crmmine", "texts5"} or dict, default "crmmine"
+        Stage names, as in :func:`lifecycle_stages`.
+    locale : {"en", "zh"}, default "en"
+        Language of the stage labels.
+    columns : mapping of role -> column, optional
+        Transaction columns by role, as in :func:`lifecycle_stages`.
+    customer_id : str, optional
+        The customer id column (overrides ``columns``).
+    date : str, optional
+        The date column (overrides ``columns``).
     **rules : float
         Rule parameters of :func:`lifecycle_stages` (``new_days``, ``lost_multiple``, ...).
 
@@ -642,6 +702,11 @@ def lifecycle_transitions(
     -------
     StageTransitions
         ``history`` (customers x dates), ``matrix(start, end, normalize=False)``, ``plot()``.
+
+    See Also
+    --------
+    StageTransitions : the result and its transition matrix.
+    lifecycle_stages : the stages at one date and their rules.
 
     Examples
     --------
@@ -710,12 +775,20 @@ def stage_actions(preset: str = "texts5", locale: str = "en") -> pd.DataFrame:
     Parameters
     ----------
     preset : {"texts5", "crmmine"}, default "texts5"
-    locale : {"en", "zh"}
+        The stages the table is written for: the five stages of the CRM texts, or crmmine's
+        six (:data:`STAGES`).
+    locale : {"en", "zh"}, default "en"
+        Language of the ``action`` and ``goal`` texts (the index stays in English codes).
 
     Returns
     -------
     pandas.DataFrame
         Indexed by stage (English codes): ``action`` and ``goal`` in ``locale``.
+
+    See Also
+    --------
+    assign_actions : joins this table to each customer's stage.
+    lifecycle_stages : the stages the table is indexed by.
 
     Examples
     --------
@@ -752,6 +825,11 @@ def assign_actions(stages: pd.DataFrame | pd.Series, actions: pd.DataFrame | Non
         ``stage`` and the action columns, indexed like ``stages``. A stage without a row in
         ``actions`` raises (add the row, even with an empty action).
 
+    See Also
+    --------
+    stage_actions : the default action tables, to edit.
+    lifecycle_stages : the stages to pass.
+
     Examples
     --------
     >>> import pandas as pd
@@ -760,6 +838,13 @@ def assign_actions(stages: pd.DataFrame | pd.Series, actions: pd.DataFrame | Non
     >>> st = lifecycle_stages(tx, as_of="2020-07-01", preset="texts5")
     >>> assign_actions(st)["action"].tolist()
     ['win-back', 'cross-selling through partners']
+
+    An edited table replaces the default one:
+
+    >>> actions = stage_actions("texts5")
+    >>> actions.loc["termination", "action"] = "call within a week"
+    >>> assign_actions(st, actions)["action"].tolist()
+    ['call within a week', 'cross-selling through partners']
     """
     stage = stages["stage"] if isinstance(stages, pd.DataFrame) else stages
     if not isinstance(stage, pd.Series):

@@ -119,13 +119,22 @@ def gower_distances(
     Parameters
     ----------
     frame : pandas.DataFrame
-    numeric, categorical : sequence of str
-        The numeric and the categorical columns.
+        One row per customer (pyarrow tables are read with their first column as index).
+    numeric : sequence of str, optional
+        The numeric columns (missing or infinite values raise).
+    categorical : sequence of str, optional
+        The categorical columns, compared as text (missing values raise: fill them with a
+        category of their own). Give at least one of ``numeric`` and ``categorical``.
 
     Returns
     -------
     numpy.ndarray
-        Square (n, n) matrix in [0, 1].
+        Square (n, n) symmetric matrix in [0, 1], rows and columns in the order of ``frame``,
+        zeros on the diagonal.
+
+    See Also
+    --------
+    cluster_mixed : clusters on these distances (``method="gower"``).
 
     Examples
     --------
@@ -221,30 +230,58 @@ def cluster_mixed(
     Parameters
     ----------
     frame : pandas.DataFrame
-        One row per customer.
-    numeric, categorical : sequence of str
-        The features (k-prototypes needs at least one of each).
-    n_clusters : int or "auto"
-    method : {"kprototypes", "gower"}
-    n_clusters_range : sequence of int
-    log : bool
+        One row per customer, indexed by customer id (pyarrow tables are read with their first
+        column as index).
+    numeric : sequence of str, optional
+        Numeric features (missing or infinite values raise).
+    categorical : sequence of str, optional
+        Categorical features, compared as text (missing values raise). k-prototypes needs at
+        least one numeric and one categorical feature; Gower takes either or both.
+    n_clusters : int or "auto", default "auto"
+        The number of clusters (at least 2), or ``"auto"`` to choose it by silhouette.
+    method : {"kprototypes", "gower"}, default "kprototypes"
+        k-prototypes (kmodes) or Gower distances with hierarchical clustering (scipy).
+    n_clusters_range : sequence of int, default range(2, 9)
+        Candidates for ``n_clusters="auto"``.
+    log : bool, default False
         ``log1p`` the numeric features (k-prototypes) before standardising.
     gamma : float, optional
-    linkage : {"average", "complete", "single", "weighted"}
-    n_init : int
-    n_seeds : int
-    sample_size : int
+        Weight of a category mismatch against squared standardised distances
+        (k-prototypes); None uses kmodes' default, half the mean standard deviation of the
+        numbers it is fitted on (about 0.5, as they are standardised).
+    linkage : {"average", "complete", "single", "weighted"}, default "average"
+        Linkage of the hierarchical tree (Gower).
+    n_init : int, default 5
+        Starts of each k-prototypes fit (Cao initialisation).
+    n_seeds : int, default 3
+        Fits for the stability figure: the chosen one and ``n_seeds - 1`` refits (other seeds
+        for k-prototypes, random 80% subsamples for Gower); 1 = no check (NaN).
+    sample_size : int, default 2_000
+        Customers the models are fitted on and the silhouette computed on (drawn with
+        ``random_state``); the others are assigned afterwards. Gower distances need memory
+        in the square of this number.
     order_by : str, optional
-    random_state : None, int or numpy Generator
+        Numeric column whose cluster means number the clusters (0 = highest); default
+        ``monetary`` when present, else the first numeric feature.
+    random_state : None, int or numpy Generator, default 0
+        Seeds of the fits, the refits and the sample.
     n_jobs : int, optional
         Parallel starts of k-prototypes (None = 1, -1 = all cores).
-    locale : {"en", "zh"}
+    locale : {"en", "zh"}, default "en"
+        Language of the cluster names.
 
     Returns
     -------
     ClusterResult
         ``method`` is "kprototypes" or "gower"; ``scores`` has the silhouette (and the
-        k-prototypes cost) per candidate.
+        k-prototypes cost) per candidate; ``category_shares`` the share of each category
+        per cluster.
+
+    See Also
+    --------
+    cluster_customers : clusters on numeric features only (k-means, Gaussian mixture).
+    gower_distances : the distances the silhouette (and ``method="gower"``) uses.
+    ClusterResult : the result and its profile.
 
     Examples
     --------

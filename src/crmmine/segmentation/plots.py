@@ -24,15 +24,25 @@ def plot_rf_heatmap(scores: pd.DataFrame, summary: pd.DataFrame, *, value: str =
     Parameters
     ----------
     scores : pandas.DataFrame
-        Output of ``rfm_scores``.
+        Output of :func:`rfm_scores` (columns ``R`` and ``F``, indexed by customer id).
     summary : pandas.DataFrame
         The customer summary (matched on the index).
     value : str, default "monetary"
+        The column of ``summary`` averaged in each cell (the colour).
     ax : matplotlib Axes, optional
+        Where to draw; a new figure when None.
 
     Returns
     -------
     matplotlib.axes.Axes
+        The grid: R score on x (recent = high), F score on y, one cell per score pair
+        labelled with its number of customers, and a colour bar of the mean ``value``.
+
+    See Also
+    --------
+    rfm_scores : the scores plotted.
+    plot_segments : customers and revenue per named segment.
+    SegmentTable.plot : the segment rules drawn on the same R x F grid.
 
     Examples
     --------
@@ -40,10 +50,12 @@ def plot_rf_heatmap(scores: pd.DataFrame, summary: pd.DataFrame, *, value: str =
     >>> from crmmine.segmentation import rfm_scores
     >>> s = pd.DataFrame({"since_last": [1, 5, 9, 30, 60], "orders": [9, 4, 3, 2, 1],
     ...                   "monetary": [900.0, 300, 150, 40, 10]})
-    >>> type(plot_rf_heatmap(rfm_scores(s), s)).__name__
-    'Axes'
+    >>> ax = plot_rf_heatmap(rfm_scores(s), s)
+    >>> type(ax).__name__, ax.get_xlabel()
+    ('Axes', 'R score (recent = high)')
     """
     require_columns(scores.columns, ["R", "F"], role="RFM scores")
+    require_columns(summary.columns, [value], role="customer summary")
     ax = _axes(ax)
     frame = pd.DataFrame({"R": scores["R"], "F": scores["F"], "v": summary[value].reindex(scores.index)})
     bins = int(max(frame["R"].max(), frame["F"].max()))
@@ -73,15 +85,36 @@ def plot_segments(segments: pd.Series, summary: pd.DataFrame, *, value: str = "m
     Parameters
     ----------
     segments : pandas.Series
-        Output of ``rfm_segments`` (or any labels indexed by customer).
+        Output of :func:`rfm_segments` (or any labels indexed by customer).
     summary : pandas.DataFrame
+        The customer summary, matched to ``segments`` on the index.
     value : str, default "monetary"
+        The column of ``summary`` whose share per segment is drawn as revenue.
     ax : matplotlib Axes, optional
+        Where to draw; a new figure when None.
 
     Returns
     -------
     matplotlib.axes.Axes
+        Two horizontal bars per segment (share of customers, share of revenue), segments
+        sorted by their share of revenue, largest at the top.
+
+    See Also
+    --------
+    rfm_segments : the segments to plot.
+    customer_profile : the same shares as a table.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from crmmine.segmentation import rfm_scores, rfm_segments
+    >>> s = pd.DataFrame({"since_last": [1, 5, 9, 30, 60], "orders": [9, 4, 3, 2, 1],
+    ...                   "monetary": [900.0, 300, 150, 40, 10]})
+    >>> ax = plot_segments(rfm_segments(rfm_scores(s)), s)
+    >>> [t.get_text() for t in ax.get_yticklabels()]
+    ['Hibernating', 'Need attention', 'Loyal customers', 'Champions']
     """
+    require_columns(summary.columns, [value], role="customer summary")
     ax = _axes(ax, (7, 4))
     frame = pd.DataFrame({"segment": segments, "v": summary[value].reindex(segments.index)})
     agg = frame.groupby("segment").agg(customers=("v", "size"), revenue=("v", "sum"))
@@ -103,11 +136,29 @@ def plot_pareto(values, ax=None):
     Parameters
     ----------
     values : array-like
+        One value per customer (e.g. ``summary["monetary"]``); negative values count as 0.
     ax : matplotlib Axes, optional
+        Where to draw; a new figure when None.
 
     Returns
     -------
     matplotlib.axes.Axes
+        The curve, one point per customer, with dotted lines at 80% and 95% of the total
+        (the default cuts of :func:`abc_tiers`).
+
+    See Also
+    --------
+    abc_tiers : tiers customers at the 80% and 95% lines.
+    concentration : the Lorenz curve and Gini coefficient of the same values.
+
+    Examples
+    --------
+    The largest of five customers holds 64% of the total:
+
+    >>> ax = plot_pareto([900.0, 300, 150, 40, 10])
+    >>> x, y = ax.get_lines()[0].get_data()
+    >>> float(x[0]), round(float(y[0]), 3)
+    (0.2, 0.643)
     """
     ax = _axes(ax, (5, 4))
     v = np.sort(np.asarray(values, dtype=float))[::-1]
@@ -128,11 +179,33 @@ def plot_cluster_profiles(result, ax=None):
     Parameters
     ----------
     result : ClusterResult
+        Output of :func:`cluster_customers` or :func:`cluster_mixed` (its numeric features
+        are drawn).
     ax : matplotlib Axes, optional
+        Where to draw; a new figure when None.
 
     Returns
     -------
     matplotlib.axes.Axes
+        One row per cluster (labelled with its number and name), one column per numeric
+        feature, coloured by the cluster's median standardised across clusters (blue below,
+        red above, clipped at two standard deviations).
+
+    See Also
+    --------
+    ClusterResult : the profile drawn.
+    cluster_customers : clusters on numeric features.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from crmmine.segmentation import cluster_customers
+    >>> s = pd.DataFrame({"since_last": [2, 3, 5, 4, 60, 80, 75, 90],
+    ...                   "frequency": [9, 7, 8, 6, 1, 0, 1, 0],
+    ...                   "monetary": [800.0, 650, 720, 590, 40, 25, 30, 15]})
+    >>> ax = plot_cluster_profiles(cluster_customers(s, n_clusters=2, n_seeds=1))
+    >>> [t.get_text() for t in ax.get_yticklabels()]
+    ['0: recent frequent high-spend', '1: lapsed occasional low-spend']
     """
     ax = _axes(ax, (6, 3.5))
     prof = result.profile[list(result.features)]

@@ -27,14 +27,22 @@ def customer_profile(
         Column(s) of ``summary`` or a Series aligned with it (e.g. the output of ``rfm_segments``).
         Missing attribute values form their own group ("(missing)") so every customer is counted.
     value : str, default "monetary"
+        The column summed as ``revenue`` (total spend by default; profit or CLV work too).
     orders : str or None, default "orders"
+        The column of purchases per customer, for ``orders_per_customer``; None leaves it out.
 
     Returns
     -------
     pandas.DataFrame
         Per group: ``customers``, ``share_of_customers``, ``revenue``, ``share_of_revenue``,
         ``revenue_per_customer`` and, with ``orders``, ``orders_per_customer``; sorted by revenue,
-        with a ``Total`` row.
+        with a ``Total`` row. Indexed by the group (a MultiIndex for several columns).
+
+    See Also
+    --------
+    tier_summary : the same counts per tier of :func:`abc_tiers` or :func:`count_tiers`.
+    plot_segments : customers and revenue shares per segment as a chart.
+    rfm_segments : segments to profile (pass them as ``by``).
 
     Examples
     --------
@@ -43,6 +51,8 @@ def customer_profile(
     ...                   "region": ["north", "south", "north", None]})
     >>> customer_profile(s, "region")[["customers", "share_of_revenue"]].round(3).to_dict("index")["north"]
     {'customers': 2, 'share_of_revenue': 0.625}
+    >>> customer_profile(s, "region").index.tolist()
+    ['north', 'south', '(missing)', 'Total']
     """
     needed = [value] + ([orders] if orders else [])
     require_columns(summary.columns, needed, role="customer summary")

@@ -144,6 +144,13 @@ class RFMScorer(CRMMineEstimator):
     group_sizes_ : pandas.DataFrame
         Customers per score (rows 1..bins) and dimension on the fitted data.
     n_customers_ : int
+        Number of customers the boundaries were learned from.
+
+    See Also
+    --------
+    rfm_scores : fit and score the same customers in one call.
+    rfm_group_sizes : customers per score of a score table.
+    rfm_segments : names segments from the scores.
 
     Examples
     --------
@@ -155,6 +162,14 @@ class RFMScorer(CRMMineEstimator):
     ['555', '444', '333', '222', '111']
     >>> RFMScorer(bins=5)
     RFMScorer()
+
+    The boundaries learned on one base score new customers (a value between two fitted
+    customers takes the lower one's score):
+
+    >>> new = pd.DataFrame({"since_last": [2, 100], "orders": [5, 1], "monetary": [500.0, 5.0]},
+    ...                    index=["x", "y"])
+    >>> scorer.transform(new)[["R", "F", "M"]].to_numpy().tolist()
+    [[4, 4, 4], [1, 1, 1]]
 
     References
     ----------
@@ -438,6 +453,13 @@ def rfm_group_sizes(scores: pd.DataFrame) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Rows 1..bins (``score``), columns ``R``, ``F``, ``M`` (a small table, always pandas).
+        ``bins`` is read from the scores' ``attrs`` when present, else it is the highest
+        score seen; an empty score is a row of zeros.
+
+    See Also
+    --------
+    rfm_scores : the scores counted.
+    RFMScorer : its ``group_sizes_`` hold the same counts for the fitted customers.
 
     Examples
     --------
@@ -486,9 +508,19 @@ def rfm_scores(
         One row per customer (``crmmine.customer_summary``): a pandas DataFrame indexed by
         customer id, or a polars, DuckDB or Spark table with the customer id as first column.
     bins : int, default 5
+        Number of score levels, 2 to 99 (5 gives scores 1..5, 5 best). With 10 or more the
+        ``rfm_code`` separates the scores with "-".
     method : {"rank", "edges"}, default "rank"
-    columns, since_last, frequency, monetary : optional
-        Summary columns by role (see :class:`RFMScorer`).
+        Equal-sized groups by rank with ties kept together, or boundaries at the quantiles
+        (see :class:`RFMScorer`).
+    columns : mapping of role -> column, optional
+        ``{"since_last": ..., "frequency": ..., "monetary": ...}``: summary columns by role.
+    since_last : str, optional
+        Time since the last purchase (default column ``since_last``; a short time scores high).
+    frequency : str, optional
+        Number of purchases (default column ``orders``).
+    monetary : str, optional
+        Total spend (default column ``monetary``).
 
     Returns
     -------
@@ -498,6 +530,14 @@ def rfm_scores(
         their engine (lazy for polars LazyFrames, DuckDB and Spark; polars rows in the
         input's order). The engine collects only the ``bins - 1`` score boundaries per
         dimension; the tie rule is the same (see :class:`RFMScorer`).
+
+    See Also
+    --------
+    RFMScorer : learns the boundaries on one base and applies them to another.
+    rfm_segments : names each customer's segment from the scores.
+    rfm_group_sizes : customers per score, to see empty or unequal groups.
+    plot_rf_heatmap : the R x F grid of customers.
+    crmmine.customer_summary : the summary the scores are computed from.
 
     Examples
     --------

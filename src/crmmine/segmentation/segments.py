@@ -28,15 +28,38 @@ _DIMS = ("R", "F", "M")
 class SegmentTableReport(Result):
     """What :meth:`SegmentTable.validate` found on the full grid of score combinations.
 
-    Attributes
+    The fields below are its attributes; ``ok`` is True when every cell is matched by
+    exactly one rule, ``summary()`` counts the problems with examples, ``to_frame()`` lists
+    every problem cell and ``describe()`` says it in words.
+
+    Parameters
     ----------
     overlaps : pandas.DataFrame
-        Score cells matched by more than one rule (first match wins), with the rules.
+        Score cells matched by more than one rule (first match wins): columns ``R``, ``F``,
+        ``M`` and ``rules`` (the names of the rules that match, comma-separated).
     gaps : pandas.DataFrame
-        Score cells no rule matches (they get the table's ``default`` name).
+        Score cells no rule matches (they get the table's ``default`` name): ``R``, ``F``, ``M``.
     unreachable : list of str
         Rules that never win under first-match evaluation (every cell they cover is taken by
         an earlier rule).
+
+    See Also
+    --------
+    SegmentTable : the rule table it checks (its ``report`` attribute).
+    rfm_segments : applies a rule table to RFM scores.
+
+    Examples
+    --------
+    The Putler segments as commonly published leave cells open and have rules that never
+    win under first match:
+
+    >>> report = PRESETS["putler"]().report
+    >>> report
+    SegmentTableReport(overlaps=42, gaps=36, unreachable=4)
+    >>> report.unreachable
+    ['Recent customers', 'Promising', "Can't lose them", 'Lost']
+    >>> report.ok, PRESETS["rf_grid"]().report.ok
+    (False, True)
     """
 
     overlaps: pd.DataFrame
@@ -98,20 +121,39 @@ class SegmentTable(Result):
     Parameters
     ----------
     rules : list of dict
-        ``{"name": ..., "R": (lo, hi), "F": (lo, hi), "M": (lo, hi)}``.
+        ``{"name": ..., "R": (lo, hi), "F": (lo, hi), "M": (lo, hi)}``, in the order they are
+        tried; ranges are inclusive whole scores within ``1..bins``.
     bins : int, default 5
-        Score scale the rules are written for.
+        Score scale the rules are written for (at least 2).
     default : str, default "Other"
         Name for score combinations no rule matches.
-    source : str
+    source : str, default ""
         Where the table comes from (shown in reports and docs).
+
+    Attributes
+    ----------
+    report : SegmentTableReport
+        The validation of the table, computed when it is built (:meth:`validate`).
+
+    See Also
+    --------
+    rfm_segments : applies a table (or a preset) to RFM scores.
+    SegmentTableReport : overlaps, gaps and unreachable rules of a table.
+    PRESETS : the named tables ("rf_grid", "crm4", "eight", "putler").
 
     Examples
     --------
     >>> t = SegmentTable([{"name": "good", "R": (3, 5)}, {"name": "poor", "R": (1, 3)}])
-    >>> report = t.validate()
-    >>> len(report.overlaps) > 0, report.unreachable
-    (True, [])
+    >>> t.report
+    SegmentTableReport(overlaps=25, gaps=0, unreachable=0)
+    >>> t.report.overlaps["rules"].unique().tolist()
+    ['good, poor']
+
+    First match wins, so customers with R = 3 are "good":
+
+    >>> import numpy as np
+    >>> t.assign(np.array([5, 3, 1]), np.array([1, 1, 1]), np.array([1, 1, 1])).tolist()
+    ['good', 'good', 'poor']
     """
 
     rules: list[dict]
@@ -241,7 +283,7 @@ class SegmentTable(Result):
         }
 
     def summary(self) -> pd.DataFrame:
-        """The rules with the validation counts (overlaps, gaps, unreachable) as a last row."""
+        """The rules as a table, as :meth:`to_frame` (the validation is in ``report``)."""
         return self.to_frame()
 
     def to_frame(self) -> pd.DataFrame:
@@ -356,9 +398,10 @@ def rfm_segments(
         重要价值客户 ... 一般挽留客户 with ``locale="zh"``); ``"putler"``: the eleven
         Putler segments as commonly published (has unreachable segments and gaps: see
         ``PRESETS["putler"]().report``). Your own rules are validated the same way.
-    default : str
-        Name for customers no rule matches (used for custom rule lists).
-    locale : {"en", "zh"}
+    default : str, default "Other"
+        Name for customers no rule matches (used for custom rule lists; a preset or a
+        :class:`SegmentTable` has its own).
+    locale : {"en", "zh"}, default "en"
         Language of the names. The result is an ordered categorical whose categories are the
         table's segments in rule order (then the default): ``.cat.codes`` are the same in
         every locale.
@@ -370,6 +413,14 @@ def rfm_segments(
         ``segment``; ``attrs["preset"]`` names the table (information only). polars, DuckDB
         and Spark: a table of the same kind with the customer id and ``segment`` (text),
         computed inside the engine as one first-match CASE expression.
+
+    See Also
+    --------
+    rfm_scores : the scores to pass.
+    SegmentTable : write and validate your own rules.
+    PRESETS : the named rule tables.
+    customer_profile : customers and revenue per segment (``by=segments``).
+    plot_segments : shares of customers and revenue per segment.
 
     Examples
     --------

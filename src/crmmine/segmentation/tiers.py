@@ -40,15 +40,38 @@ class Override:
         and ``cell_by_matrix``), so a rule may refer to the score and to any column.
     grade : str
         The grade (or matrix cell) the rule gives. It must be one of the grades.
-    name : str
-        Shown in the ``override`` column so every forced grade says why.
+    name : str, default ""
+        Shown in the ``override`` column so every forced grade says why (default: the
+        condition string, or "override").
     mode : {"set", "at_least", "at_most"}, default "set"
         ``"set"``: the grade is ``grade``; ``"at_least"``: the better of ``grade`` and the grade
         by score; ``"at_most"``: the worse of the two (e.g. customers with bad debts are at most C).
 
+    See Also
+    --------
+    value_tiers : grades with overrides.
+    customer_pyramid : the lead tier is an override.
+    value_matrix : overrides that force a matrix cell.
+
     Notes
     -----
     Overrides apply in order; for each customer the first rule whose condition holds decides.
+    A condition that is missing for some rows raises rather than counting them as False.
+
+    Examples
+    --------
+    The best customer by spend has a bad debt, so she is at most C:
+
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"monetary": [900.0, 500, 300, 100, 50],
+    ...                   "bad_debt": [True, False, False, False, False]})
+    >>> rule = Override("bad_debt", "C", "bad debt", mode="at_most")
+    >>> out = value_tiers(f, {"monetary": 1.0}, cutoffs=(("A", 0.8), ("B", 0.5), ("C", None)),
+    ...                   overrides=[rule])
+    >>> out[["grade_by_score", "grade", "override"]].iloc[0].tolist()
+    ['A', 'C', 'bad debt']
+    >>> out["grade"].tolist()
+    ['C', 'A', 'B', 'C', 'C']
     """
 
     condition: str | Callable[[pd.DataFrame], Any] | nw.Expr
@@ -227,13 +250,21 @@ def value_tiers(
         bands (A >= 0.9, B >= 0.8, C >= 0.7, D >= 0.6, E >= 0.5, F below); ``"pyramid"``: the
         customer pyramid's platinum 20%, gold 30%, iron 50% by shares, and lead only by an
         override (see :func:`customer_pyramid`).
-    overrides : list of Override
+    overrides : list of Override, default ()
+        Rules that force a grade, applied in order after the grades by score (the first whose
+        condition holds decides).
     points : dict of column -> {category: points}, optional
         Points for each category of a categorical column named in ``weights``; a category with
         no points raises (name it, or map it to 0).
     scale : {"rank", "minmax", "points"}, default "rank"
+        How each dimension is put on a common scale before weighting: percentile rank (ties
+        share their average rank), linear between the smallest and largest value, or the
+        values as they are.
     ties : {"down", "up"}, default "down"
-    locale : {"en", "zh"}
+        With ``shares``: where a block of equal scores that straddles a boundary goes (the
+        lower grade, or the higher one).
+    locale : {"en", "zh"}, default "en"
+        Language of the grade labels (codes are the same in both).
 
     Returns
     -------
@@ -241,6 +272,14 @@ def value_tiers(
         ``score``, ``grade_by_score``, ``grade`` (ordered categoricals, best grade first, with
         stable codes in every locale; text for other engines) and ``override`` (rule name or
         ""), indexed like ``frame`` (other engines: the customer id first).
+
+    See Also
+    --------
+    Override : a rule that forces a grade.
+    GRADE_PRESETS : the named gradings ("six_types", "pyramid").
+    customer_pyramid : platinum, gold, iron and lead tiers by profit.
+    value_matrix : grades from the cells of a two-dimensional matrix.
+    count_tiers : tiers by share of customers on a single value.
 
     Examples
     --------
@@ -568,14 +607,27 @@ def customer_pyramid(
     profit : str, default "profit"
         Profit per customer (margin minus cost to serve), may be negative.
     shares : (float, float), default (0.2, 0.3)
-        Shares of customers in platinum and gold.
-    overrides, ties, locale
-        As in :func:`value_tiers`.
+        Shares of customers in platinum and gold (positive, sum below 1); iron takes the rest.
+    overrides : list of Override, default ()
+        Rules applied before the lead rule, as in :func:`value_tiers`; their grade is one of
+        "platinum", "gold", "iron", "lead".
+    ties : {"down", "up"}, default "down"
+        Where a block of equal profits that straddles a boundary goes (the lower tier, or the
+        higher one).
+    locale : {"en", "zh"}, default "en"
+        Language of the tier labels.
 
     Returns
     -------
     table of the input's kind
-        As :func:`value_tiers`; ``score`` is the profit.
+        As :func:`value_tiers`; ``score`` is the profit, ``grade`` the tier (``lead`` with
+        the override's reason in ``override``).
+
+    See Also
+    --------
+    value_tiers : the grading it is built on.
+    Override : rules to keep a strategic account out of lead, or to force a tier.
+    abc_tiers : tiers by cumulative share of value instead of customer shares.
 
     Examples
     --------
@@ -666,24 +718,39 @@ def value_matrix(
     Parameters
     ----------
     frame : pandas.DataFrame
-    x, y : str
-        Numeric columns.
-    x_cuts, y_cuts : "median", "mean", int or sequence of float
+        One row per customer, indexed by customer id.
+    x : str
+        Numeric column of the first axis (e.g. value); missing values raise.
+    y : str
+        Numeric column of the second axis (e.g. loyalty); missing values raise.
+    x_cuts : "median", "mean", int or sequence of float, default "median"
+        How ``x`` is split into levels: above the median or mean is high, ``k`` equal groups
+        by rank, or increasing thresholds.
+    y_cuts : "median", "mean", int or sequence of float, default "median"
+        How ``y`` is split into levels, as ``x_cuts``.
     cells : nested list or DataFrame, optional
         ``cells[i][j]`` names the cell of x level ``i`` and y level ``j`` (a DataFrame: rows are x
         levels, columns y levels, lowest first). Several cells may share a name (a grade).
         Default for 2 x 2: (high x, high y) "Stars", (high x, low y) "Develop",
         (low x, high y) "Maintain", (low, low) "Low priority".
-    overrides : list of Override
+    overrides : list of Override, default ()
         Conditions may use any column and ``x_level``, ``y_level``, ``cell_by_matrix``; their
         grade must be a cell name.
-    locale : {"en", "zh"}
+    locale : {"en", "zh"}, default "en"
+        Language of the cell names that have a translation (the default names do).
 
     Returns
     -------
     pandas.DataFrame
-        ``x_level``, ``y_level``, ``cell_by_matrix``, ``cell`` (ordered categoricals: the cell of
-        the highest levels first) and ``override``; ``attrs`` records the thresholds (information).
+        Indexed like ``frame``: ``x_level``, ``y_level`` (0 = lowest), ``cell_by_matrix``,
+        ``cell`` (ordered categoricals: the cell of the highest levels first) and
+        ``override``; ``attrs`` records the thresholds (information).
+
+    See Also
+    --------
+    value_tiers : grades on a weighted score of several dimensions.
+    Override : a rule that forces a cell.
+    plot_rf_heatmap : the R x F grid of customers, a 5 x 5 matrix of RFM scores.
 
     Examples
     --------
