@@ -9,7 +9,7 @@ from a boolean mask so that every module reports bad input the same way.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sklearn.exceptions import NotFittedError as _SklearnNotFittedError
@@ -142,9 +142,14 @@ def bad_rows_error(
 
 
 def missing_columns_error(
-    missing: Sequence[str], available: Iterable[str], *, role: str = "input"
+    missing: Sequence[str], available: Iterable[str], *, role: str = "input",
+    parameters: Mapping[str, str] | None = None,
 ) -> SchemaError:
     """Build a :class:`SchemaError` for missing columns, suggesting close names.
+
+    ``parameters`` maps a column to the keyword that names it (``{"monetary": "value"}``
+    when the column came from ``value=``), so the fix names the right keyword; by default
+    the keyword is the column's own name (the role keywords of transactions).
 
     Examples
     --------
@@ -164,7 +169,8 @@ def missing_columns_error(
         parts.append(f"{name!r}{hint}")
     noun = "column" if len(missing) == 1 else "columns"
     first = missing[0]
+    keyword = (parameters or {}).get(first, first)
     return SchemaError(
         f"{role} is missing {noun} {', '.join(parts)}. Available columns: {available}. "
-        f"Fix: rename the column or pass {first}='<your column>'."
+        f"Fix: rename the column or pass {keyword}='<your column>'."
     )

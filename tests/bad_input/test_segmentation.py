@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import crmmine as cm
 from crmmine.errors import CRMMineError, DataError, ParameterError, SchemaError
 from crmmine.segmentation import (
     Override,
@@ -396,3 +397,18 @@ def test_top_share_fraction_and_segment_table_bins_are_declared():
         conc.top_share(1.5)
     with pytest.raises(ParameterError, match=r"'bins' of SegmentTable must be an int in \[2, inf\)"):
         SegmentTable([{"name": "all", "R": (1, 1)}], bins=1)
+
+
+@pytest.mark.parametrize("call", [
+    lambda s: cm.segmentation.abc_tiers(s, value="revenue"),
+    lambda s: cm.segmentation.count_tiers(s, value="revenue"),
+    lambda s: cm.segmentation.customer_profile(s, "frequency", value="revenue"),
+])
+def test_missing_value_column_fix_names_the_value_keyword(call):
+    # the fix must name the keyword the caller used (value=), not the column ("pass revenue=" is no keyword)
+    s = pd.DataFrame({"monetary": [10.0, 20.0, 30.0], "frequency": [1, 2, 3]},
+                     index=pd.Index([1, 2, 3], name="customer_id"))
+    before = s.copy()
+    with pytest.raises(SchemaError, match=r"'revenue'.*pass value='<your column>'"):
+        call(s)
+    pd.testing.assert_frame_equal(s, before)

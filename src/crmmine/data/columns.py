@@ -118,8 +118,12 @@ def resolve_columns(
     return replace(base, **merged)
 
 
-def require_columns(available: Iterable[Any], needed: Iterable[str], *, role: str = "input") -> None:
+def require_columns(available: Iterable[Any], needed: Iterable[str], *, role: str = "input",
+                    parameters: Mapping[str, str] | None = None) -> None:
     """Raise :class:`~crmmine.errors.SchemaError` if any of ``needed`` is missing.
+
+    ``parameters`` maps a needed column to the keyword argument that named it, so the
+    error's fix names that keyword (``value=``) rather than the column.
 
     Examples
     --------
@@ -132,4 +136,4 @@ def require_columns(available: Iterable[Any], needed: Iterable[str], *, role: st
     available = list(available)
     missing = [c for c in needed if c not in available]
     if missing:
-        raise missing_columns_error(missing, available, role=role)
+        raise missing_columns_error(missing, available, role=role, parameters=parameters)

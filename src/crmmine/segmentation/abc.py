@@ -26,7 +26,7 @@ _TIES = Options({"down", "up"})
 
 def _value_column(summary: pd.DataFrame, value: str) -> np.ndarray:
     summary = summary_frame(summary)
-    require_columns(summary.columns, [value], role="customer summary")
+    require_columns(summary.columns, [value], role="customer summary", parameters={value: "value"})
     return numeric_column(summary, value, fix="fill or drop those customers first")
 
 
@@ -221,7 +221,8 @@ def tier_summary(tiers: Any, tier: str = "tier", value: str = "value") -> pd.Dat
     """
     if _backend.is_engine(tiers):
         lf = _backend.to_lazy(tiers, what="tier table")
-        require_columns(lf.collect_schema().names(), [tier, value], role="tier table")
+        require_columns(lf.collect_schema().names(), [tier, value], role="tier table",
+                        parameters={tier: "tier", value: "value"})
         agg = _backend.collect_pandas(lf.group_by(tier).agg(
             nw.len().cast(nw.Int64).alias("customers"), nw.col(value).cast(nw.Float64).sum().alias("value")))
         agg = agg.set_index(tier).sort_index()
@@ -232,7 +233,8 @@ def tier_summary(tiers: Any, tier: str = "tier", value: str = "value") -> pd.Dat
         return agg
     if not isinstance(tiers, pd.DataFrame):
         tiers = summary_frame(tiers, "tier table")
-    require_columns(tiers.columns, [tier, value], role="tier table")
+    require_columns(tiers.columns, [tier, value], role="tier table",
+                    parameters={tier: "tier", value: "value"})
     v = pd.to_numeric(tiers[value], errors="coerce")
     agg = v.groupby(tiers[tier], observed=False).agg(["size", "sum"])
     agg.columns = ["customers", "value"]
@@ -613,7 +615,7 @@ def concentration(values: Any, *, column: str | None = None,
                     f"{values.shape[1]} columns. Fix: pass summary['monetary'] or column='monetary'."
                 )
             column = values.columns[0]
-        require_columns(values.columns, [column], role="table")
+        require_columns(values.columns, [column], role="table", parameters={column: "column"})
         values = values[column]
     elif _is_polars_series(values):
         values = values.to_frame(values.name or "values")
@@ -679,7 +681,7 @@ def _concentration_engine(values: Any, column: str | None, fractions: tuple[floa
                 "Fix: pass column='monetary' (or the column to read)."
             )
         column = names[0]
-    require_columns(names, [column], role="table")
+    require_columns(names, [column], role="table", parameters={column: "column"})
     _backend.numeric_columns(lf, [column], what="values", fix=_FIX_CONCENTRATION)
     v = nw.col(column).cast(nw.Float64)
     check = _backend.Check(column, ~v.is_finite() | (v < 0),

@@ -55,7 +55,7 @@ def plot_rf_heatmap(scores: pd.DataFrame, summary: pd.DataFrame, *, value: str =
     ('Axes', 'R score (recent = high)')
     """
     require_columns(scores.columns, ["R", "F"], role="RFM scores")
-    require_columns(summary.columns, [value], role="customer summary")
+    require_columns(summary.columns, [value], role="customer summary", parameters={value: "value"})
     ax = _axes(ax)
     frame = pd.DataFrame({"R": scores["R"], "F": scores["F"], "v": summary[value].reindex(scores.index)})
     bins = int(max(frame["R"].max(), frame["F"].max()))
@@ -114,7 +114,7 @@ def plot_segments(segments: pd.Series, summary: pd.DataFrame, *, value: str = "m
     >>> [t.get_text() for t in ax.get_yticklabels()]
     ['Hibernating', 'Need attention', 'Loyal customers', 'Champions']
     """
-    require_columns(summary.columns, [value], role="customer summary")
+    require_columns(summary.columns, [value], role="customer summary", parameters={value: "value"})
     ax = _axes(ax, (7, 4))
     frame = pd.DataFrame({"segment": segments, "v": summary[value].reindex(segments.index)})
     agg = frame.groupby("segment").agg(customers=("v", "size"), revenue=("v", "sum"))

@@ -55,12 +55,13 @@ def customer_profile(
     ['north', 'south', '(missing)', 'Total']
     """
     needed = [value] + ([orders] if orders else [])
-    require_columns(summary.columns, needed, role="customer summary")
+    keywords = {value: "value", **({orders: "orders"} if orders else {})}
+    require_columns(summary.columns, needed, role="customer summary", parameters=keywords)
     if isinstance(by, pd.Series):
         keys = [by.reindex(summary.index).astype(object).fillna("(missing)").rename(by.name or "group")]
     else:
         cols = [by] if isinstance(by, str) else list(by)
-        require_columns(summary.columns, cols, role="customer summary")
+        require_columns(summary.columns, cols, role="customer summary", parameters=dict.fromkeys(cols, "by"))
         keys = [summary[c].astype(object).fillna("(missing)") for c in cols]
     agg = {"customers": (value, "size"), "revenue": (value, "sum")}
     if orders:
