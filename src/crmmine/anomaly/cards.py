@@ -56,12 +56,13 @@ _REQUIRED = ("customer_id", "date", "amount")
 #: Fraud patterns of :func:`make_card_transactions`.
 CARD_PATTERNS = ("card_testing", "account_takeover", "cloned_card", "night_spree", "big_ticket")
 
-#: Features :func:`card_fraud_scores` uses by default and their suspicious direction.
+#: Features :func:`card_fraud_scores` uses by default and their suspicious direction (the velocity
+#: features of other ``windows`` are added, also ``"high"``).
 CARD_DIRECTIONS = {
-    "count_1h": "high",
-    "amount_1h": "high",
-    "count_24h": "high",
-    "amount_24h": "high",
+    "count_1H": "high",
+    "amount_1H": "high",
+    "count_24H": "high",
+    "amount_24H": "high",
     "amount_z": "high",
     "merchant_rarity": "high",
     "category_rarity": "high",
@@ -95,6 +96,18 @@ def _window_seconds(window: str) -> int:
             f"parameter 'windows': {window!r} is not a duration. "
             "Fix: use strings such as '1H', '24H' or '7D'."
         ) from None
+
+
+def _is_velocity(column: str) -> bool:
+    """Whether a feature column is a velocity feature ``count_<window>`` or ``amount_<window>``."""
+    kind, _, window = str(column).partition("_")
+    if kind not in ("count", "amount") or not window:
+        return False
+    try:
+        time_unit_days(window)
+    except Exception:  # amount_z, amount_ratio, ...: not a window
+        return False
+    return True
 
 
 def _resolve(columns, overrides: dict, roles: dict, frame: pd.DataFrame, what: str) -> dict[str, str | None]:
@@ -452,7 +465,9 @@ def card_fraud_scores(
         frame = card_features(
             transactions, windows=windows, columns=columns, customer_id=customer_id, date=date, **roles
         )
-    merged = dict(CARD_DIRECTIONS)
+    velocity = [c for c in frame.columns if _is_velocity(c)]
+    # every velocity window present is scored (suspicious when high), not only the default ones
+    merged = {**dict.fromkeys(velocity, "high"), **CARD_DIRECTIONS}
     if direction is not None:
         if not isinstance(direction, Mapping):
             raise ParameterError(
@@ -471,11 +486,6 @@ def card_fraud_scores(
         raise missing_columns_error([dcol], frame.columns, role="card features")
     describe = _describe(windows)
     shown = frame.assign(__date=frame[dcol])
-    velocity = [
-        c
-        for c in frame.columns
-        if c.startswith(("count_", "amount_")) and c not in ("amount_z", "amount_ratio")
-    ]
     groups = {"velocity": velocity, "novelty": CARD_GROUPS["novelty"]}
     scored = fraud_scores(
         shown,
