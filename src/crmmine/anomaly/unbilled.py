@@ -95,7 +95,13 @@ def unbilled_energy(
     216-226 (attack models); change-point baseline as in utility back-billing practice.
     """
     check_params(
-        {"tariff": tariff, "z": z},
+        {
+            "tariff": tariff,
+            "z": z,
+            "zero_kwh": zero_kwh,
+            "min_zero_days": min_zero_days,
+            "baseline_days": baseline_days,
+        },
         {
             "tariff": [Interval(Real, 0, None), None],
             "z": [Interval(Real, 0, None, closed="neither")],
