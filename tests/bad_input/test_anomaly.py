@@ -220,6 +220,23 @@ def test_unbilled_energy_for_meters_without_readings(readings):
         unbilled_energy(readings, [1, 12345])
 
 
+@pytest.mark.parametrize(
+    ("param", "value", "allowed"),
+    [
+        ("zero_kwh", -1.0, r"\[0, inf\)"),
+        ("min_zero_days", 0, r"\[1, inf\)"),
+        ("baseline_days", 3, r"\[7, inf\)"),
+    ],
+)
+def test_unbilled_energy_checks_its_zero_and_baseline_parameters(readings, param, value, allowed):
+    # these constraints were declared but their values were never passed to the check
+    keep = readings.copy()
+    pattern = rf"parameter '{param}' of unbilled_energy\(\) must be .*{allowed}"
+    with pytest.raises(ParameterError, match=pattern):
+        unbilled_energy(readings, [1], **{param: value})
+    _unchanged(keep, readings)
+
+
 def test_direction_must_name_known_features_and_directions(readings):
     with pytest.raises(ParameterError, match=r"direction.*'up'.*high"):
         theft_scores(readings, direction={"level_drop": "up"})

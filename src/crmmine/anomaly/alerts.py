@@ -52,21 +52,30 @@ def alert_budget(
     Parameters
     ----------
     y_score : pandas.Series or array-like
-        Scores (higher = more suspicious).
+        Scores (higher = more suspicious); must be finite.
     dates : pandas.Series or array-like, optional
-        Timestamp of each row (aligned on the index of a Series). With dates the budget applies
-        per ``period`` (the analysts' capacity per day); without, to all rows.
+        Timestamp of each row (a Series is aligned on the index of ``y_score``, never by
+        position). With dates the budget applies per ``period`` (the analysts' capacity per
+        day); without (default), to all rows at once.
     top_n : int, optional
-        Alerts per period (or overall).
+        Alerts per period (or overall), at least 0. Give exactly one of ``top_n`` and ``share``.
     share : float, optional
-        Share of rows to alert per period (or overall), rounded up.
-    period : str
-        A pandas frequency (``"D"``, ``"W"``, ``"h"``).
+        Share of rows to alert per period (or overall), in (0, 1]; the count is rounded up, so
+        every period with rows gets at least one alert.
+    period : str, default "D"
+        A pandas frequency (``"D"``, ``"W"``, ``"h"``) that cuts ``dates`` into periods.
 
     Returns
     -------
     pandas.Series
-        Boolean ``flag`` indexed like ``y_score``; ties at the cut keep the earlier row.
+        Boolean ``flag`` indexed like ``y_score`` (a plain array gets a 0..n-1 index); ties at
+        the cut keep the earlier row.
+
+    See Also
+    --------
+    budget_metrics : precision and recall of the alerts at this budget.
+    select : the same cut without periods, or where inspection pays.
+    fraud_scores : scores whose alerts it flags.
 
     Examples
     --------
@@ -107,15 +116,43 @@ def alert_budget(
 class BudgetMetrics(Result):
     """Precision and recall of an alert list at its budget, overall and per period.
 
-    Attributes
+    Returned by :func:`budget_metrics`; the fields below are its attributes.
+
+    Parameters
     ----------
     by_period : pandas.DataFrame
-        Per period: ``rows``, ``alerts``, ``positives``, ``hits`` (alerted positives),
-        ``precision``, ``recall``.
-    precision, recall : float
-        Over all periods: hits / alerts and hits / positives.
-    case_recall : float or None
-        Share of fraud cases (``cases``) with at least one alerted row.
+        One row per period (index ``period``, the period as text, or ``"all"`` without dates):
+        ``rows``, ``alerts``, ``positives``, ``hits`` (alerted positives), ``precision`` (hits /
+        alerts, NaN without alerts) and ``recall`` (hits / positives, NaN without positives).
+    precision : float
+        Over all periods: hits / alerts (NaN when nothing was alerted).
+    recall : float
+        Over all periods: hits / positives (NaN when there are no positives).
+    alerts : int
+        Rows alerted over all periods.
+    positives : int
+        Fraudulent rows (``y_true == 1``) over all periods.
+    case_recall : float or None, default None
+        Share of fraud cases (``cases`` of :func:`budget_metrics`) with at least one alerted
+        row; ``None`` when no cases were given.
+
+    See Also
+    --------
+    budget_metrics : builds it.
+    alert_budget : the flags it evaluates.
+    inspection_metrics : AUC, average precision and precision in the top n of a ranked list.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> y = pd.Series([1, 0, 0, 1, 0, 0])
+    >>> s = pd.Series([0.9, 0.1, 0.8, 0.2, 0.7, 0.3])
+    >>> d = pd.to_datetime(["2024-01-01"] * 3 + ["2024-01-02"] * 3)
+    >>> m = budget_metrics(y, s, dates=d, top_n=1)
+    >>> m.by_period["hits"].tolist(), m.by_period["precision"].tolist()
+    ([1, 0], [1.0, 0.0])
+    >>> m.summary()[["alerts", "positives", "hits", "recall"]].values.tolist()
+    [[2.0, 2.0, 1.0, 0.5]]
     """
 
     by_period: pd.DataFrame
@@ -179,18 +216,33 @@ def budget_metrics(
     Parameters
     ----------
     y_true : pandas.Series or array-like
-        1 = fraud, 0 = genuine.
+        1 (or True) = fraud, 0 (or False) = genuine; aligned on the index of ``y_score``.
     y_score : pandas.Series or array-like
-        Scores (higher = more suspicious).
-    dates, top_n, share, period
-        The budget (see :func:`alert_budget`).
+        Scores (higher = more suspicious); must be finite.
+    dates : pandas.Series or array-like, optional
+        Timestamp of each row; the budget then applies per ``period`` (see :func:`alert_budget`).
+    top_n : int, optional
+        Alerts per period (or overall); give exactly one of ``top_n`` and ``share``.
+    share : float, optional
+        Share of rows to alert per period (or overall), in (0, 1], rounded up.
+    period : str, default "D"
+        A pandas frequency that cuts ``dates`` into periods.
     cases : pandas.Series, optional
-        Case id of each fraudulent row (e.g. the customer's fraud episode); adds ``case_recall``,
-        the share of cases with at least one alert.
+        Case id of each fraudulent row (e.g. the customer's fraud episode), aligned on the index
+        (rows may be missing or NaN: only fraudulent rows with a case count); adds
+        ``case_recall``, the share of cases with at least one alert.
 
     Returns
     -------
     BudgetMetrics
+        ``by_period`` table (one row per period) and the overall ``precision``, ``recall``,
+        ``alerts``, ``positives`` and ``case_recall``.
+
+    See Also
+    --------
+    alert_budget : the flags it evaluates.
+    BudgetMetrics : the result and its fields.
+    inspection_metrics : quality of a ranked inspection list without periods.
 
     Examples
     --------

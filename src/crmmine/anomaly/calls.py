@@ -158,18 +158,31 @@ def call_features(
     ----------
     records : table
         One row per call, SMS or data session (pandas, polars, DuckDB or Spark; collected).
-    window_days, baseline_days, min_history_days : int
-        The SIM-box window, the spike baseline and the history needed before spikes and new
-        destinations count.
-    short_call_seconds : float
-        A call shorter than this is short.
-    columns, customer_id, date, duration, destination, destination_type, direction, service, cell
-        Column roles (``docs/conventions.md``); all are required.
+    window_days : int, default 7
+        Days of the SIM-box window (today included).
+    baseline_days : int, default 28
+        Earlier days a spike is measured against.
+    min_history_days : int, default 7
+        Days of history needed before spikes and new destinations count.
+    short_call_seconds : float, default 120.0
+        A call shorter than this (seconds) is short.
+    columns : mapping, optional
+        ``{role: column}`` for the roles of :data:`CALL_ROLES` (``docs/conventions.md``); all
+        roles are required.
+    customer_id, date, duration, destination, destination_type, direction, service, cell : str, optional
+        Column names by role, overriding ``columns``.
 
     Returns
     -------
     pandas.DataFrame
-        Indexed by (customer id, day), named like the input's id and date columns.
+        Indexed by (customer id, day), named like the input's id and date columns, one row per
+        subscriber-day with a record; the features above as columns.
+
+    See Also
+    --------
+    call_fraud_scores : scores these features with reasons and a daily alert budget.
+    make_call_records : synthetic records with injected fraud.
+    card_features : the same idea for card transactions.
 
     Examples
     --------
@@ -378,18 +391,34 @@ def call_fraud_scores(
     Parameters
     ----------
     records : table or the output of :func:`call_features`
+        Call records (roles of :data:`CALL_ROLES`), or their features to score them again
+        without recomputing.
     direction : mapping, optional
-        Merged over :data:`CALL_DIRECTIONS` (``None`` drops a feature).
-    top_n, share : int, float
-        Alerts per day, or a share of each day's active subscribers.
-    top_signals : int
+        ``{feature: "high" | "low" | "both" | None}`` merged over :data:`CALL_DIRECTIONS`
+        (``None`` drops a feature).
+    top_n : int, optional
+        Alerts per day. Give at most one of ``top_n`` and ``share``; without either nothing is
+        flagged.
+    share : float, optional
+        Share of each day's active subscribers to alert, in (0, 1], rounded up.
+    top_signals : int, default 2
+        Signals (outgoing volume, international, premium, each feature outside a group) added
+        up per subscriber-day.
     columns, **roles
-        Passed to :func:`call_features`.
+        Column roles passed to :func:`call_features` (``customer_id=``, ``date=``, ...).
 
     Returns
     -------
     pandas.DataFrame
-        The features plus surprises, ``score``, ``rank``, ``flag`` and ``reasons``.
+        Indexed by (customer id, day): the features, one ``s_<feature>`` surprise per scored
+        feature, ``score``, ``rank`` (1 = most suspicious), ``flag`` and ``reasons``.
+
+    See Also
+    --------
+    call_features : the features it scores.
+    fraud_scores : the scoring of any feature table.
+    budget_metrics : precision and recall of the daily alerts against the truth.
+    card_fraud_scores : the same for card transactions.
 
     Examples
     --------
@@ -437,7 +466,9 @@ def call_fraud_scores(
 class CallData(Result):
     """Synthetic call records from :func:`make_call_records`.
 
-    Attributes
+    Returned by :func:`make_call_records`; the fields below are its attributes.
+
+    Parameters
     ----------
     records : pandas.DataFrame
         One row per call, SMS or data session, in time order: ``customer_id``, ``date``,
@@ -452,7 +483,21 @@ class CallData(Result):
         ``fill_value=False``).
     subscribers : pandas.DataFrame
         Per subscriber: the ``pattern`` of the fraud episode (empty if none), ``fraud_start`` and
-        ``fraud_end`` (days).
+        ``fraud_end`` (day numbers counted from the first day, the end excluded; -1 if none).
+
+    See Also
+    --------
+    make_call_records : builds it.
+    call_fraud_scores : scores its records.
+
+    Examples
+    --------
+    >>> data = make_call_records(40, 25, fraud_share=0.1, random_state=0)
+    >>> episodes = data.subscribers[data.subscribers["pattern"] != ""]
+    >>> len(episodes), int((episodes["fraud_end"] - episodes["fraud_start"]).sum()), len(data.truth)
+    (4, 26, 26)
+    >>> sorted(data.records["service"].unique())
+    ['data', 'sms', 'voice']
     """
 
     records: pd.DataFrame
@@ -518,18 +563,32 @@ def make_call_records(
 
     Parameters
     ----------
-    n_subscribers, n_days : int
-        Subscribers and days (at least 21).
-    fraud_share : float
-        Share of subscribers with a fraud episode (at least one per pattern when positive).
-    patterns : tuple of str
+    n_subscribers : int, default 1000
+        Number of subscribers (at least 1).
+    n_days : int, default 60
+        Number of days (at least 21).
+    fraud_share : float, default 0.03
+        Share of subscribers with a fraud episode, in [0, 1] (at least one per pattern when
+        positive).
+    patterns : tuple of str, default CALL_PATTERNS
         Patterns among :data:`CALL_PATTERNS`.
-    start : str
+    start : str, default "2024-01-01"
+        First day.
     random_state : int, numpy Generator or None
+        Seed; the same seed gives the same records.
 
     Returns
     -------
     CallData
+        ``records`` (one row per call, SMS or data session), ``truth`` (the fraudulent
+        subscriber-days) and ``subscribers`` (the episode of each).
+
+    See Also
+    --------
+    CallData : the result and its tables.
+    call_features : features of the records.
+    call_fraud_scores : scores of the records.
+    make_card_transactions : the generator for card fraud.
 
     Examples
     --------

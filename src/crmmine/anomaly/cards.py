@@ -56,12 +56,13 @@ _REQUIRED = ("customer_id", "date", "amount")
 #: Fraud patterns of :func:`make_card_transactions`.
 CARD_PATTERNS = ("card_testing", "account_takeover", "cloned_card", "night_spree", "big_ticket")
 
-#: Features :func:`card_fraud_scores` uses by default and their suspicious direction.
+#: Features :func:`card_fraud_scores` uses by default and their suspicious direction (the velocity
+#: features of other ``windows`` are added, also ``"high"``).
 CARD_DIRECTIONS = {
-    "count_1h": "high",
-    "amount_1h": "high",
-    "count_24h": "high",
-    "amount_24h": "high",
+    "count_1H": "high",
+    "amount_1H": "high",
+    "count_24H": "high",
+    "amount_24H": "high",
     "amount_z": "high",
     "merchant_rarity": "high",
     "category_rarity": "high",
@@ -95,6 +96,18 @@ def _window_seconds(window: str) -> int:
             f"parameter 'windows': {window!r} is not a duration. "
             "Fix: use strings such as '1H', '24H' or '7D'."
         ) from None
+
+
+def _is_velocity(column: str) -> bool:
+    """Whether a feature column is a velocity feature ``count_<window>`` or ``amount_<window>``."""
+    kind, _, window = str(column).partition("_")
+    if kind not in ("count", "amount") or not window:
+        return False
+    try:
+        time_unit_days(window)
+    except Exception:  # amount_z, amount_ratio, ...: not a window
+        return False
+    return True
 
 
 def _resolve(columns, overrides: dict, roles: dict, frame: pd.DataFrame, what: str) -> dict[str, str | None]:
@@ -203,26 +216,38 @@ def card_features(
     Parameters
     ----------
     transactions : table
-        One row per transaction (pandas, polars, DuckDB or Spark; collected to pandas).
-    windows : tuple of str
-        Velocity windows.
-    min_history : int
+        One row per transaction (pandas, polars, DuckDB or Spark; collected to pandas); amounts
+        must be present and non-negative (refunds removed).
+    windows : tuple of str, default ("1H", "24H")
+        Velocity windows as durations (``"1H"``, ``"24H"``, ``"7D"``); each gives ``count_<w>``
+        and ``amount_<w>``.
+    min_history : int, default 5
         Earlier transactions needed before a first use counts as new.
-    max_speed_kmh : float
-        Travel speed above which ``impossible_travel`` is 1 (900: an airliner).
-    prior_weight : float
+    max_speed_kmh : float, default 900.0
+        Travel speed (km/h) above which ``impossible_travel`` is 1 (900: an airliner).
+    prior_weight : float, default 5.0
         Pseudo-transactions of population behaviour (all earlier transactions of everyone) in the
         customer's amount history.
-    distance_tolerance_km : float
-        Distance within which two locations count as the same place (city-level geolocation).
-    columns, customer_id, date, amount, merchant, category, country, device, latitude, longitude
-        Column roles (``docs/conventions.md``); ``customer_id``, ``date`` (a timestamp) and
-        ``amount`` are required.
+    distance_tolerance_km : float, default 50.0
+        Distance (km) within which two locations count as the same place (city-level
+        geolocation).
+    columns : mapping, optional
+        ``{role: column}`` for the roles of :data:`CARD_ROLES` (``docs/conventions.md``).
+    customer_id, date, amount : str, optional
+        Column names of the required roles (``date`` holds timestamps), overriding ``columns``.
+    merchant, category, country, device, latitude, longitude : str, optional
+        Column names of the optional roles; a role whose column is absent gives no features.
 
     Returns
     -------
     pandas.DataFrame
         Indexed like ``transactions``: the customer id and date columns, then the features.
+
+    See Also
+    --------
+    card_fraud_scores : scores these features with reasons and an alert budget.
+    make_card_transactions : synthetic transactions with injected fraud.
+    call_features : the same idea for call records.
 
     Examples
     --------
@@ -414,24 +439,43 @@ def card_fraud_scores(
     Parameters
     ----------
     transactions : table or the output of :func:`card_features`
+        Card transactions (roles of :data:`CARD_ROLES`), or their features to score them again
+        without recomputing.
     direction : mapping, optional
-        Suspicious direction per feature, merged over :data:`CARD_DIRECTIONS` (``None`` drops a
-        feature). Features absent from the data (no device column, say) are skipped.
-    top_n, share : int, float
-        Alert budget: ``top_n`` alerts per ``period`` (analyst capacity per day), or a ``share`` of
-        each period's transactions.
-    period : str
+        Suspicious direction per feature, merged over :data:`CARD_DIRECTIONS` and the velocity
+        features of every window (all ``"high"``; ``None`` drops a feature). Features absent
+        from the data (no device column, say) are skipped.
+    top_n : int, optional
+        Alerts per ``period`` (analyst capacity per day). Give at most one of ``top_n`` and
+        ``share``; without either nothing is flagged.
+    share : float, optional
+        Share of each period's transactions to alert, in (0, 1], rounded up.
+    period : str, default "D"
         Budget period (pandas frequency).
-    top_signals : int
-        Surprises added up per transaction.
-    windows, columns, customer_id, date, **roles
-        Passed to :func:`card_features`.
+    top_signals : int, default 3
+        Signals (the velocity group, the novelty group, each other feature) added up per
+        transaction.
+    windows : tuple of str, default ("1H", "24H")
+        Velocity windows, passed to :func:`card_features`.
+    columns : mapping, optional
+        ``{role: column}`` for the roles of :data:`CARD_ROLES`.
+    customer_id, date : str, optional
+        Column names of the customer id and the timestamp, overriding ``columns``.
+    **roles
+        Other column roles passed to :func:`card_features` (``amount=``, ``merchant=``, ...).
 
     Returns
     -------
     pandas.DataFrame
         The features plus ``s_<feature>`` surprises, ``score``, ``rank``, ``flag`` and ``reasons``,
         indexed like ``transactions``.
+
+    See Also
+    --------
+    card_features : the features it scores.
+    fraud_scores : the scoring of any feature table.
+    budget_metrics : precision, recall and case recall of the alerts against the truth.
+    call_fraud_scores : the same for call records.
 
     Examples
     --------
@@ -441,6 +485,14 @@ def card_fraud_scores(
     >>> hit_rate = data.truth.loc[scored.index[scored["flag"]], "fraud"].mean()
     >>> bool(hit_rate > 10 * base_rate)
     True
+
+    References
+    ----------
+    Goldstein, M. and Dengel, A. (2012). Histogram-based outlier score (HBOS): a fast unsupervised
+    anomaly detection algorithm. *KI-2012: Poster and Demo Track*, 59-63.
+    Whitrow, C., Hand, D. J., Juszczak, P., Weston, D. and Adams, N. M. (2009). Transaction
+    aggregation as a strategy for credit card fraud detection. *Data Mining and Knowledge
+    Discovery* 18(1), 30-55.
     """
     check_params(
         {"share": share, "top_n": top_n},
@@ -452,7 +504,9 @@ def card_fraud_scores(
         frame = card_features(
             transactions, windows=windows, columns=columns, customer_id=customer_id, date=date, **roles
         )
-    merged = dict(CARD_DIRECTIONS)
+    velocity = [c for c in frame.columns if _is_velocity(c)]
+    # every velocity window present is scored (suspicious when high), not only the default ones
+    merged = {**dict.fromkeys(velocity, "high"), **CARD_DIRECTIONS}
     if direction is not None:
         if not isinstance(direction, Mapping):
             raise ParameterError(
@@ -471,11 +525,6 @@ def card_fraud_scores(
         raise missing_columns_error([dcol], frame.columns, role="card features")
     describe = _describe(windows)
     shown = frame.assign(__date=frame[dcol])
-    velocity = [
-        c
-        for c in frame.columns
-        if c.startswith(("count_", "amount_")) and c not in ("amount_z", "amount_ratio")
-    ]
     groups = {"velocity": velocity, "novelty": CARD_GROUPS["novelty"]}
     scored = fraud_scores(
         shown,
@@ -495,7 +544,9 @@ def card_fraud_scores(
 class CardData(Result):
     """Synthetic card transactions from :func:`make_card_transactions`.
 
-    Attributes
+    Returned by :func:`make_card_transactions`; the fields below are its attributes.
+
+    Parameters
     ----------
     transactions : pandas.DataFrame
         One row per transaction (index ``transaction_id``, in time order): ``customer_id``,
@@ -505,8 +556,26 @@ class CardData(Result):
         Per transaction: ``fraud`` (bool), ``pattern`` (empty for genuine ones) and ``case`` (the
         fraud episode, one per defrauded customer).
     customers : pandas.DataFrame
-        Per customer: home ``city``, ``country``, daily ``rate``, ``pattern`` of the fraud episode
-        (empty if none) and its ``fraud_start``.
+        Per customer (index ``customer_id``): home ``city`` (a number), ``country``, daily
+        purchase ``rate``, ``pattern`` of the fraud episode (empty if none) and its
+        ``fraud_start`` (timestamp; NaT if none).
+
+    See Also
+    --------
+    make_card_transactions : builds it.
+    card_fraud_scores : scores its transactions.
+    budget_metrics : evaluates alerts against its ``truth``.
+
+    Examples
+    --------
+    >>> data = make_card_transactions(60, 40, fraud_share=0.1, random_state=0)
+    >>> data
+    CardData(transactions=3,191, frauds=42)
+    >>> bool(data.truth.index.equals(data.transactions.index))
+    True
+    >>> episodes = data.customers[data.customers["pattern"] != ""]
+    >>> len(episodes), data.truth.loc[data.truth["fraud"], "case"].nunique()
+    (6, 6)
     """
 
     transactions: pd.DataFrame
@@ -604,19 +673,32 @@ def make_card_transactions(
 
     Parameters
     ----------
-    n_customers, n_days : int
-        Customers and days (at least 30).
-    fraud_share : float
-        Share of customers with a fraud episode (at least one per pattern when positive).
-    patterns : tuple of str
+    n_customers : int, default 2000
+        Number of card holders (at least 1).
+    n_days : int, default 90
+        Number of days (at least 30).
+    fraud_share : float, default 0.02
+        Share of customers with a fraud episode, in [0, 1] (at least one per pattern when
+        positive).
+    patterns : tuple of str, default CARD_PATTERNS
         Patterns among :data:`CARD_PATTERNS`.
-    start : str
+    start : str, default "2024-01-01"
         First day.
     random_state : int, numpy Generator or None
+        Seed; the same seed gives the same transactions.
 
     Returns
     -------
     CardData
+        ``transactions`` (one row per transaction, in time order), ``truth`` (per transaction)
+        and ``customers``.
+
+    See Also
+    --------
+    CardData : the result and its tables.
+    card_features : features of the transactions.
+    card_fraud_scores : scores of the transactions.
+    make_call_records : the generator for call fraud.
 
     Examples
     --------

@@ -31,10 +31,30 @@ _MAD_SCALE = 1.4826  # makes the MAD a consistent estimator of the normal standa
 def directional(z, direction: str) -> np.ndarray:
     """Keep the suspicious side of a z-score: ``high`` -> max(z, 0), ``low`` -> max(-z, 0), ``both`` -> |z|.
 
+    Parameters
+    ----------
+    z : array-like of float
+        Z-scores (any shape), e.g. from :func:`robust_z`.
+    direction : {"high", "low", "both"}
+        The suspicious side: large values, small values, or both.
+
+    Returns
+    -------
+    numpy.ndarray
+        Float64 array of the shape of ``z``, never negative: 0 on the harmless side.
+
+    See Also
+    --------
+    robust_z : the z-scores it folds.
+    tail_surprise : the rank-based counterpart, in ``-log10`` of a tail share.
+    outlier_scores : scores rows on the folded z-scores.
+
     Examples
     --------
     >>> directional([-2.0, 0.5, 3.0], "high").tolist(), directional([-2.0, 0.5, 3.0], "low").tolist()
     ([0.0, 0.5, 3.0], [2.0, 0.0, 0.0])
+    >>> directional([-2.0, 0.5, 3.0], "both").tolist()
+    [2.0, 0.5, 3.0]
     """
     z = np.asarray(z, dtype=np.float64)
     if direction == "high":
@@ -106,11 +126,43 @@ def robust_z(features, peer: pd.Series | None = None) -> pd.DataFrame:
     A column with zero MAD uses the mean absolute deviation instead (and 1 if that is zero too),
     so constant features give z = 0 rather than infinities. ``peer`` is aligned on the index.
 
+    Parameters
+    ----------
+    features : table or pandas.Series
+        Numeric features, one row per customer or transaction (booleans count as 0/1); no
+        missing or infinite values.
+    peer : pandas.Series, optional
+        Peer group of each row (segment, feeder), aligned on the index of ``features``; medians
+        and scales are then taken within each group. Default: everyone is one group.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Float z-scores, same index and columns as ``features`` (signed: negative below the
+        median).
+
+    See Also
+    --------
+    directional : keeps the suspicious side of these z-scores.
+    outlier_scores : scores rows from them.
+    reasons : explains a row by its largest directional z-scores.
+
     Examples
     --------
     >>> import pandas as pd
     >>> robust_z(pd.DataFrame({"x": [1.0, 2.0, 3.0, 4.0, 100.0]}))["x"].round(2).tolist()
     [-1.35, -0.67, 0.0, 0.67, 65.43]
+
+    Within peer groups, each row is compared with its own group only:
+
+    >>> f = pd.DataFrame({"kwh": [10.0, 11, 12, 100, 110, 120]})
+    >>> robust_z(f, peer=pd.Series(["a", "a", "a", "b", "b", "b"]))["kwh"].round(2).tolist()
+    [-0.67, 0.0, 0.67, -0.67, 0.0, 0.67]
+
+    References
+    ----------
+    Rousseeuw, P. J. and Croux, C. (1993). Alternatives to the median absolute deviation.
+    *Journal of the American Statistical Association* 88(424), 1273-1283.
     """
     X = _numeric(features)
     groups = (
@@ -160,8 +212,10 @@ def outlier_scores(
     Parameters
     ----------
     features : table
-        Numeric features, one row per customer or transaction (pandas, polars, DuckDB, Spark).
-    method : {"ensemble", "robust_z", "iforest", "lof"}
+        Numeric features, one row per customer or transaction (pandas, polars, DuckDB, Spark);
+        at least 3 rows, no missing or infinite values.
+    method : {"ensemble", "robust_z", "iforest", "lof"}, default "ensemble"
+        The detector (see above).
     direction : {"high", "low", "both"} or mapping, default "high"
         Suspicious side of every feature, or ``{feature: direction}`` (features not named are
         ``"high"``). The default suits fraud and misuse, where risk lies in large amounts, counts
@@ -169,20 +223,31 @@ def outlier_scores(
         consumption, a payment ratio) and ``"both"`` where any deviation matters.
     peer : pandas.Series, optional
         Peer group per row (segment, feeder), aligned on the index.
-    share, top_n : float, int
-        Rows to flag: the ``top_n`` highest scores, else the top ``share`` (see :func:`select`).
-    random_state : int, numpy Generator or None
+    share : float or None, default 0.01
+        Share of rows to flag (the top scores, rounded up) when ``top_n`` is not given.
+    top_n : int, optional
+        Number of rows to flag (the highest scores); takes precedence over ``share``.
+    random_state : int, numpy Generator or None, default 0
         Seed of the isolation forest.
-    n_neighbors, max_lof_rows : int
-        LOF's neighbourhood and the row count above which the ensemble leaves LOF out.
+    n_neighbors : int, default 20
+        LOF's neighbourhood (capped at the number of rows minus one).
+    max_lof_rows : int, default 200000
+        Row count above which the ensemble leaves LOF out (its cost grows quickly with rows).
     n_jobs : int or None
-        Threads for the isolation forest and LOF (None = 1).
+        Threads for the isolation forest and LOF (None = 1, -1 = all cores).
 
     Returns
     -------
     DataFrame (same kind as ``features``)
         ``score``, ``rank`` (1 = most anomalous), ``percentile`` (share of rows scoring lower or
         equal) and ``flag``, indexed like ``features``.
+
+    See Also
+    --------
+    robust_z : the z-scores every method starts from.
+    reasons : why a flagged row is unusual, in words.
+    select : the flag cut (top n, top share, or where inspection pays).
+    customer_anomalies : the same on a customer summary, with reasons.
 
     Examples
     --------
@@ -290,11 +355,47 @@ def select(
     ``hit_rate x expected_recovery > inspection_cost``; both are aligned on the index of ``score``.
     Ties at the cut keep the earlier row.
 
+    Parameters
+    ----------
+    score : pandas.Series or array-like
+        Scores (higher = inspect first).
+    share : float or None, default 0.01
+        Share of rows to flag, in (0, 1], rounded up; used when neither ``top_n`` nor
+        ``inspection_cost`` is given.
+    top_n : int, optional
+        Number of rows to flag (all rows when it exceeds their number); takes precedence over
+        ``share``.
+    inspection_cost : float, optional
+        Cost of one inspection (in the currency of ``expected_recovery``); switches to the
+        cost-based cut and takes precedence over ``top_n`` and ``share``.
+    expected_recovery : pandas.Series, optional
+        Amount recovered per row when it is a real case (needed with ``inspection_cost``).
+    hit_rate : pandas.Series, optional
+        Probability per row that it is a real case, e.g. a calibrated score (needed with
+        ``inspection_cost``).
+
+    Returns
+    -------
+    pandas.Series
+        Boolean ``flag`` indexed like ``score``.
+
+    See Also
+    --------
+    alert_budget : the same cut per period (analysts' capacity per day).
+    outlier_scores : flags its rows with this cut.
+    inspection_metrics : how good the selected list is, against inspection results.
+
     Examples
     --------
     >>> import pandas as pd
     >>> select(pd.Series([0.1, 0.9, 0.5]), top_n=2).tolist()
     [False, True, True]
+
+    Inspect where the expected recovery exceeds the cost of a visit:
+
+    >>> p = pd.Series([0.1, 0.9, 0.5])
+    >>> select(p, inspection_cost=100, expected_recovery=pd.Series([5000, 50, 300]), hit_rate=p).tolist()
+    [True, False, True]
     """
     check_params(
         {"share": share, "top_n": top_n, "inspection_cost": inspection_cost},
@@ -349,6 +450,35 @@ def reasons(
     gets its single strongest suspicious feature, or, when no feature deviates in its suspicious
     direction, a text that says so.
 
+    Parameters
+    ----------
+    features : table or pandas.Series
+        Numeric features on their original scale (the reasons quote these values).
+    rows : pandas.Index or list, optional
+        Ids (index labels of ``features``) to explain, e.g. the flagged rows; default all rows.
+        Formatting text is per row, so pass the inspection list rather than millions of rows.
+    direction : {"high", "low", "both"} or mapping, default "high"
+        Suspicious side of every feature, or ``{feature: direction}`` (others ``"high"``).
+    peer : pandas.Series, optional
+        Peer group per row, aligned on the index; the medians and z-scores are then the peers'.
+    top_n : int, default 3
+        Most features named per row (at least 1).
+    min_z : float, default 3.0
+        Directional robust z a feature needs to be named after the first one.
+    labels : dict, optional
+        ``{feature: display name}`` for the text (e.g. ``{"amount": "order amount"}``).
+
+    Returns
+    -------
+    pandas.Series
+        Text ``reasons`` indexed by ``rows`` (several reasons joined by ``"; "``).
+
+    See Also
+    --------
+    outlier_scores : the scores these reasons explain.
+    robust_z : the z-scores behind the reasons.
+    fraud_scores : scores with reasons built in, from tail surprises.
+
     Examples
     --------
     >>> import pandas as pd
@@ -357,6 +487,8 @@ def reasons(
     'amount 45x the median (500 vs 11)'
     >>> reasons(f.assign(amount=[10.0, 12, 11, 9, 0.5]), pd.Index([4])).iloc[0]
     'no feature deviates in its suspicious direction'
+    >>> reasons(f.assign(amount=[10.0, 12, 11, 9, 0.5]), pd.Index([4]), direction="low").iloc[0]
+    'amount 95% below the median (0.5 vs 10)'
     """
     check_params(
         {"top_n": top_n, "min_z": min_z},

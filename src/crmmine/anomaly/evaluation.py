@@ -23,6 +23,27 @@ def inspection_metrics(y_true, y_score, top_n: int = 100) -> pd.Series:
     Zheng et al. 2018); ROC AUC and average precision over all rows. Labels and scores with an
     index are aligned on it (never by position); ties keep the input order.
 
+    Parameters
+    ----------
+    y_true : pandas.Series or array-like
+        1 (or True) = a real case found on inspection, 0 = clean; both classes must occur.
+    y_score : pandas.Series or array-like
+        Scores (higher = inspected first), finite, aligned with ``y_true`` on the index.
+    top_n : int, default 100
+        Length of the inspection list (at least 1); a list longer than the rows holds them all.
+
+    Returns
+    -------
+    pandas.Series
+        ``auc``, ``average_precision``, ``precision_at_n``, ``recall_at_n``, ``map_at_n`` and
+        ``top_n``.
+
+    See Also
+    --------
+    budget_metrics : precision and recall of alerts under a budget per period.
+    select : the rows of the inspection list.
+    theft_scores : meter scores this evaluates against inspection results.
+
     Examples
     --------
     >>> m = inspection_metrics([1, 0, 1, 0], [0.9, 0.8, 0.7, 0.1], top_n=2)

@@ -30,12 +30,38 @@ def tail_surprise(values, direction: str = "high") -> np.ndarray:
     """``-log10`` of the share of values at least as extreme as each one, in ``direction``.
 
     The most ordinary values score 0; the single most extreme of ``n`` values scores
-    ``log10(n)``. Ties share a score. ``"both"`` uses the smaller of the two tails.
+    ``log10(n)``. Ties share a score. ``"both"`` uses twice the smaller of the two tails
+    (capped at 1).
+
+    Parameters
+    ----------
+    values : array-like of float
+        One value per row (a feature); missing values are not allowed (:func:`fraud_scores`
+        fills them with the median first).
+    direction : {"high", "low", "both"}, default "high"
+        The suspicious side: large values, small values, or both.
+
+    Returns
+    -------
+    numpy.ndarray
+        Float64 surprise per value, between 0 and ``log10(n)``, in the input order.
+
+    See Also
+    --------
+    fraud_scores : adds up a row's largest surprises over its features.
+    directional : the z-score counterpart for robust z-scores.
 
     Examples
     --------
     >>> tail_surprise([0, 0, 0, 1, 5], "high").round(3).tolist()
     [0.0, 0.0, 0.0, 0.398, 0.699]
+    >>> tail_surprise([0, 0, 0, 1, 5], "low").round(3).tolist()
+    [0.222, 0.222, 0.222, 0.097, 0.0]
+
+    References
+    ----------
+    Goldstein, M. and Dengel, A. (2012). Histogram-based outlier score (HBOS): a fast unsupervised
+    anomaly detection algorithm. *KI-2012: Poster and Demo Track*, 59-63.
     """
     v = np.asarray(values, dtype=np.float64)
     n = v.size
@@ -73,18 +99,22 @@ def fraud_scores(
     Parameters
     ----------
     features : pandas.DataFrame
-        Numeric features, one row per transaction, call day or customer.
+        Numeric features, one row per transaction, call day or customer. Missing, infinite or
+        non-numeric values of a scored feature count as its median (ordinary, no surprise).
     direction : mapping
         ``{feature: "high" | "low" | "both" | None}``: the features scored and their suspicious
-        side (``None`` leaves a feature out).
-    top_signals : int
-        How many of a row's largest surprises are added up.
+        side (``None`` leaves a feature out); at least one feature.
+    top_signals : int, default 3
+        How many of a row's largest signals (a feature, or a group's largest surprise) are
+        added up.
     dates : array-like or str, optional
         Timestamp per row (or the name of a column of ``features``) for a budget per period.
-    top_n, share : int, float
-        Alert budget: ``top_n`` alerts per ``period`` when ``dates`` is given (else overall), or the
-        top ``share`` of rows (per period with ``dates``). Without either nothing is flagged.
-    period : str
+    top_n : int, optional
+        Alerts per ``period`` when ``dates`` is given (else overall). Give at most one of
+        ``top_n`` and ``share``; without either nothing is flagged.
+    share : float, optional
+        Share of rows to alert (per period with ``dates``), in (0, 1], rounded up.
+    period : str, default "D"
         Budget period for ``dates`` (a pandas frequency: ``"D"``, ``"W"``, ``"h"``).
     groups : mapping, optional
         ``{group: [features]}``: features that measure one thing (the count in the last hour and
@@ -99,6 +129,14 @@ def fraud_scores(
         Indexed like ``features``: one ``s_<feature>`` surprise column per scored feature,
         ``score``, ``rank`` (1 = most suspicious), ``flag`` and ``reasons`` (for flagged rows, or
         for the 1,000 highest scores when nothing is flagged).
+
+    See Also
+    --------
+    tail_surprise : the per-feature surprise.
+    alert_budget : the flags within the budget.
+    budget_metrics : precision and recall of the flags against the truth.
+    card_fraud_scores : this score on card transactions.
+    call_fraud_scores : this score on call records.
 
     Examples
     --------

@@ -40,7 +40,9 @@ _HOLIDAYS = ["01-01", "05-01", "07-14", "08-15", "11-01", "11-11", "12-24", "12-
 class MeterData(Result):
     """Synthetic meter data from :func:`make_meter_readings`.
 
-    Attributes
+    Returned by :func:`make_meter_readings`; the fields below are its attributes.
+
+    Parameters
     ----------
     readings : pandas.DataFrame
         Long format, one row per meter and day: ``customer_id``, ``date``, ``kwh``, ``feeder``.
@@ -54,7 +56,23 @@ class MeterData(Result):
         Energy entering each feeder per day (``feeder``, ``date``, ``kwh_in``): the billed
         consumption of its meters plus technical losses.
     confounders : dict
-        The confounder rates used (empty without confounders).
+        The confounder rates used, ``{name: share of meters}`` (empty without confounders).
+
+    See Also
+    --------
+    make_meter_readings : builds it.
+    inject_theft : turns a share of its meters into thieves.
+    theft_scores : scores its readings.
+
+    Examples
+    --------
+    >>> data = make_meter_readings(40, 30, n_feeders=4, random_state=0)
+    >>> data
+    MeterData(meters=40, rows=1,200)
+    >>> data.summary().loc[["meters", "days", "moves"], "value"].tolist()
+    [40, 30, 0]
+    >>> sorted(data.feeder_input.columns)
+    ['date', 'feeder', 'kwh_in']
     """
 
     readings: pd.DataFrame
@@ -162,25 +180,36 @@ def make_meter_readings(
 
     Parameters
     ----------
-    n_meters, n_days : int
-        Meters and days (at least 14).
-    start : str
+    n_meters : int, default 2000
+        Number of meters (at least 1).
+    n_days : int, default 365
+        Number of days (at least 14).
+    start : str, default "2020-01-01"
         First day.
-    n_feeders : int
-        Feeders the meters are spread over (uniformly).
-    business_share : float
-        Share of business meters.
-    loss_rate : float
-        Technical losses as a share of the billed energy, for ``feeder_input``.
+    n_feeders : int, default 20
+        Feeders the meters are spread over (uniformly at random; a feeder may stay empty).
+    business_share : float, default 0.2
+        Share of business meters, in [0, 1].
+    loss_rate : float, default 0.04
+        Technical losses as a share of the billed energy, for ``feeder_input``, in [0, 1).
     confounders : str, sequence or mapping, optional
-        Honest confounders to add (see above); ``None`` adds none.
+        Honest confounders to add (see above): ``"all"``, names from :data:`CONFOUNDERS`, or
+        ``{name: rate}`` with rates in [0, 1]; ``None`` (default) adds none.
     random_state : int, numpy Generator or None
+        Seed; the same seed gives the same data.
 
     Returns
     -------
     MeterData
         ``readings`` (``customer_id`` int32, ``date``, ``kwh``, ``feeder`` int32),
         ``customers`` (kind, feeder, base use and the confounders drawn) and ``feeder_input``.
+
+    See Also
+    --------
+    MeterData : the result and its tables.
+    inject_theft : turns a share of the meters into thieves.
+    meter_matrix : the checked meters x days matrix of the readings.
+    transformer_balance : energy balance of the feeders.
 
     Examples
     --------
@@ -406,11 +435,15 @@ def inject_theft(
         Attack types among :data:`ATTACKS`.
     share : float
         Share of meters turned into thieves (at least one per attack).
-    start_range : (float, float)
-        Range of the start day as fractions of the period.
+    start_range : (float, float), default (0.3, 0.7)
+        Range of the start day as fractions of the period (``0 <= lo < hi <= 1``).
     random_state : int, numpy Generator or None
-    columns, customer_id, date, kwh
-        Column roles of the readings (see ``docs/conventions.md``).
+        Seed of the thieves, attacks and start days.
+    columns : mapping, optional
+        ``{role: column}`` for the roles ``customer_id``, ``date``, ``kwh`` (see
+        ``docs/conventions.md``).
+    customer_id, date, kwh : str, optional
+        Column names by role, overriding ``columns``.
 
     Returns
     -------
@@ -422,12 +455,21 @@ def inject_theft(
         over the attack; zero for honest meters, and close to zero for h5 and h6, which shift
         consumption in time rather than hide it).
 
+    See Also
+    --------
+    make_meter_readings : honest readings to attack.
+    theft_scores : should find the thieves.
+    unbilled_energy : estimates ``stolen_kwh`` from the readings alone.
+    inspection_metrics : scores a ranking against ``truth["thief"]``.
+
     Examples
     --------
     >>> data = make_meter_readings(50, 60, random_state=0)
     >>> attacked, truth = inject_theft(data.readings, attacks=("h1",), share=0.1, random_state=1)
     >>> int(truth["thief"].sum()), truth.loc[truth["thief"], "attack"].unique().tolist()
     (5, ['h1'])
+    >>> bool((truth.loc[truth["thief"], "stolen_kwh"] > 0).all())
+    True
 
     References
     ----------

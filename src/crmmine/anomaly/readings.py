@@ -56,7 +56,10 @@ ONE_GROUP = "all meters (no feeder column)"
 class MeterMatrix(Result):
     """Daily readings as a meters x days matrix, with what was repaired.
 
-    Attributes
+    Returned by :func:`meter_matrix`; the fields below are its attributes. The theft functions
+    accept it in place of long readings, so the checks and the pivot run once.
+
+    Parameters
     ----------
     kwh : numpy.ndarray
         ``(n_meters, n_days)`` float32 kWh (missing days filled under the ``missing`` policy).
@@ -75,6 +78,27 @@ class MeterMatrix(Result):
         Share of days filled per meter.
     log : pandas.DataFrame
         One row per check: ``problem``, ``policy``, ``rows``, ``meters``, ``action``.
+    cells : numpy.ndarray or None, default None
+        With ``keep_cells=True``: the row position in the readings of every (meter, day) cell,
+        -1 for filled days; ``None`` otherwise.
+
+    See Also
+    --------
+    meter_matrix : builds it.
+    meter_features : theft features from it.
+    theft_scores : scores its meters.
+
+    Examples
+    --------
+    >>> from crmmine.anomaly import make_meter_readings
+    >>> data = make_meter_readings(30, 60, n_feeders=3, random_state=0)
+    >>> m = meter_matrix(data.readings)
+    >>> m
+    MeterMatrix(meters=30, days=60, peer_group="feeder column 'feeder'")
+    >>> m.kwh.shape, m.filled is None, len(set(m.feeder))
+    ((30, 60), True, 3)
+    >>> m.log["action"].tolist()
+    ['none found', 'none found', 'none found']
     """
 
     kwh: np.ndarray
@@ -369,6 +393,8 @@ def meter_matrix(
     Returns
     -------
     MeterMatrix
+        The ``(meters, days)`` kWh matrix with the meter ids, the days, each meter's peer group,
+        the filled days and the repair ``log``.
 
     Raises
     ------
@@ -377,6 +403,13 @@ def meter_matrix(
     DataError
         Missing ids, unparseable dates, non-numeric kWh, a bad value under the ``"raise"``
         policies, a meter without any reading, or a meter on two feeders.
+
+    See Also
+    --------
+    MeterMatrix : the result and its fields.
+    meter_features : theft features of the readings (accepts the matrix).
+    theft_scores : theft scores of the readings (accepts the matrix).
+    make_meter_readings : synthetic readings in the expected layout.
 
     Examples
     --------

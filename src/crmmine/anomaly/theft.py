@@ -155,20 +155,26 @@ def meter_features(
     Parameters
     ----------
     readings : table or MeterMatrix
-        Long readings, one row per meter and day (see :func:`~crmmine.anomaly.meter_matrix`).
-    columns, customer_id, date, kwh, feeder
-        Column roles (``docs/conventions.md``).
+        Long readings, one row per meter and day (see :func:`~crmmine.anomaly.meter_matrix`);
+        at least 3 meters and 5 whole weeks.
+    columns : mapping, optional
+        ``{role: column}`` for the roles ``customer_id``, ``date``, ``kwh``, ``feeder``
+        (``docs/conventions.md``).
+    customer_id, date, kwh, feeder : str, optional
+        Column names by role, overriding ``columns``.
     bad_kwh, duplicates, missing, missing_feeder : str
-        Policies for bad rows (see :func:`~crmmine.anomaly.meter_matrix`).
-    min_weeks : int or "auto"
+        Policies for bad rows (see :func:`~crmmine.anomaly.meter_matrix`; defaults ``"raise"``,
+        ``"raise"``, ``"interpolate"``, ``"warn"``).
+    min_weeks : int or "auto", default "auto"
         Shortest segment before and after a change point, in weeks (``"auto"``: 8, or a third of
         the weeks for periods under 24 weeks, at least 2).
-    dip_weeks : int
-        Longest dip (in weeks) that does not count as a lasting change.
-    harmonics : int or "auto"
-        Yearly harmonics of each meter's own seasonal pattern.
-    zero_kwh : float
-        A reading at or below this is a zero.
+    dip_weeks : int, default 5
+        Longest dip (in weeks) that does not count as a lasting change (0 turns the running
+        median off).
+    harmonics : int or "auto", default "auto"
+        Yearly harmonics (0 to 4) of each meter's own seasonal pattern.
+    zero_kwh : float, default 0.0
+        A reading at or below this (kWh) is a zero.
 
     Returns
     -------
@@ -184,6 +190,13 @@ def meter_features(
     the daily values (``meters x days`` numbers, the matrix the features need) are then
     collected and the features computed in numpy, as for pandas. The per-meter result is
     handed back to the engine.
+
+    See Also
+    --------
+    meter_matrix : the checks and repairs of the readings.
+    theft_scores : one-sided scores of these features, with reasons.
+    TheftDetector : the same as an estimator, with inspection results.
+    unbilled_energy : uses ``change_day`` as the start of the theft.
 
     Examples
     --------
@@ -386,17 +399,41 @@ def _reason_text(row: pd.Series, name: str, z: float) -> str:
 class TheftScores(Result):
     """Suspicion scores of meters, with reasons, from :func:`theft_scores` or :class:`TheftDetector`.
 
-    Attributes
+    Returned by :func:`theft_scores` and :meth:`TheftDetector.score_meters`; the fields below are
+    its attributes, and ``flagged`` gives the ids of the flagged meters, most suspicious first.
+
+    Parameters
     ----------
     table : pandas.DataFrame
-        One row per meter, sorted by ``rank``: the features, ``score`` (higher = more suspicious),
-        ``rank`` (1 = most suspicious), ``flag`` and ``reasons`` (for flagged meters).
+        One row per meter (indexed by meter id), sorted by ``rank``: the features of
+        :func:`meter_features`, one ``z_<feature>`` signal per scored feature, ``score`` (higher
+        = more suspicious), ``rank`` (1 = most suspicious), ``flag`` and ``reasons`` (for flagged
+        meters).
     peer_group : str
         How peers were formed (a feeder column, or all meters as one group).
-    log : pandas.DataFrame
+    log : pandas.DataFrame, default empty
         Checks and repairs of the readings (see :func:`~crmmine.anomaly.meter_matrix`).
-    mode : str
+    mode : str, default "unsupervised"
         ``"unsupervised"`` or ``"semi-supervised (n inspection results)"``.
+
+    See Also
+    --------
+    theft_scores : builds it.
+    TheftDetector : builds it, with a reference learnt once and inspection results.
+    unbilled_energy : kWh the flagged meters did not bill (accepts this result).
+    inspection_metrics : quality of the ranking against inspection results.
+
+    Examples
+    --------
+    >>> from crmmine.anomaly import make_meter_readings
+    >>> data = make_meter_readings(60, 120, n_feeders=3, random_state=0)
+    >>> result = theft_scores(data.readings, top_n=3)
+    >>> result
+    TheftScores(meters=60, flagged=3, peer_group="feeder column 'feeder'")
+    >>> result.to_frame()["rank"].head(3).tolist(), len(result.flagged), result.mode
+    ([1, 2, 3], 3, 'unsupervised')
+    >>> result.summary().loc[["flagged", "repairs"], "value"].tolist()
+    [3, 'none']
     """
 
     table: pd.DataFrame
@@ -503,6 +540,14 @@ class TheftDetector(CRMMineEstimator):
     log_ : pandas.DataFrame
         Checks and repairs of the readings.
     peer_group_ : str
+        How peers were formed (a feeder column, or all meters as one group).
+
+    See Also
+    --------
+    theft_scores : fit and score in one call.
+    meter_features : the features it scores.
+    TheftScores : the result of ``score_meters``.
+    unbilled_energy : kWh the flagged meters did not bill.
 
     Examples
     --------
@@ -512,6 +557,16 @@ class TheftDetector(CRMMineEstimator):
     >>> result = TheftDetector().fit(readings).score_meters(top_n=15)
     >>> bool(truth.loc[result.flagged, "thief"].all())
     True
+
+    Past inspection results (here 8 thieves and 30 clean meters, 1 = theft found) make it
+    semi-supervised:
+
+    >>> import pandas as pd
+    >>> found = truth["thief"].astype(int)
+    >>> inspected = pd.concat([found[found == 1].head(8), found[found == 0].head(30)])
+    >>> detector = TheftDetector(random_state=0).fit(readings, inspected)
+    >>> detector.n_labels_, detector.score_meters(top_n=15).mode
+    (38, 'semi-supervised (38 inspection results)')
 
     References
     ----------
@@ -840,15 +895,23 @@ def theft_scores(
         Long readings (one row per meter and day).
     y : pandas.Series, optional
         Past inspection results (1 = theft found, 0 = clean) indexed by meter id.
-    top_n, share : int, float
-        Meters to flag: the ``top_n`` highest scores, else the top ``share``.
+    top_n : int, optional
+        Number of meters to flag (the highest scores); takes precedence over ``share``.
+    share : float or None, default 0.05
+        Share of meters to flag (rounded up) when ``top_n`` is not given.
     direction : mapping, optional
-        Suspicious direction per feature (``"high"``, ``"low"``, ``"both"`` or ``None``).
-    columns, customer_id, date, kwh, feeder
-        Column roles (``docs/conventions.md``).
+        Suspicious direction per feature (``"high"``, ``"low"``, ``"both"`` or ``None``), merged
+        over :data:`THEFT_DIRECTIONS`.
+    columns : mapping, optional
+        ``{role: column}`` for the roles ``customer_id``, ``date``, ``kwh``, ``feeder``
+        (``docs/conventions.md``).
+    customer_id, date, kwh, feeder : str, optional
+        Column names by role, overriding ``columns``.
     bad_kwh, duplicates, missing, missing_feeder : str
-        Policies for bad readings (see :func:`~crmmine.anomaly.meter_matrix`).
+        Policies for bad readings (see :func:`~crmmine.anomaly.meter_matrix`; defaults
+        ``"raise"``, ``"raise"``, ``"interpolate"``, ``"warn"``).
     random_state : int, numpy Generator or None
+        Seed of the classifier fitted on ``y``.
     **detector_params
         Other :class:`TheftDetector` parameters (``scaled_copy``, ``min_weeks``, ...).
 
@@ -858,6 +921,14 @@ def theft_scores(
         ``to_frame()`` has one row per meter with the features, ``score``, ``rank``, ``flag`` and
         ``reasons``; ``peer_group`` names the peers used (all meters when there is no feeder).
 
+    See Also
+    --------
+    TheftDetector : the estimator behind it (fit once, score new readings).
+    meter_features : the features it scores.
+    unbilled_energy : kWh the flagged meters did not bill.
+    transformer_balance : the feeder-level cross-check.
+    inspection_metrics : quality of the ranking against inspection results.
+
     Examples
     --------
     >>> from crmmine.anomaly import make_meter_readings, inject_theft
@@ -866,6 +937,11 @@ def theft_scores(
     >>> result = theft_scores(readings, top_n=15)
     >>> bool(truth.loc[result.flagged, "thief"].all()), result.peer_group
     (True, "feeder column 'feeder'")
+
+    References
+    ----------
+    Jokar, P., Arianpoo, N. and Leung, V. C. M. (2016). Electricity theft detection in AMI using
+    customers' consumption patterns. *IEEE Transactions on Smart Grid* 7(1), 216-226.
     """
     detector = TheftDetector(direction=direction, random_state=random_state, **detector_params)
     detector.fit(

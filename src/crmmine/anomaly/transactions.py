@@ -59,18 +59,30 @@ def transaction_anomalies(
         Clean transactions (one row per order line); pandas, polars, DuckDB or Spark (collected).
     cancellations : pandas.DataFrame, optional
         Cancelled rows with the same column roles (customer, date, quantity).
-    share, top_n : float, int
-        Orders to flag: the ``top_n`` highest scores, else the top ``share``.
-    min_history : int
+    share : float or None, default 0.001
+        Share of orders to flag (rounded up) when ``top_n`` is not given.
+    top_n : int, optional
+        Number of orders to flag; takes precedence over ``share``.
+    min_history : int, default 3
         Orders a customer needs before her own history counts.
-    columns, customer_id, order_id, date, amount, quantity
-        Column roles (``docs/conventions.md``).
+    columns : mapping or Columns, optional
+        ``{role: column}`` for the transaction roles (``docs/conventions.md``).
+    customer_id, order_id, date, amount, quantity : str, optional
+        Column names by role, overriding ``columns``.
 
     Returns
     -------
     pandas.DataFrame
-        One row per order, sorted by ``rank``: customer, date, quantity, amount, the features,
-        ``score``, ``rank``, ``flag``, ``cancelled_same_day`` and ``reasons`` (for flagged rows).
+        One row per order (indexed by order id), sorted by ``rank``: ``customer_id``, ``date``
+        (first line), ``quantity``, ``amount``, ``lines``, ``score``, ``rank``, ``flag``,
+        ``cancelled_same_day``, ``reasons`` (for flagged orders) and the features
+        ``log_quantity_vs_own``, ``log_amount_vs_own``, ``log_lines``.
+
+    See Also
+    --------
+    customer_anomalies : unusual customers rather than orders.
+    outlier_scores : general outlier scores of a feature table.
+    reasons : the reason texts.
 
     Examples
     --------
@@ -196,15 +208,28 @@ def customer_anomalies(
     summary : pandas.DataFrame
         A customer summary (``crmmine.customer_summary``), indexed by customer id.
     direction : mapping, optional
-        ``{feature: "high" | "low" | "both"}`` replacing the default features.
-    method, top_n, share, random_state
-        See :func:`~crmmine.anomaly.outlier_scores`.
+        ``{feature: "high" | "low" | "both"}`` replacing the default features (all must be
+        numeric columns of ``summary``).
+    method : {"ensemble", "robust_z", "iforest", "lof"}, default "ensemble"
+        The detector of :func:`~crmmine.anomaly.outlier_scores`.
+    top_n : int, optional
+        Number of customers to flag; takes precedence over ``share``.
+    share : float or None, default 0.01
+        Share of customers to flag (rounded up).
+    random_state : int, numpy Generator or None, default 0
+        Seed of the isolation forest.
 
     Returns
     -------
     pandas.DataFrame
         Indexed like ``summary``: the features, ``score``, ``rank``, ``flag`` and ``reasons`` (for
         flagged customers; reasons are on the original scale and in the suspicious direction).
+
+    See Also
+    --------
+    outlier_scores : the scores behind it, for any feature table.
+    transaction_anomalies : unusual orders rather than customers.
+    crmmine.customer_summary : builds the summary it scores.
 
     Examples
     --------

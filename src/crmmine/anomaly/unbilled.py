@@ -63,21 +63,38 @@ def unbilled_energy(
         Output of :func:`~crmmine.anomaly.meter_features` for the same readings (computed if absent;
         a :class:`TheftScores` passed as ``flagged`` provides them).
     tariff : float, optional
-        Price per kWh; adds ``amount``, ``amount_low``, ``amount_high``.
-    z : float
-        Normal quantile of the interval (1.96: 95%).
-    zero_kwh, min_zero_days : float, int
-        A reading at or below ``zero_kwh`` is a zero; runs of at least ``min_zero_days`` count.
+        Price per kWh (at least 0); adds ``amount``, ``amount_low``, ``amount_high``.
+    z : float, default 1.96
+        Normal quantile of the interval (1.96: 95%), positive.
+    zero_kwh : float, default 0.0
+        A reading at or below this (kWh, at least 0) is a zero.
+    min_zero_days : int, default 7
+        Shortest run of zero readings (days, at least 1) that can start the theft earlier.
     baseline_days : int, optional
-        Take the meter's relative level from this many days before the start only (default: all).
-    columns, customer_id, date, kwh, feeder, bad_kwh, duplicates, missing, missing_feeder
-        Column roles and reading policies (see :func:`~crmmine.anomaly.meter_matrix`).
+        Take the meter's relative level from this many days (at least 7) before the start only
+        (default: all days before it).
+    columns : mapping, optional
+        ``{role: column}`` for the roles ``customer_id``, ``date``, ``kwh``, ``feeder``.
+    customer_id, date, kwh, feeder : str, optional
+        Column names by role, overriding ``columns``.
+    bad_kwh, duplicates, missing, missing_feeder : str
+        Reading policies (see :func:`~crmmine.anomaly.meter_matrix`; defaults ``"raise"``,
+        ``"raise"``, ``"interpolate"``, ``"warn"``).
 
     Returns
     -------
     pandas.DataFrame
-        Per flagged meter: ``start``, ``days``, ``baseline_kwh``, ``reported_kwh``, ``stolen_kwh``,
-        ``stolen_low``, ``stolen_high`` (and the amounts with a tariff).
+        One row per flagged meter (indexed by its id, in the order given): ``start`` (date),
+        ``days`` (from the start to the end of the readings), ``baseline_kwh``, ``reported_kwh``,
+        ``stolen_kwh`` and its interval ``stolen_low``, ``stolen_high`` (and the amounts with a
+        tariff). A meter that read more than its baseline has a negative ``stolen_kwh``.
+
+    See Also
+    --------
+    theft_scores : which meters to assess (its result can be passed as ``flagged``).
+    meter_features : the change day that starts the estimate.
+    inject_theft : synthetic thefts with the true ``stolen_kwh``.
+    transformer_balance : unexplained energy per feeder.
 
     Examples
     --------
@@ -95,7 +112,13 @@ def unbilled_energy(
     216-226 (attack models); change-point baseline as in utility back-billing practice.
     """
     check_params(
-        {"tariff": tariff, "z": z},
+        {
+            "tariff": tariff,
+            "z": z,
+            "zero_kwh": zero_kwh,
+            "min_zero_days": min_zero_days,
+            "baseline_days": baseline_days,
+        },
         {
             "tariff": [Interval(Real, 0, None), None],
             "z": [Interval(Real, 0, None, closed="neither")],
