@@ -294,7 +294,7 @@ def test_winback_repeated_lost_ids():
     # a repeated id used to list the customer twice and count her value twice in the ABC tiers
     value = pd.Series([500.0, 50.0, 10.0], index=["a", "b", "c"])
     lost = pd.Index(["a", "a", "c"])
-    with pytest.raises(DataError, match=r"lost has repeated customer ids \(e\.g\. \['a'\]\)\. Fix: list each"):
+    with pytest.raises(DataError, match=r"lost has repeated customer ids \(e\.g\. \['a'\]\)\. Fix: list"):
         _unchanged(value)(lambda: winback_list(lost, value))
     labels = pd.Series([1, 1, 0], index=["a", "a", "b"])
     with pytest.raises(DataError, match=r"lost has repeated customer ids.*Fix"):

@@ -227,8 +227,8 @@ def winback_list(
 
     >>> labels = pd.Series([0, 1, 1, 1], index=[1, 2, 3, 4])
     >>> out = winback_list(labels, value, actions={"A": "call", "B": "e-mail", "C": "reminder"})
-    >>> out[["tier", "action"]].astype(str).to_dict("index")
-    {2: {'tier': 'A', 'action': 'call'}, 3: {'tier': 'A', 'action': 'call'}, 4: {'tier': 'B', 'action': 'e-mail'}}
+    >>> out["tier"].astype(str).to_dict(), out["action"].tolist()
+    ({2: 'A', 3: 'A', 4: 'B'}, ['call', 'call', 'e-mail'])
 
     """
     from crmmine.segmentation.abc import abc_tiers

@@ -339,8 +339,8 @@ def build_report(
     unit_price : str, optional
         Unit-price column; when given ``amount = quantity * unit price``.
     returns : {"drop", "net", "separate"}, default "drop"
-        Returns policy of the cleaning (see :func:`crmmine.clean_transactions`). Return lines are always counted on the page by kind
-        (cancelled orders, other negative lines).
+        Returns policy of the cleaning (see :func:`crmmine.clean_transactions`). Return lines
+        are always counted on the page by kind (cancelled orders, other negative lines).
     bad_dates : {"drop", "raise"}, default "drop"
         Rows with a missing or unparseable date, passed to :func:`crmmine.clean_transactions`.
         The report drops them by default (counted in the data-quality table) so that one bad
