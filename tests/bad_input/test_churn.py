@@ -290,6 +290,29 @@ def test_winback_without_values():
         winback_list(pd.Index(["a", "z"]), pd.Series([10.0], index=["a"]))
 
 
+def test_winback_repeated_lost_ids():
+    # a repeated id used to list the customer twice and count her value twice in the ABC tiers
+    value = pd.Series([500.0, 50.0, 10.0], index=["a", "b", "c"])
+    lost = pd.Index(["a", "a", "c"])
+    with pytest.raises(DataError, match=r"lost has repeated customer ids \(e\.g\. \['a'\]\)\. Fix: list"):
+        _unchanged(value)(lambda: winback_list(lost, value))
+    labels = pd.Series([1, 1, 0], index=["a", "a", "b"])
+    with pytest.raises(DataError, match=r"lost has repeated customer ids.*Fix"):
+        _unchanged(labels, value)(lambda: winback_list(labels, value))
+    assert list(winback_list(lost.unique(), value).index) == ["a", "c"]
+
+
+def test_winback_actions_must_cover_every_tier():
+    # a mapping without tier B or C used to leave those customers with a missing action
+    value = pd.Series([500.0, 50.0, 10.0], index=["a", "b", "c"])
+    actions = {"A": "call"}
+    with pytest.raises(ParameterError, match=r"actions has no entry for tier\(s\) \['B', 'C'\]\. Fix: give"):
+        _unchanged(value)(lambda: winback_list(value.index, value, actions=actions))
+    assert actions == {"A": "call"}
+    full = winback_list(value.index, value, actions={"A": "call", "B": "mail", "C": "sms"})
+    assert full["action"].tolist() == ["call", "mail", "sms"]
+
+
 def test_prepare_table_targets_and_ids():
     table = pd.DataFrame({"id": ["a", "b", "b"], "x": [1.0, 2.0, 3.0], "Churn": ["Yes", "No", "maybe"]})
     with pytest.raises(

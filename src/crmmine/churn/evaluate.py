@@ -33,10 +33,49 @@ _PROFIT = {
 def roc_convex_hull(y_true: Any, y_score: Any) -> pd.DataFrame:
     """Upper convex hull of the ROC curve: ``fpr`` and ``tpr`` of its vertices, from (0,0) to (1,1).
 
+    The hull holds the operating points a campaign can reach by cutting the scores somewhere
+    (or by mixing two cut-offs); points under it are never the best choice whatever the costs
+    (Provost and Fawcett 2001). Customers with equal scores form one ROC point, so tied scores
+    are never split. For one CLV for everyone, the cut-offs of MP and EMPC are vertices of
+    this hull.
+
+    Parameters
+    ----------
+    y_true : Series or array of 0/1 (or bool)
+        1 = churned (the event). Both classes must be present and no label may be missing.
+    y_score : Series or array of float
+        Churn risk, higher = more likely to churn. Two Series are matched by index
+        (customer id), never by position; ids on one side only raise a
+        :class:`~crmmine.errors.DataError`. Arrays are taken in row order.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``fpr`` and ``tpr`` (float, shares in [0, 1]) of the hull's vertices by
+        increasing ``fpr``, with a default RangeIndex; the first row is (0, 0) and the last
+        (1, 1).
+
+    See Also
+    --------
+    maximum_profit : the best cut-off of a retention campaign at a known acceptance rate.
+    empc : the expected maximum profit, over an uncertain acceptance rate.
+    evaluate : every churn measure in one result.
+
     Examples
     --------
     >>> roc_convex_hull([1, 0, 1, 0], [0.9, 0.8, 0.7, 0.1]).round(2).to_numpy().tolist()
     [[0.0, 0.0], [0.0, 0.5], [0.5, 1.0], [1.0, 1.0]]
+
+    The point (0.5, 0.5) of the cut after the second customer lies under the hull and is
+    left out. Tied scores give one point:
+
+    >>> roc_convex_hull([1, 0], [0.5, 0.5]).to_numpy().tolist()
+    [[0.0, 0.0], [1.0, 1.0]]
+
+    References
+    ----------
+    Provost, F. and Fawcett, T. (2001). Robust classification for imprecise environments.
+    *Machine Learning* 42(3), 203-231.
     """
     y, s = check_scores(y_true, y_score)
     fpr, tpr = _roc_points(y.to_numpy(), s.to_numpy())
@@ -108,16 +147,51 @@ def maximum_profit(
     ``gamma`` the probability that a targeted churner accepts the offer. MP is its maximum
     over all cut-offs (including targeting nobody, profit 0). With a CLV per customer (a
     Series aligned on the labels' index) each kept churner counts with her own CLV.
+    Customers with equal scores are targeted together (a cut-off never splits a tie).
+
+    Parameters
+    ----------
+    y_true : Series or array of 0/1 (or bool)
+        1 = churned. Both classes must be present.
+    y_score : Series or array of float
+        Churn risk (higher = more likely to churn). Two Series are matched by index
+        (customer id), never by position; ids on one side only raise a
+        :class:`~crmmine.errors.DataError`.
+    clv : float or Series, default 200
+        Value of a customer who is kept, in money: one positive number for everyone (200 is
+        Verbraken et al. 2013's example), or one finite value per customer, a Series matched
+        on ``y_true``'s index (a missing or infinite CLV raises, naming the customers).
+    incentive : float, default 10
+        Cost of the retention offer, paid for every targeted churner who accepts it and for
+        every targeted non-churner (who takes it anyway); same money unit as ``clv``.
+    contact_cost : float, default 1
+        Cost of contacting one targeted customer, accepted or not.
+    gamma : float, default 0.3
+        Probability in [0, 1] that a targeted churner accepts the offer and stays (0.3 is
+        the mean of the Beta(6, 14) of :func:`empc`).
 
     Returns
     -------
-    (mp, fraction)
-        Maximum profit per customer and the share of customers to target.
+    (mp, fraction) : tuple of float
+        Maximum profit per customer of the whole base (money per customer, 0 when no
+        cut-off pays), and the share of customers to target to reach it (0 to 1).
+
+    See Also
+    --------
+    empc : the same profit, averaged over an uncertain acceptance rate.
+    evaluate : MP and EMPC next to AUC, KS and lift.
+    retention_list : whom to contact, by the expected gain of each customer.
 
     Examples
     --------
     >>> maximum_profit([1, 1, 0, 0], [0.9, 0.8, 0.3, 0.1])  # target the two churners
     (28.0, 0.5)
+
+    Each kept churner is worth 200 - 10 = 190: ``(0.3 x 2 x 190 - 2 x 1) / 4 = 28`` per
+    customer. A weaker ranking pays less and targets a different share:
+
+    >>> maximum_profit([1, 0, 1, 0, 0, 0, 0, 0], [.9, .8, .7, .6, .5, .4, .3, .2])
+    (12.625, 0.375)
 
     References
     ----------
@@ -181,17 +255,57 @@ def empc(
     upper envelope of those lines (for one CLV for everyone, its vertices are those of the
     ROC convex hull), and the integral has a closed form in Beta distribution functions: on
     the stretch ``[g_k, g_k+1)`` where line ``k`` is best,
-    ``A_k E[gamma; g_k, g_k+1] - B_k P(g_k <= gamma < g_k+1)``.
+    ``A_k E[gamma; g_k, g_k+1] - B_k P(g_k <= gamma < g_k+1)``. No numerical integration
+    is involved.
+
+    Parameters
+    ----------
+    y_true : Series or array of 0/1 (or bool)
+        1 = churned. Both classes must be present.
+    y_score : Series or array of float
+        Churn risk (higher = more likely to churn). Two Series are matched by index
+        (customer id), never by position; ids on one side only raise a
+        :class:`~crmmine.errors.DataError`.
+    clv : float or Series, default 200
+        Value of a customer who is kept, in money: one positive number for everyone
+        (Verbraken et al. 2013's 200), or one finite value per customer, a Series matched on
+        ``y_true``'s index.
+    incentive : float, default 10
+        Cost of the retention offer, paid for every targeted churner who accepts it and for
+        every targeted non-churner.
+    contact_cost : float, default 1
+        Cost of contacting one targeted customer.
+    alpha, beta : float, default 6 and 14
+        Positive shape parameters of the Beta distribution of ``gamma``, the probability
+        that a targeted churner accepts the offer (Verbraken et al. 2013's values: mean 0.3).
 
     Returns
     -------
-    (empc, fraction)
-        Expected maximum profit per customer and the expected share of customers targeted.
+    (empc, fraction) : tuple of float
+        Expected maximum profit per customer of the whole base (money per customer), and
+        the expected share of customers targeted (0 to 1).
+
+    See Also
+    --------
+    maximum_profit : the profit at one known acceptance rate.
+    roc_convex_hull : the cut-offs that can be optimal.
+    evaluate : EMPC next to AUC, KS, lift and MP.
 
     Examples
     --------
     >>> round(empc([1, 1, 0, 0], [0.9, 0.8, 0.3, 0.1])[0], 4)  # perfect: 200 (0.95 x 0.5 x 0.3 - 0.0025)
     28.0
+
+    With a CLV per customer (matched by id, whatever the order), each kept churner counts
+    with her own value, here ``0.3 x (490 + 90) / 4 - 0.5 = 43``:
+
+    >>> import pandas as pd
+    >>> y = pd.Series([1, 1, 0, 0], index=["a", "b", "c", "d"])
+    >>> risk = pd.Series([0.1, 0.8, 0.3, 0.9], index=["d", "b", "c", "a"])
+    >>> clv = pd.Series([500.0, 100.0, 200.0, 200.0], index=["a", "b", "c", "d"])
+    >>> value, share = empc(y, risk, clv=clv)
+    >>> round(value, 4), round(share, 4)
+    (43.0, 0.5)
 
     References
     ----------
@@ -216,8 +330,40 @@ def empc(
 class ChurnEvaluation(ClassificationEvaluation):
     """Result of :func:`evaluate`: the classification measures plus MP and EMPC.
 
-    ``summary()`` gives the headline measures, ``to_frame()`` the gains table, and
-    ``plot(kind="gains" | "roc" | "lift" | "profit")`` a picture.
+    ``summary()`` gives the headline measures (one row each), ``to_frame()`` the gains
+    table (one row per score group), and ``plot(kind="gains" | "roc" | "lift" | "profit")``
+    a picture; ``"profit"`` draws the profit per customer against the share targeted, at
+    the mean acceptance rate ``alpha / (alpha + beta)``.
+
+    Parameters
+    ----------
+    measures : dict
+        The measures of :func:`crmmine.classification.evaluate` (``auc``, ``gini``, ``ks``,
+        ``average_precision``, ``brier``, ``top_decile_lift``, ``base_rate``, ``positives``,
+        ``n``) plus ``mp``, ``mp_fraction``, ``empc``, ``empc_fraction`` and the profit
+        parameters ``clv`` (the mean CLV), ``incentive``, ``contact_cost``, ``alpha``, ``beta``.
+    gains : DataFrame
+        The gains table (see :func:`crmmine.classification.gains_table`).
+    y_true, y_score : Series
+        The checked labels (0/1) and churn scores, aligned on one index, kept for the plots.
+    clv : float or Series, default 200
+        The CLV the profit measures used (a number, or the Series per customer), kept for the
+        profit curve.
+
+    See Also
+    --------
+    evaluate : builds it.
+    crmmine.classification.ClassificationEvaluation : the same result without the profit measures.
+
+    Examples
+    --------
+    >>> res = evaluate([1, 1, 0, 0, 0, 0, 0, 0, 0, 0], [.9, .2, .8, .1, .1, .1, .1, .1, .1, .1], bins=5)
+    >>> res
+    ChurnEvaluation(auc=0.9375, top_decile_lift=5, empc=10.1, mp=10.1, n=10)
+    >>> res.summary().loc[["mp", "mp_fraction", "clv"], "value"].tolist()
+    [10.1, 0.3, 200.0]
+    >>> res.plot(kind="profit").get_xlabel()
+    'share of customers targeted (by risk)'
     """
 
     clv: Any = 200.0
@@ -290,6 +436,14 @@ def evaluate(
         ``mp_fraction``, ``empc``, ``empc_fraction`` and the profit parameters (``clv`` is
         the mean CLV when a Series is given).
 
+    See Also
+    --------
+    ChurnEvaluation : the result, with ``summary()``, ``to_frame()`` and ``plot()``.
+    maximum_profit : MP on its own.
+    empc : EMPC on its own.
+    crmmine.classification.evaluate : the same measures without the profit ones.
+    retention_list : turn the scores into a contact list.
+
     Examples
     --------
     >>> res = evaluate([1, 1, 0, 0, 0, 0, 0, 0, 0, 0], [.9, .2, .8, .1, .1, .1, .1, .1, .1, .1])
@@ -298,9 +452,13 @@ def evaluate(
 
     References
     ----------
-    Verbeke, W., Dejaeger, K., Martens, D., Hur, J. and Baesens, B. (2012). *European Journal of
-    Operational Research* 218(1), 211-229.
-    Verbraken, T., Verbeke, W. and Baesens, B. (2013). *IEEE TKDE* 25(5), 961-973.
+    Verbeke, W., Dejaeger, K., Martens, D., Hur, J. and Baesens, B. (2012). New insights into churn
+    prediction in the telecommunication sector: a profit driven data mining approach.
+    *European Journal of Operational Research* 218(1), 211-229.
+
+    Verbraken, T., Verbeke, W. and Baesens, B. (2013). A novel profit maximizing metric for
+    measuring classification performance of customer churn prediction models. *IEEE
+    Transactions on Knowledge and Data Engineering* 25(5), 961-973.
     """
     y, s = check_scores(y_true, y_score)
     gains = gains_table(y, s, bins=bins)

@@ -89,6 +89,13 @@ def churn_features(
         ``btyd_model`` the predictions are made once per distinct summary row and joined
         back there).
 
+    See Also
+    --------
+    churn_labels : the 0/1 churn target at the same ``as_of``.
+    rolling_snapshots : features and labels at several reference dates, stacked.
+    ChurnModel : the classifier these features feed.
+    crmmine.customer_summary : the RFM and BTYD summary of a log.
+
     Examples
     --------
     >>> import pandas as pd
@@ -398,20 +405,35 @@ def rolling_snapshots(
 
     Parameters
     ----------
-    tx : table
-        Transactions.
+    tx : pandas, polars, pyarrow, DuckDB or Spark table
+        Transactions with datetime dates (the needed columns are collected as pandas).
     as_of : date or sequence of dates
-    horizon, time_unit, allow_incomplete :
-        As in :func:`churn_labels`.
-    **kwargs :
+        The reference dates, one snapshot each (a single date gives one snapshot). Every
+        ``as_of + horizon`` must be covered by the log unless ``allow_incomplete=True``.
+    horizon : number or str, default "90D"
+        Length of each label window after its ``as_of``, as in :func:`churn_labels`.
+    time_unit : str or float, default "D"
+        Unit of a numeric ``horizon``.
+    allow_incomplete : bool, default False
+        Label a snapshot whose window runs past the end of the log (otherwise a
+        :class:`~crmmine.errors.DataError`).
+    **kwargs
         Passed to :func:`churn_features` (``windows``, ``btyd_model``, ``returns``, ``columns``
-        and the role keywords; the roles are used for the labels too).
+        and the role keywords; the roles are used for the labels too). Any other keyword
+        raises a :class:`~crmmine.errors.ParameterError`.
 
     Returns
     -------
     pandas.DataFrame
-        The features, an ``as_of`` column and the ``churn`` label; indexed by
-        (as_of, customer id).
+        The features, an ``as_of`` column and the ``churn`` label (int, 1 = churned), one
+        row per customer known at each ``as_of``; indexed by (``as_of``, customer id), so a
+        customer appears once per snapshot. Always pandas.
+
+    See Also
+    --------
+    churn_features : the features at one reference date.
+    churn_labels : the labels at one reference date.
+    ChurnModel : train on past snapshots, score the latest one.
 
     Examples
     --------
@@ -420,6 +442,8 @@ def rolling_snapshots(
     >>> snaps = rolling_snapshots(tx, ["2011-05-31", "2011-07-31"], "90D")
     >>> sorted(snaps["as_of"].astype(str).unique())
     ['2011-05-31', '2011-07-31']
+    >>> snaps.index.names[0], snaps.groupby(level=0)["recency_days"].min().tolist()
+    ('as_of', [0.0, 0.0])
     """
     dates = [as_of] if isinstance(as_of, str | pd.Timestamp) or not hasattr(as_of, "__len__") else list(as_of)
     roles = {k: kwargs[k] for k in ("customer_id", "order_id", "date", "amount", "item") if k in kwargs}

@@ -197,6 +197,12 @@ def churn_labels(
         table of another kind, the same kind of table with the id and ``churn`` columns
         (polars, DuckDB and Spark: computed inside the engine, lazily where it is lazy).
 
+    See Also
+    --------
+    churn_features : leakage-safe features at the same ``as_of``.
+    rolling_snapshots : labels and features at several reference dates.
+    crmmine.value.BGNBD : P(alive) from a BTYD model, when no label window is available.
+
     Examples
     --------
     >>> import pandas as pd
@@ -204,6 +210,14 @@ def churn_labels(
     ...                    "date": pd.to_datetime(["2020-01-05", "2020-04-01", "2020-02-01", "2020-06-20"])})
     >>> churn_labels(tx, as_of="2020-02-29", horizon="90D").to_dict()
     {1: 0, 2: 1}
+
+    Customer 3 is first seen after ``as_of`` and is not labelled. A window that runs past
+    the end of the log raises rather than calling everyone churned:
+
+    >>> churn_labels(tx, as_of="2020-05-31", horizon="90D")
+    Traceback (most recent call last):
+    ...
+    crmmine.errors.DataError: the log ends on 2020-06-20, before the end of the labelling window ...
 
     References
     ----------

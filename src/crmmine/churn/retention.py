@@ -9,7 +9,7 @@ import pandas as pd
 
 from crmmine._align import align_to
 from crmmine._params import Interval, validate_params
-from crmmine.errors import DataError, bad_rows_error
+from crmmine.errors import DataError, ParameterError, bad_rows_error
 
 __all__ = ["retention_list", "winback_list"]
 
@@ -53,11 +53,16 @@ def retention_list(
     success_rate : float or Series, default 0.3
         Probability that a contacted churner stays (the mean of Beta(6, 14) in Verbraken et
         al. 2013); a Series is matched by id like ``value``.
-    incentive, contact_cost : float
+    incentive : float, default 10
+        Cost of the retention offer for a customer who accepts it (same money unit as
+        ``value``); it is subtracted from the value saved.
+    contact_cost : float, default 1
+        Cost of contacting one customer, paid whether she stays or not.
     budget : float, optional
-        Money available for contacts and incentives.
+        Money available for contacts and expected incentives: the list stops before the
+        customer whose ``cumulative_cost`` would exceed it. Default: no budget.
     top_n : int, optional
-        Most customers to list.
+        Most customers to list. Default: every customer with a positive expected gain.
 
     Returns
     -------
@@ -67,6 +72,12 @@ def retention_list(
         customers were considered, excluded (non-positive gain) and cut by the budget or
         ``top_n``, so every customer is accounted for.
 
+    See Also
+    --------
+    winback_list : the customers already lost, by value tier.
+    ChurnModel : ``predict_positive`` gives the ``risk``.
+    maximum_profit : the best share of customers to target, from labelled scores.
+
     Examples
     --------
     >>> import pandas as pd
@@ -74,6 +85,16 @@ def retention_list(
     >>> value = pd.Series([20.0, 1000.0, 300.0], index=["c", "b", "a"])
     >>> retention_list(risk, value).index.tolist()
     ['a', 'b', 'c']
+
+    The values are matched by id: ``a`` (risk 0.9, value 300) gains
+    ``0.9 x 0.3 x (300 - 10) - 1 = 77.3``. A budget of 6 keeps the first two customers, whose
+    expected costs (contact plus the expected incentive) add up to 5.3:
+
+    >>> out = retention_list(risk, value, budget=6)
+    >>> out["expected_gain"].round(1).tolist(), out["cumulative_cost"].round(1).tolist()
+    ([77.3, 58.4], [3.7, 5.3])
+    >>> out.attrs["considered"], out.attrs["cut_by_budget_or_top_n"]
+    (3, 1)
 
     References
     ----------
@@ -160,7 +181,39 @@ def winback_list(
     ``lost`` is an Index of customer ids, or churn labels / a boolean Series (customers with
     1 or True are lost). ``value`` is matched by customer id. Tiers are ABC tiers of the lost
     customers' value (A: the customers making the first 80% of it, B: up to 95%, C: the
-    rest): CRM practice spends on winning back A customers personally and keeps C cheap.
+    rest; see :func:`crmmine.segmentation.abc_tiers`): CRM practice spends on winning back
+    A customers personally and keeps C cheap.
+
+    Parameters
+    ----------
+    lost : pandas.Index or pandas.Series
+        The lost customers: an Index of customer ids (each once), or a Series indexed by
+        customer id of churn labels (0/1 integers, 1 = lost, e.g. :func:`churn_labels`) or
+        booleans (True = lost). Any other Series raises a :class:`~crmmine.errors.DataError`.
+    value : pandas.Series
+        Past value per customer (spend, margin or historical CLV), indexed by customer id,
+        each id once; it must cover every lost customer (matched by id, never by position)
+        and be finite for them. Customers in ``value`` who are not lost are ignored.
+    cuts : tuple of two float, default (0.80, 0.95)
+        Increasing cumulative shares of the lost customers' value, strictly between 0 and 1,
+        that close tiers A and B.
+    actions : dict, optional
+        Action text per tier, a mapping with an entry for each of ``"A"``, ``"B"`` and
+        ``"C"``. Default: a personal call from the account manager (A), a targeted e-mail
+        offer (B), a low-cost automated reminder (C).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per lost customer, indexed by customer id and sorted by ``value`` (largest
+        first): ``value`` (float), ``tier`` (ordered categorical A < B < C) and ``action``
+        (text).
+
+    See Also
+    --------
+    retention_list : whom to contact before they leave.
+    churn_labels : who left, from a transaction log.
+    crmmine.segmentation.abc_tiers : the ABC tiers used here.
 
     Examples
     --------
@@ -168,6 +221,15 @@ def winback_list(
     >>> value = pd.Series([500.0, 50.0, 10.0, 5.0], index=[1, 2, 3, 4])
     >>> winback_list(pd.Index([1, 2, 3]), value)["tier"].astype(str).tolist()
     ['A', 'B', 'C']
+
+    Churn labels work as well (here customers 2, 3 and 4 are lost, and 2 and 3 make 80% of
+    their value):
+
+    >>> labels = pd.Series([0, 1, 1, 1], index=[1, 2, 3, 4])
+    >>> out = winback_list(labels, value, actions={"A": "call", "B": "e-mail", "C": "reminder"})
+    >>> out["tier"].astype(str).to_dict(), out["action"].tolist()
+    ({2: 'A', 3: 'A', 4: 'B'}, ['call', 'call', 'e-mail'])
+
     """
     from crmmine.segmentation.abc import abc_tiers
 
@@ -183,6 +245,19 @@ def winback_list(
         ids = lost.index[lost.astype(bool).to_numpy()]
     else:
         ids = pd.Index(lost)
+    if ids.has_duplicates:
+        dup = ids[ids.duplicated()].unique()
+        raise DataError(
+            f"lost has repeated customer ids (e.g. {list(dup[:5])}). Fix: list each lost customer once "
+            "(lost.unique())."
+        )
+    chosen = _ACTIONS if actions is None else dict(actions)
+    missing_tiers = [tier for tier in ("A", "B", "C") if tier not in chosen]
+    if missing_tiers:
+        raise ParameterError(
+            f"actions has no entry for tier(s) {missing_tiers}. Fix: give an action for each of "
+            "'A', 'B' and 'C'."
+        )
     if value.index.has_duplicates:
         dup = value.index[value.index.duplicated()].unique()
         raise DataError(
@@ -197,5 +272,5 @@ def winback_list(
     frame = pd.DataFrame({"value": _finite(value.reindex(ids), "value")})
     tiers = abc_tiers(frame, value="value", cuts=cuts)
     out = frame.assign(tier=tiers["tier"]).sort_values("value", ascending=False, kind="stable")
-    out["action"] = out["tier"].astype(str).map(actions or _ACTIONS)
+    out["action"] = out["tier"].astype(str).map(chosen)
     return out

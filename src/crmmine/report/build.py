@@ -35,8 +35,38 @@ __all__ = ["SECTIONS", "Report", "SectionSpec", "build_report", "write_report"]
 class SectionSpec:
     """A module section: its key (for ``sections=``), its title, its builder, and the input it needs.
 
-    ``needs`` names the :class:`ReportContext` field an optional section requires
-    (``"applications"``, ``"survey"``); such a section runs only when that input is given.
+    :data:`SECTIONS` lists the report's module sections as ``SectionSpec`` objects, in report
+    order; :func:`build_report` calls each builder with the shared :class:`ReportContext`.
+
+    Parameters
+    ----------
+    key : str
+        Short name of the section, used by ``build_report(sections=[...])`` and
+        ``crmmine report --sections`` (``"segmentation"``, ``"value"``, ``"churn"``, ...).
+    title : str
+        English heading, translated to the page's locale; shown with the error when the
+        builder fails.
+    build : callable
+        ``build(ctx) -> Section``: reads the :class:`ReportContext` (and may fill the
+        fields later sections use) and returns the section.
+    needs : str, optional
+        The :class:`ReportContext` field an optional section requires (``"applications"``,
+        ``"survey"``); such a section runs only when that input is given, and asking for it
+        without the input raises a :class:`~crmmine.errors.ParameterError`. Default: None,
+        the section always runs.
+
+    See Also
+    --------
+    Section : what a builder returns.
+    build_report : runs the chosen sections.
+
+    Examples
+    --------
+    >>> from crmmine.report import SECTIONS
+    >>> [spec.key for spec in SECTIONS]
+    ['segmentation', 'value', 'association', 'anomaly', 'churn', 'credit', 'survey']
+    >>> {spec.key: spec.needs for spec in SECTIONS if spec.needs}
+    {'credit': 'applications', 'survey': 'survey'}
     """
 
     key: str
@@ -61,23 +91,49 @@ SECTIONS: tuple[SectionSpec, ...] = (
 class Report(Result):
     """A built report (a result object: ``to_frame()`` lists the sections, ``summary()`` too).
 
-    Attributes
+    :func:`build_report` returns it; ``write(path)`` saves the page (UTF-8) and returns the
+    path, ``section(key)`` gives one section, ``n_figures`` counts the figures, and in a
+    notebook the result shows as a table of its sections.
+
+    Parameters
     ----------
     html : str
-        The self-contained page.
-    sections : list of Section
-    errors : dict
+        The self-contained page (styles, figures and the table-of-contents script inline).
+    sections : list of Section, default []
+        The sections in page order: ``"settings"``, ``"quality"``, ``"summary"``, then the
+        module sections that ran.
+    errors : dict, default {}
         Section key -> error text, for sections that failed (also shown in the page).
-    warnings : list of tuple
+    warnings : list of tuple, default []
         ``(section key, "WarningClass: message")`` for every crmmine warning raised while the
         report was built; each is shown in its section, none is printed.
-    timings : dict
+    timings : dict, default {}
         Seconds per section (``"quality"``: the cleaning, the whole-base figures and the summaries).
-    settings : ReportSettings
-    sample : SampleInfo
+    settings : ReportSettings, optional
+        The choices the report was built with.
+    sample : SampleInfo, optional
         The engine and how many customers the per-customer sections saw.
-    log : CleaningLog
-        What the cleaning removed or changed.
+    log : CleaningLog, optional
+        What the cleaning removed or changed (:func:`crmmine.clean_transactions`'s log).
+
+    See Also
+    --------
+    build_report : builds it.
+    write_report : builds it and writes the page.
+    Section : one section of the page.
+
+    Examples
+    --------
+    >>> rep = Report(html="<html></html>", timings={"churn": 0.25},
+    ...              sections=[Section("Churn and retention", "<p>...</p>", n_figures=1, key="churn")])
+    >>> rep
+    Report(sections=1, figures=1, errors=0, warnings=0)
+    >>> rep.to_frame()[["title", "figures", "seconds"]]
+                           title  figures  seconds
+    section
+    churn    Churn and retention        1     0.25
+    >>> rep.section("churn").n_figures
+    1
     """
 
     html: str
@@ -276,19 +332,26 @@ def build_report(
     as_of : date-like, optional
         Reference date; defaults to the last transaction date. Later rows are left out (and
         counted on the page).
-    time_unit : str
+    time_unit : str, default "D"
         Time unit of the customer summary and the BTYD models (``"D"``, crmmine's default).
     columns : mapping, optional
         Column names by role, e.g. ``crmmine.datasets.ONLINE_RETAIL_COLUMNS``.
     unit_price : str, optional
         Unit-price column; when given ``amount = quantity * unit price``.
-    returns : {"drop", "net", "separate"}
-        Returns policy of the cleaning. Return lines are always counted on the page by kind
-        (cancelled orders, other negative lines).
-    bad_dates, bad_amounts, date_format, dayfirst
-        Passed to :func:`crmmine.clean_transactions`. The report drops rows with a missing or
-        unparseable date by default (``bad_dates="drop"``; counted in the data-quality table) so
-        that one bad date does not abort the whole report.
+    returns : {"drop", "net", "separate"}, default "drop"
+        Returns policy of the cleaning (see :func:`crmmine.clean_transactions`). Return lines
+        are always counted on the page by kind (cancelled orders, other negative lines).
+    bad_dates : {"drop", "raise"}, default "drop"
+        Rows with a missing or unparseable date, passed to :func:`crmmine.clean_transactions`.
+        The report drops them by default (counted in the data-quality table) so that one bad
+        date does not abort the whole report.
+    bad_amounts : {"raise", "drop"}, default "raise"
+        Rows with a missing, non-numeric or infinite amount, quantity or price.
+    date_format : str, optional
+        strftime format of text or integer dates, e.g. ``"%d/%m/%Y %H:%M"``.
+    dayfirst : bool, optional
+        Read dates such as ``01/02/2020`` day first (True) or month first (False); a column
+        that could be read both ways raises unless this or ``date_format`` is given.
     clv_horizon : str or float, default "1Y"
         Future window of the CLV: one year whatever the time unit (a number is in ``time_unit``).
     annual_discount_rate : float, default 0.10
@@ -304,16 +367,16 @@ def build_report(
         Length of the holdout period of the BTYD check.
     offer_horizon : str, default "90D"
         Window of the sequential rules ("B within 90 days after A") and of the up-sell label.
-    rfm_preset : {"rf_grid", "crm4", "eight", "putler"}
-        RFM segment table.
-    lifecycle_preset : {"texts5", "crmmine"}
+    rfm_preset : {"rf_grid", "crm4", "eight", "putler"}, default "rf_grid"
+        RFM segment table (:func:`crmmine.segmentation.rfm_segments`).
+    lifecycle_preset : {"texts5", "crmmine"}, default "texts5"
         Lifecycle stages: the CRM texts' five stages with their actions, or crmmine's six.
     top_n : int, default 15
         Rows of every customer list.
-    locale : {"en", "zh"}
+    locale : {"en", "zh"}, default "en"
         Language of the page (headings, sentences, column labels, segment/tier/stage/action
         names; figure text too when matplotlib has a font with Chinese characters).
-    engine : {"auto", "pandas", "duckdb"}
+    engine : {"auto", "pandas", "duckdb"}, default "auto"
         Where the cleaning and the whole-base figures run. ``"auto"``: DuckDB for a DuckDB
         relation, pandas otherwise. In DuckDB mode the per-customer sections analyse a sample
         of ``sample_size`` customers (default :data:`crmmine.report.ENGINE_SAMPLE_SIZE`).
@@ -338,10 +401,11 @@ def build_report(
         Keys of the module sections to include (``"segmentation"``, ``"value"``,
         ``"association"``, ``"anomaly"``, ``"churn"``, ``"credit"``, ``"survey"``); default:
         every section whose input is there.
-    random_state : int
-        Seed of every random step.
+    random_state : int, default 0
+        Seed of every random step (sampling, clustering, models, cross-validation).
     title : str, optional
-    progress : bool
+        Heading of the page. Default: "crmmine customer analytics report" (translated).
+    progress : bool, default False
         Print progress lines to standard error.
 
     Returns
@@ -349,6 +413,14 @@ def build_report(
     Report
         ``.html``, ``.sections``, ``.errors`` (sections that failed, also shown in the page),
         ``.warnings`` (crmmine warnings, each shown in its section) and ``.write(path)``.
+        A failing section does not stop the report: its error is shown in its place.
+
+    See Also
+    --------
+    write_report : build and write the page in one call.
+    Report : the result, with ``to_frame()`` listing the sections.
+    ReportSettings : the settings shown in the page's first section.
+    crmmine.clean_transactions : the cleaning the report runs first.
 
     Examples
     --------
@@ -358,6 +430,8 @@ def build_report(
     ...                    unit_price="UnitPrice", sections=[])
     >>> rep.n_figures >= 2 and "<script>" in rep.html
     True
+    >>> rep.to_frame().index.tolist(), rep.errors
+    (['settings', 'quality', 'summary'], {})
     """
     started = time.perf_counter()
     settings = ReportSettings(
@@ -442,7 +516,43 @@ def build_report(
 
 
 def write_report(raw: Any, output: str | Path = "report.html", **kwargs: Any) -> Report:
-    """Build the report (see :func:`build_report`) and write it to ``output``."""
+    """Build the report (see :func:`build_report`) and write it to ``output``.
+
+    Parameters
+    ----------
+    raw : pandas, polars or pyarrow table, or DuckDB relation
+        The raw transaction log (not modified).
+    output : str or Path, default "report.html"
+        File to write the page to (UTF-8; an existing file is replaced).
+    **kwargs
+        Every keyword of :func:`build_report` (``columns=``, ``as_of=``, ``locale=``,
+        ``sections=``, ...).
+
+    Returns
+    -------
+    Report
+        The built report, as :func:`build_report` returns it.
+
+    See Also
+    --------
+    build_report : build without writing.
+    Report.write : write a report built earlier.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> import pandas as pd
+    >>> raw = pd.DataFrame({"customer_id": [1, 1, 2, 2, 3], "order_id": [10, 11, 12, 13, 14],
+    ...                     "date": pd.to_datetime(["2021-01-04", "2021-03-01", "2021-01-20",
+    ...                                             "2021-02-15", "2021-03-10"]),
+    ...                     "amount": [20.0, 35.0, 12.5, 8.0, 40.0]})
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = pathlib.Path(folder) / "report.html"
+    ...     rep = write_report(raw, path, sections=[])
+    ...     page = path.read_text(encoding="utf-8")
+    >>> page == rep.html, rep.sample.n_customers
+    (True, 3)
+    """
     report = build_report(raw, **kwargs)
     report.write(output)
     return report

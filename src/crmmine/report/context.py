@@ -29,22 +29,39 @@ __all__ = ["ReportContext", "ReportSettings", "SampleInfo", "Section"]
 
 @dataclass
 class Section:
-    """One section of the HTML report.
+    """One section of the HTML report: what a section builder returns.
 
-    Attributes
+    A builder (the ``build`` of a :class:`~crmmine.report.SectionSpec`) takes the
+    :class:`ReportContext` and returns a ``Section``; :func:`~crmmine.report.build_report`
+    puts the sections in one page, under their titles, in report order.
+
+    Parameters
     ----------
     title : str
-        Section heading (escaped when rendered).
+        Section heading, in the page's language (escaped when rendered).
     html : str
-        Body, already built from escaped pieces (:func:`crmmine._html.esc`,
-        :func:`crmmine._html.table_html`, :func:`crmmine._html.figure_html`).
-    n_figures : int
+        Body, already built from escaped pieces (``crmmine._html``'s ``esc``, ``table_html``
+        and ``figure_html``): text from the data is never inserted unescaped.
+    n_figures : int, default 0
         Number of figures embedded in ``html``.
-    key : str
-        The section's name in ``build_report(sections=...)`` (``"value"``, ``"churn"``, ...).
-    warnings : list of str
-        crmmine warnings raised while the section was built (``"BoundaryFitWarning: ..."``);
-        the page shows them in the section.
+    key : str, default ""
+        The section's name in ``build_report(sections=...)`` (``"value"``, ``"churn"``, ...);
+        the opening sections are ``"settings"``, ``"quality"`` and ``"summary"``.
+    warnings : list of str, default []
+        crmmine warnings raised while the section was built (``"BoundaryFitWarning: ..."``),
+        filled by :func:`~crmmine.report.build_report`; the page shows them in the section.
+
+    See Also
+    --------
+    SectionSpec : the key, title and builder of a module section.
+    Report : the built page and its sections.
+    ReportContext : what every builder receives.
+
+    Examples
+    --------
+    >>> sec = Section("Churn and retention", "<p>Too few churners to fit a model.</p>", key="churn")
+    >>> sec.key, sec.n_figures, sec.warnings
+    ('churn', 0, [])
     """
 
     title: str
@@ -58,45 +75,60 @@ class Section:
 class ReportSettings:
     """The report's explicit choices, shown in the page.
 
-    Attributes
+    Every domain decision of the report is one of these fields; the sections read them and
+    decide nothing themselves. The settings are checked when made (a bad value raises a
+    :class:`~crmmine.errors.ParameterError` naming it), and they cannot be changed after.
+
+    Parameters
     ----------
-    time_unit : str
-        Unit of the customer summary and of the BTYD models (``"D"``, the library default).
-    clv_horizon : str or float
+    time_unit : str, default "D"
+        Unit of the customer summary and of the BTYD models (``"D"``, the library default;
+        ``"W"``, ``"M"``, ... as in the conventions).
+    clv_horizon : str or float, default "1Y"
         Future window of the CLV (``"1Y"``: one year whatever the time unit; a number is
         counted in ``time_unit``).
-    annual_discount_rate : float
-        Yearly discount rate of the CLV, compounded to the time unit.
-    margin : float
-        Profit share of revenue applied to the CLV components.
-    churn_horizon : str
+    annual_discount_rate : float, default 0.10
+        Yearly discount rate of the CLV (at least 0), compounded to the time unit.
+    margin : float, default 1.0
+        Profit share of revenue, in (0, 1], applied to the CLV components (1 = revenue).
+    churn_horizon : str, default "90D"
         Label window of churn: a customer known at the cutoff who buys nothing in the
         following ``churn_horizon`` has churned.
-    incentive, contact_cost : float
-        Retention campaign: the offer's cost to the company for a customer who accepts it, and
-        the cost of each contact (EMPC and the retention list; Verbraken et al. 2013's 10 and 1).
-    holdout : str
+    incentive : float, default 10.0
+        Retention campaign: the offer's cost to the company for a customer who accepts it
+        (EMPC and the retention list; Verbraken et al. 2013's 10), in the log's money.
+    contact_cost : float, default 1.0
+        Retention campaign: the cost of each contact (Verbraken et al. 2013's 1).
+    holdout : str, default "13W"
         Length of the holdout period of the BTYD check (the calibration ends that long
         before ``as_of``).
-    offer_horizon : str
+    offer_horizon : str, default "90D"
         Window in which a next purchase counts: the sequential rules' ``within`` and the
         up-sell model's label window.
-    rfm_preset : str
+    rfm_preset : {"rf_grid", "crm4", "eight", "putler"}, default "rf_grid"
         Segment table of :func:`crmmine.segmentation.rfm_segments`.
-    lifecycle_preset : str
+    lifecycle_preset : {"texts5", "crmmine"}, default "texts5"
         Stage names of :func:`crmmine.segmentation.lifecycle_stages` (``"texts5"``: the CRM
         texts' five stages, with their actions).
-    top_n : int
+    top_n : int, default 15
         Rows of every customer list (top CLV, anomalies, retention, offers, rules).
-    locale : {"en", "zh"}
+    locale : {"en", "zh"}, default "en"
         Language of the page.
-    random_state : int
-        Seed of every random step (sampling, clustering, models, cross-validation).
+    random_state : int, default 0
+        Seed (a non-negative int) of every random step (sampling, clustering, models,
+        cross-validation).
+
+    See Also
+    --------
+    build_report : takes the same settings as keyword arguments.
+    ReportContext : carries the settings to every section.
 
     Examples
     --------
     >>> ReportSettings(time_unit="W").clv_horizon_units
     52.17857142857143
+    >>> ReportSettings(churn_horizon="13W").days("churn_horizon")
+    91.0
     >>> ReportSettings(locale="fr")
     Traceback (most recent call last):
     ...
@@ -167,16 +199,30 @@ class ReportSettings:
 class SampleInfo:
     """How the customers analysed per customer were chosen.
 
-    Attributes
+    :func:`~crmmine.report.build_report` records it in :attr:`Report.sample` and
+    :attr:`ReportContext.sample`; the page says when the sections saw a sample.
+
+    Parameters
     ----------
     engine : {"pandas", "duckdb"}
         Where the cleaning and the whole-base figures ran.
     n_customers : int
         Customers in the whole (clean) base at ``as_of``.
     n_sampled : int
-        Customers analysed by the per-customer sections (all of them when not sampled).
+        Customers analysed by the per-customer sections (``n_customers`` when not sampled).
     random_state : int
         Seed of the sample.
+
+    See Also
+    --------
+    build_report : ``engine=`` and ``sample_size=`` decide the sample.
+    Report : keeps the sample information of a built report.
+
+    Examples
+    --------
+    >>> info = SampleInfo(engine="duckdb", n_customers=250_000, n_sampled=20_000, random_state=0)
+    >>> info.sampled, SampleInfo("pandas", 4_338, 4_338, 0).sampled
+    (True, False)
     """
 
     engine: str
@@ -194,7 +240,13 @@ class SampleInfo:
 class ReportContext:
     """What every report section receives, and the results sections share.
 
-    Attributes
+    Made once per report (usually by :meth:`from_transactions`), then passed to each
+    section builder in the order of :data:`crmmine.report.SECTIONS`; a section that
+    produces a result a later one uses stores it in its field (the segmentation section
+    fills ``rfm_scores``, ``rfm_segments`` and ``lifecycle``; the value section
+    ``btyd_model``, ``spend_model`` and ``clv``; ...). Those fields are None until then.
+
+    Parameters
     ----------
     transactions : DataFrame
         Clean transactions up to ``as_of`` in the default column names (``customer_id``,
@@ -202,10 +254,11 @@ class ReportContext:
         known); in DuckDB mode, those of the sampled customers.
     summary : DataFrame
         Customer summary at ``as_of`` in ``settings.time_unit``, purchases counted as orders
-        (the RFM count).
+        (the RFM count), indexed by customer id.
     as_of : Timestamp
         Reference date (the day, normalised).
-    settings : ReportSettings
+    settings : ReportSettings, default ReportSettings()
+        The report's choices (horizons, rates, presets, locale, seed).
     data_end : Timestamp, optional
         The last day of the whole clean log (it may follow ``as_of``). With a sample of
         customers, the sample's own last purchase can be earlier: label windows (churn,
@@ -216,20 +269,62 @@ class ReportContext:
     returns : DataFrame, optional
         Return and cancellation lines set apart by the cleaning (same columns).
     sample : SampleInfo, optional
-        Set when the per-customer sections see a sample of the customers.
-    rfm_scores, rfm_segments, lifecycle : results of the segmentation section
-    btyd_model, spend_model, clv : results of the value section (``clv`` is the table of
-        :func:`crmmine.value.clv`, indexed by customer id)
-    association_rules, recommendations : results of the cross-selling section
+        How the customers of the per-customer sections were chosen.
+    rfm_scores : DataFrame, optional
+        RFM scores per customer (:func:`crmmine.segmentation.rfm_scores`), set by the
+        segmentation section.
+    rfm_segments : Series, optional
+        RFM segment per customer (:func:`crmmine.segmentation.rfm_segments` with
+        ``settings.rfm_preset``), set by the segmentation section.
+    lifecycle : DataFrame, optional
+        Lifecycle stage per customer (:func:`crmmine.segmentation.lifecycle_stages`), set by
+        the segmentation section.
+    btyd_model : fitted BGNBD, optional
+        The purchase model of the value section, fitted on ``btyd_summary``.
+    spend_model : fitted GammaGamma, optional
+        The spend model of the value section.
+    clv : DataFrame, optional
+        The table of :func:`crmmine.value.clv` over ``settings.clv_horizon``, indexed by
+        customer id (column ``clv``), set by the value section; the churn section uses it
+        as the value at stake.
+    association_rules : DataFrame, optional
+        The association rules of the cross-selling section.
+    recommendations : DataFrame, optional
+        Next-product recommendations per customer from those rules.
     churn_risk : Series, optional
         P(churn) per customer at ``as_of`` (the churn section).
     category : str, optional
         Column of the transactions with the product category (the up-sell catalog).
-    applications, target, survey : inputs of the optional credit and satisfaction sections
-        (an applications table with its 0/1 target column name; a survey table or a fitted
-        :class:`crmmine.survey.PLSPathModel`).
+    applications : DataFrame, optional
+        Credit applications, one row per application: the input of the credit section.
+    target : str, optional
+        The 0/1 outcome column of ``applications`` (1 = bad).
+    survey : DataFrame or PLSPathModel, optional
+        A satisfaction survey table or a fitted :class:`crmmine.survey.PLSPathModel`: the
+        input of the satisfaction section.
     survey_scale : (low, high), optional
         Answer scale of the survey table (default: the observed range).
+
+    See Also
+    --------
+    ReportSettings : the choices the sections read.
+    SectionSpec : a section builder, called with the context.
+    build_report : makes the context and runs every section.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> tx = pd.DataFrame({"customer_id": [1, 1, 2, 2, 3], "order_id": [10, 11, 12, 13, 14],
+    ...                    "date": pd.to_datetime(["2021-01-04", "2021-03-01", "2021-01-20",
+    ...                                            "2021-02-15", "2021-03-10"]),
+    ...                    "amount": [20.0, 35.0, 12.5, 8.0, 40.0]})
+    >>> ctx = ReportContext.from_transactions(tx, as_of="2021-02-28")
+    >>> ctx.summary["orders"].to_dict(), len(ctx.transactions)
+    ({1: 1, 2: 2}, 3)
+    >>> ctx.data_end.date(), ctx.reaches("2021-03-10"), ctx.reaches("2021-03-11")
+    (datetime.date(2021, 3, 10), True, False)
+    >>> ctx.clv is None and ctx.churn_risk is None  # filled by the sections
+    True
     """
 
     transactions: pd.DataFrame
