@@ -345,3 +345,18 @@ def test_direction_of_directional_and_tail_surprise_is_declared():
         directional([1.0, -1.0], "up")
     with pytest.raises(ParameterError, match=r"parameter 'direction' of tail_surprise\(\) must be one of"):
         tail_surprise([1.0, 2.0], "sideways")
+
+
+def test_fraud_scores_text_in_a_scored_feature_raises():
+    # text used to be coerced to the feature's median without a word: a silent wrong score
+    from crmmine.anomaly import fraud_scores
+
+    features = pd.DataFrame({"amount": [10.0, 12.0, 11.0, 500.0], "count": ["1", "2", "many", "3"]},
+                            index=pd.Index([11, 12, 13, 14], name="transaction_id"))
+    before = features.copy()
+    with pytest.raises(DataError, match=r"(?s)'count': 1 row.*many.*convert the feature to numbers"):
+        fraud_scores(features, direction={"amount": "high", "count": "high"})
+    pd.testing.assert_frame_equal(features, before)
+    # missing values stay the documented policy (the feature's median)
+    ok = features.assign(count=[1.0, np.nan, 2.0, 3.0])
+    assert fraud_scores(ok, direction={"amount": "high", "count": "high"})["score"].notna().all()

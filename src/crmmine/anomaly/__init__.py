@@ -37,7 +37,7 @@ from crmmine.anomaly.fraud import fraud_scores, tail_surprise
 from crmmine.anomaly.meters import ATTACKS, CONFOUNDERS, MeterData, inject_theft, make_meter_readings
 from crmmine.anomaly.readings import METER_ROLES, ONE_GROUP, MeterMatrix, meter_matrix
 from crmmine.anomaly.theft import THEFT_DIRECTIONS, TheftDetector, TheftScores, meter_features, theft_scores
-from crmmine.anomaly.transactions import customer_anomalies, transaction_anomalies
+from crmmine.anomaly.transactions import CUSTOMER_DIRECTIONS, customer_anomalies, transaction_anomalies
 from crmmine.anomaly.unbilled import unbilled_energy
 
 __all__ = [
@@ -47,6 +47,7 @@ __all__ = [
     "CALL_PATTERNS",
     "CALL_ROLES",
     "CARD_DIRECTIONS",
+    "CUSTOMER_DIRECTIONS",
     "CARD_GROUPS",
     "CARD_PATTERNS",
     "CARD_ROLES",

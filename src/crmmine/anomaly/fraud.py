@@ -20,7 +20,7 @@ import pandas as pd
 from crmmine._params import Interval, Options, check_params, validate_params
 from crmmine.anomaly.alerts import alert_budget
 from crmmine.anomaly.detectors import DIRECTIONS
-from crmmine.errors import ParameterError, SchemaError
+from crmmine.errors import ParameterError, SchemaError, bad_rows_error
 
 __all__ = ["fraud_scores", "tail_surprise"]
 
@@ -99,8 +99,9 @@ def fraud_scores(
     Parameters
     ----------
     features : pandas.DataFrame
-        Numeric features, one row per transaction, call day or customer. Missing, infinite or
-        non-numeric values of a scored feature count as its median (ordinary, no surprise).
+        Numeric features, one row per transaction, call day or customer. Missing or infinite
+        values of a scored feature count as its median (ordinary, no surprise); text in a
+        scored feature raises :class:`~crmmine.errors.DataError`.
     direction : mapping
         ``{feature: "high" | "low" | "both" | None}``: the features scored and their suspicious
         side (``None`` leaves a feature out); at least one feature.
@@ -174,7 +175,16 @@ def fraud_scores(
         raise ParameterError("parameter 'direction' leaves no feature to score; keep at least one.")
     S = {}
     for name, d in used.items():
-        values = pd.to_numeric(features[name], errors="coerce").to_numpy(dtype=np.float64)
+        column = features[name]
+        numbers = pd.to_numeric(column, errors="coerce")
+        text = numbers.isna() & column.notna()
+        if text.any():
+            raise bad_rows_error(
+                name, "values that are not numbers", features.loc[text, [name]], int(text.sum()),
+                "convert the feature to numbers (or set its direction to None); missing values "
+                "count as the feature's median, text is never guessed.",
+            )
+        values = numbers.to_numpy(dtype=np.float64)
         values = np.where(
             np.isfinite(values), values, np.nanmedian(values) if np.isfinite(values).any() else 0.0
         )
