@@ -205,6 +205,7 @@ def test_report_has_quality_summary_and_escapes_data():
     frame = rep.to_frame()
     assert frame.index.tolist() == ["settings", "quality", "summary"]
     assert frame["figures"].sum() == rep.n_figures and rep.timings["quality"] > 0
+    assert frame["seconds"].notna().all()  # every section, the settings too, is timed
     assert "<table" in rep._repr_html_() and repr(rep).startswith("Report(sections=3")
     assert rep.n_figures >= 2
     assert "alert('x')</script>" not in rep.html
