@@ -262,3 +262,16 @@ def test_survivors_of_subscribers_observed_for_different_lengths_warn():
 def test_survivors_without_the_churned_column():
     life = pd.DataFrame({"periods": [1, 2]})
     _unchanged(life, survivors_from_subscriptions, SchemaError, "churned", "Fix:")
+
+
+def test_event_rates_events_after_as_of_are_counted_in_a_warning():
+    # customer 2's only event lies after as_of: she used to vanish from the rates without a word
+    from crmmine.value import event_rates
+
+    log = pd.DataFrame({"customer_id": [1, 1, 2], "event": ["purchase", "purchase", "purchase"],
+                        "date": pd.to_datetime(["2020-01-01", "2020-06-01", "2021-03-01"])})
+    before = log.copy()
+    with pytest.warns(DataWarning, match=r"1 events dated after as_of.*1 customers have no event.*\[2\]"):
+        rates = event_rates(log, as_of="2021-01-01")
+    assert rates.index.tolist() == [1]
+    pd.testing.assert_frame_equal(log, before)

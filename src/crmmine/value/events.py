@@ -23,6 +23,7 @@ Kumar, V. and Reinartz, W. (2012). *Customer Relationship Management*, 2nd ed., 
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from numbers import Real
 from typing import Any
@@ -34,7 +35,7 @@ from crmmine._align import align_to
 from crmmine._params import Interval, validate_params
 from crmmine._roles import resolve_roles
 from crmmine._units import horizon_in_units, time_unit_days
-from crmmine.errors import DataError, ParameterError, bad_rows_error
+from crmmine.errors import DataError, DataWarning, ParameterError, bad_rows_error
 from crmmine.value._methods_common import (
     as_timestamp,
     check_dates,
@@ -310,7 +311,8 @@ def event_rates(
 
     rate = events up to ``as_of`` / tenure, tenure from the customer's first event (or
     ``start``, a Series of first-purchase dates aligned on customer id) to ``as_of``, at least
-    one day. Events after ``as_of`` are not counted.
+    one day. Events after ``as_of`` are not counted (a ``DataWarning`` counts them and the
+    customers left without any event).
 
     Parameters
     ----------
@@ -360,7 +362,19 @@ def event_rates(
     check_ids(frame, cid, fix="drop or fill them")
     day = frame[dcol].dt.normalize()
     ref = as_timestamp(as_of, "as_of").normalize() if as_of is not None else day.max()
-    past = frame[(day <= ref).to_numpy()]
+    in_past = (day <= ref).to_numpy()
+    past = frame[in_past]
+    if not in_past.all():
+        later = frame.loc[~in_past, cid]
+        gone = later[~later.isin(past[cid])].unique()
+        warnings.warn(
+            f"event_rates: {int((~in_past).sum()):,} events dated after as_of ({ref.date()}) are not "
+            f"counted; {len(gone):,} customers have no event up to as_of and are left out"
+            + (f" (e.g. {gone[:5].tolist()})" if len(gone) else "")
+            + ". Fix: pass a later as_of to count them.",
+            DataWarning,
+            stacklevel=2,
+        )
     counts = pd.crosstab(past[cid], past[ecol].astype(str))
     counts.columns.name = None
     first = day[(day <= ref).to_numpy()].groupby(past[cid]).min()
