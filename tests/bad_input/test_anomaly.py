@@ -360,3 +360,20 @@ def test_fraud_scores_text_in_a_scored_feature_raises():
     # missing values stay the documented policy (the feature's median)
     ok = features.assign(count=[1.0, np.nan, 2.0, 3.0])
     assert fraud_scores(ok, direction={"amount": "high", "count": "high"})["score"].notna().all()
+
+
+def test_transformer_balance_tables_over_different_days_raise():
+    # two weeks of readings against a month of feeder input used to show half the input as "stolen"
+    from crmmine.anomaly import make_meter_readings, transformer_balance
+
+    data = make_meter_readings(30, 28, n_feeders=2, random_state=0)
+    readings = data.readings
+    half = readings[readings["date"] < readings["date"].min() + pd.Timedelta(days=14)]
+    before = half.copy()
+    with pytest.raises(DataError, match=r"(?s)'date' of the readings covers .*Fix: filter both to"):
+        transformer_balance(half, data.feeder_input)
+    pd.testing.assert_frame_equal(half, before)
+    # the same days on both sides balance
+    days = half["date"].unique()
+    fi = data.feeder_input[data.feeder_input["date"].isin(days)]
+    assert transformer_balance(half, fi)["unexplained_share"].abs().max() < 0.02

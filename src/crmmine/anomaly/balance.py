@@ -12,7 +12,7 @@ from crmmine._params import Interval, check_params
 from crmmine._roles import resolve_roles
 from crmmine.anomaly.readings import METER_ROLES
 from crmmine.data.columns import require_columns
-from crmmine.errors import bad_rows_error
+from crmmine.errors import DataError, bad_rows_error
 
 __all__ = ["FEEDER_INPUT_ROLES", "transformer_balance"]
 
@@ -39,8 +39,10 @@ def transformer_balance(
     large relative to its input points to non-technical losses (theft)
     among its meters: a cross-check for the meter-level scores.
 
-    The two tables are summed per feeder over all their rows, so they should cover the same
-    days.
+    The two tables are summed per feeder over all their rows, so they must cover the same
+    days: when both have their ``date`` column, different first or last days raise a
+    :class:`~crmmine.errors.DataError` (a month of input against two weeks of readings would
+    show half the input as stolen).
 
     Parameters
     ----------
@@ -118,6 +120,7 @@ def transformer_balance(
                 int(bad.sum()),
                 "repair or drop these rows before the balance.",
             )
+    _check_same_days(r, roles["date"], f, in_roles["date"])
     billed = r.groupby(roles["feeder"])[roles["kwh"]].sum()
     inp = f.groupby(in_roles["feeder"])[in_roles["kwh_in"]].sum()
     out = pd.DataFrame({"input_kwh": inp, "billed_kwh": billed}).fillna(0.0)
@@ -127,3 +130,25 @@ def transformer_balance(
     out["unexplained_kwh"] = out["input_kwh"] * (1 - loss_rate / (1 + loss_rate)) - out["billed_kwh"]
     out["unexplained_share"] = out["unexplained_kwh"] / out["input_kwh"].where(out["input_kwh"] > 0)
     return out.sort_values("unexplained_share", ascending=False)
+
+
+def _check_same_days(readings: pd.DataFrame, rdate: str, feeder_input: pd.DataFrame, idate: str) -> None:
+    """Raise when both tables carry dates and their first or last days differ."""
+    if rdate not in readings.columns or idate not in feeder_input.columns:
+        return
+    spans = []
+    for frame, col in ((readings, rdate), (feeder_input, idate)):
+        days = pd.to_datetime(frame[col], errors="coerce")
+        if days.isna().all():
+            return
+        spans.append((days.min().normalize(), days.max().normalize()))
+    (r0, r1), (i0, i1) = spans
+    if (r0, r1) != (i0, i1):
+        lo, hi = max(r0, i0), min(r1, i1)
+        overlap = (f"filter both to {lo.date()} .. {hi.date()}" if lo <= hi
+                   else "the two periods do not even overlap")
+        raise DataError(
+            f"column {rdate!r} of the readings covers {r0.date()} .. {r1.date()}, column {idate!r} of "
+            f"the feeder input {i0.date()} .. {i1.date()}: the balance sums each table over all its "
+            f"rows, so different periods would count as lost energy. Fix: {overlap}."
+        )
