@@ -412,3 +412,14 @@ def test_missing_value_column_fix_names_the_value_keyword(call):
     with pytest.raises(SchemaError, match=r"'revenue'.*pass value='<your column>'"):
         call(s)
     pd.testing.assert_frame_equal(s, before)
+
+
+def test_plot_segments_with_customers_missing_from_the_summary_raises():
+    # they were counted as customers with no revenue, skewing both shares without a word
+    from crmmine.segmentation import plot_segments, rfm_scores, rfm_segments
+
+    s = pd.DataFrame({"since_last": [1, 5, 9, 30, 60], "orders": [9, 4, 3, 2, 1],
+                      "monetary": [900.0, 300, 150, 40, 10]})
+    segments = rfm_segments(rfm_scores(s))
+    with pytest.raises(DataError, match=r"1 customers of the segments are not in the summary.*\[4\].*Fix"):
+        plot_segments(segments, s.drop(index=4))

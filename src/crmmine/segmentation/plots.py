@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from crmmine.data.columns import require_columns
+from crmmine.errors import DataError
 
 __all__ = ["plot_cluster_profiles", "plot_pareto", "plot_rf_heatmap", "plot_segments"]
 
@@ -115,6 +116,13 @@ def plot_segments(segments: pd.Series, summary: pd.DataFrame, *, value: str = "m
     ['Hibernating', 'Need attention', 'Loyal customers', 'Champions']
     """
     require_columns(summary.columns, [value], role="customer summary", parameters={value: "value"})
+    unknown = segments.index.difference(summary.index)
+    if len(unknown):
+        raise DataError(
+            f"{len(unknown):,} customers of the segments are not in the summary (e.g. "
+            f"{unknown[:5].tolist()}): their revenue is unknown, so the shares would be wrong. "
+            "Fix: segment the same summary you plot (rfm_segments(rfm_scores(summary)))."
+        )
     ax = _axes(ax, (7, 4))
     frame = pd.DataFrame({"segment": segments, "v": summary[value].reindex(segments.index)})
     agg = frame.groupby("segment").agg(customers=("v", "size"), revenue=("v", "sum"))
