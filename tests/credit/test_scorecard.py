@@ -141,3 +141,14 @@ def test_zero_cell_bins_are_corrected_and_warned():
 
 def test_subpackage_is_lazily_exported():
     assert "credit" in crmmine.__all__ and crmmine.credit.Scorecard is Scorecard
+
+
+def test_integer_column_names_bin_like_text_names(applications):
+    # optbinning needs text names; integer column names (a numpy-born table) raised its TypeError
+    X, y = applications
+    X = X[["debt", "region"]]
+    named = WOEBinning().fit(X, y)
+    numbered = WOEBinning().fit(X.set_axis([0, 1], axis=1), y)
+    assert numbered.iv_.to_dict() == pytest.approx({0: named.iv_["debt"], 1: named.iv_["region"]})
+    card = Scorecard().fit(X.set_axis([0, 1], axis=1), y)
+    assert card.points(X.set_axis([0, 1], axis=1).head(3)).index.equals(X.index[:3])

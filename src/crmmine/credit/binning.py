@@ -374,24 +374,27 @@ class WOEBinning(CRMMineEstimator, TransformerMixin):
                 "optimal binning needs optbinning. Fix: pip install 'crmmine[credit]', or give "
                 "every variable's bins in user_splits=."
             ) from exc
+        # optbinning wants text column names: every variable gets a positional alias, so that
+        # integer or other non-text column names bin like any other (and cannot collide)
+        alias = {v: f"v{i}" for i, v in enumerate(variables)}
         frame = pd.DataFrame(index=X.index)
         for v in variables:
             col = X[v]
             if kinds[v] == "categorical" and pd.api.types.is_bool_dtype(col):
                 col = col.astype("object")
-            frame[v] = col
+            frame[alias[v]] = col
         fit_params: dict[str, dict[str, Any]] = {}
         for v in variables:
             params: dict[str, Any] = {}
             if kinds[v] == "numerical":
                 params["monotonic_trend"] = self._trend_for(v)
-            fit_params[v] = params
+            fit_params[alias[v]] = params
             codes = self._special_for(v)
             if codes:
                 params["special_codes"] = codes
         process = BinningProcess(
-            variable_names=variables,
-            categorical_variables=[v for v in variables if kinds[v] == "categorical"],
+            variable_names=[alias[v] for v in variables],
+            categorical_variables=[alias[v] for v in variables if kinds[v] == "categorical"],
             max_n_bins=self.max_n_bins,
             min_bin_size=self.min_bin_size,
             binning_fit_params=fit_params,
@@ -402,7 +405,7 @@ class WOEBinning(CRMMineEstimator, TransformerMixin):
             process.fit(frame, target)
         out: dict[str, Any] = {}
         for v in variables:
-            ob = process.get_binned_variable(v)
+            ob = process.get_binned_variable(alias[v])
             if kinds[v] == "numerical":
                 out[v] = np.asarray(ob.splits, dtype="float64")
             else:
