@@ -124,3 +124,39 @@ def test_complaints_bad_flags_and_times():
         complaint_statistics(frame3)
     with pytest.raises(SchemaError, match=r"missing column 'churned'.*Fix"):
         complaint_statistics(frame2, complained="churned")
+
+
+def test_nps_refuses_yes_no_flags_and_tables():
+    # True/False were read as 1/0 answers: every respondent a detractor, NPS -100 without a word
+    flags = pd.Series([True, False, True], name="would_recommend")
+    keep = flags.copy()
+    with pytest.raises(DataError,
+                       match=r"(?s)column 'would_recommend': 3 rows with True/False values.*Fix: pass the raw"):
+        net_promoter_score(flags, n_bootstrap=0)
+    pd.testing.assert_series_equal(keep, flags)
+    with pytest.raises(ParameterError, match=r"ratings must be one column.*Fix: pass the recommendation"):
+        net_promoter_score(pd.DataFrame({"a": [9, 10], "b": [1, 2]}), n_bootstrap=0)
+    with pytest.raises(ParameterError, match=r"ratings must be one answer per respondent.*Fix: pass a Series"):
+        net_promoter_score(np.full((2, 3), 9), n_bootstrap=0)
+
+
+def test_complaints_missing_flag_in_nullable_booleans():
+    # a pandas "boolean" column with <NA> raised pandas' ValueError from inside crmmine
+    frame = pd.DataFrame({"complained": pd.array([True, False, None, True], dtype="boolean"),
+                          "loyalty": [50.0, 70.0, 60.0, 40.0]})
+    keep = frame.copy()
+    with pytest.raises(DataError, match=r"(?s)column 'complained': 1 row with values that are not True/False.*"
+                                        r"Fix: code 'complained'"):
+        complaint_statistics(frame)
+    pd.testing.assert_frame_equal(keep, frame)
+
+
+def test_complaints_text_resolution_times():
+    # "x" became NaN: the complaint left the resolution figures without a word
+    frame = pd.DataFrame({"complained": [1, 0, 1], "resolution_days": ["2", None, "x"],
+                          "resolved": [1, 0, 0]})
+    keep = frame.copy()
+    with pytest.raises(DataError, match=r"(?s)column 'resolution_days': 1 row with resolution times that are "
+                                        r"not numbers.*Fix: give days as numbers"):
+        complaint_statistics(frame)
+    pd.testing.assert_frame_equal(keep, frame)

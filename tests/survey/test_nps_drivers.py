@@ -69,3 +69,15 @@ def test_complaint_statistics_recover_the_generator():
     assert st.loyalty_gap < 0 and st.loyalty_gap_interval[1] < 0  # complainers are less satisfied
     assert st.resolution.loc["median", "value"] == pytest.approx(s.data["resolution_days"].median())
     assert st.loyalty.loc["complained", "customers"] == st.n_complaints
+
+
+def test_complaint_resolution_durations_count_in_days():
+    # timedelta resolution times were read as nanoseconds (1 day counted as 8.64e13 days)
+    frame = pd.DataFrame({"complained": [True, False, True, True],
+                          "resolution_days": pd.to_timedelta([1, None, 3, 12], unit="D"),
+                          "loyalty": [40.0, 80.0, 60.0, 20.0]})
+    res = complaint_statistics(frame)
+    assert res.resolution["value"].to_dict() == pytest.approx(
+        {"mean": 16 / 3, "median": 3.0, "p90": 3 + 0.8 * 9})
+    assert res.loyalty.loc["resolved 2-7 days", "customers"] == 1
+    assert res.loyalty.loc["resolved 8-30 days", "mean_loyalty"] == 20.0

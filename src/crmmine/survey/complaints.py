@@ -102,9 +102,10 @@ class ComplaintStatistics(Result):
 
 
 def _boolean(series: pd.Series, role: str) -> pd.Series:
-    if pd.api.types.is_bool_dtype(series):
+    if pd.api.types.is_bool_dtype(series) and not series.isna().any():
         return series.astype(bool)
-    values = pd.to_numeric(series, errors="coerce")
+    values = pd.to_numeric(series.astype("object") if pd.api.types.is_bool_dtype(series) else series,
+                           errors="coerce")
     bad = values.isna() | ~values.isin([0, 1])
     if bad.any():
         raise bad_rows_error(
@@ -130,7 +131,7 @@ def complaint_statistics(
     table : DataFrame
         One row per customer (or respondent). Roles (``columns=`` or keywords):
         ``complained`` (bool or 0/1, required), ``resolution_time`` (days to resolve, for
-        complainers; optional), ``resolved`` (bool or 0/1, optional), ``loyalty`` (a number, e.g.
+        complainers, as numbers or durations; optional), ``resolved`` (bool or 0/1, optional), ``loyalty`` (a number, e.g.
         the loyalty index of :meth:`PLSPathModel.index_scores`; optional). Optional roles whose
         default column is absent are skipped.
     columns : mapping, optional
@@ -188,8 +189,16 @@ def complaint_statistics(
     resolution = None
     days = None
     if roles["resolution_time"] is not None:
-        days = pd.to_numeric(frame[roles["resolution_time"]], errors="coerce")
         col = roles["resolution_time"]
+        raw = frame[col]
+        if pd.api.types.is_timedelta64_dtype(raw):
+            days = raw / pd.Timedelta(days=1)  # durations in days (to_numeric gives nanoseconds)
+        else:
+            days = pd.to_numeric(raw, errors="coerce")
+            text = days.isna() & raw.notna()
+            if text.any():
+                raise bad_rows_error(col, "resolution times that are not numbers", frame.loc[text, col],
+                                     int(text.sum()), "give days as numbers (leave unresolved ones empty).")
         bad = (days < 0) | (np.isinf(days))
         if bad.any():
             raise bad_rows_error(col, "negative or infinite resolution times", frame.loc[bad, col],

@@ -125,8 +125,9 @@ def net_promoter_score(
 
     Parameters
     ----------
-    ratings : Series or array
+    ratings : Series, one-column DataFrame or 1-D array
         Whole-number answers within ``scale`` (a 1-10 scale works too: its detractors are 1-6).
+        True/False values raise: a yes/no flag is not a 0-10 answer.
     scale : (int, int), default (0, 10)
         Lowest and highest possible answer; the top must be 10.
     confidence : float, default 0.95
@@ -164,8 +165,28 @@ def net_promoter_score(
         raise ParameterError(
             f"scale must be (0, 10) or (1, 10), got {scale!r}: NPS groups assume a top of 10."
         )
-    series = ratings if isinstance(ratings, pd.Series) else pd.Series(np.asarray(ratings), name="ratings")
-    name = str(series.name or "ratings")
+    if isinstance(ratings, pd.DataFrame):
+        if ratings.shape[1] != 1:
+            raise ParameterError(
+                f"ratings must be one column of answers, got a table of {ratings.shape[1]} columns. "
+                "Fix: pass the recommendation column, e.g. survey['recommend']."
+            )
+        ratings = ratings.iloc[:, 0]
+    if not isinstance(ratings, pd.Series):
+        array = np.asarray(ratings)
+        if array.ndim != 1:
+            raise ParameterError(
+                f"ratings must be one answer per respondent (1-D), got shape {array.shape}. "
+                "Fix: pass a Series or a flat list of the 0-10 answers."
+            )
+        ratings = pd.Series(array, name="ratings")
+    series = ratings
+    name = str(series.name if series.name is not None else "ratings")
+    if pd.api.types.is_bool_dtype(series):
+        raise bad_rows_error(
+            name, "True/False values instead of 0-10 answers", series.head(), len(series),
+            "pass the raw 0-10 recommendation answers; a yes/no flag has no promoters or detractors.",
+        )
     if len(series) == 0:
         raise DataError(f"{name} is empty. Fix: pass at least one answer.")
     if series.isna().any():
