@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -54,3 +56,26 @@ def test_groups_count_once_and_reasons_follow_the_strongest_member():
     grouped = fraud_scores(f, direction=d, top_signals=3, groups={"velocity": ["count_1h", "count_24h"]})
     assert apart.loc[4, "score"] > grouped.loc[4, "score"] == pytest.approx(np.log10(6))
     assert grouped.loc[4, "reasons"].startswith("count_1h 9")
+
+
+def test_missing_feature_values_carry_no_surprise_nor_reason():
+    # a missing value counts as the median for the others, but on a "low" feature the median
+    # itself carried surprise (here 0.146), so NA raised scores and showed as "a <NA>" in reasons
+    f = pd.DataFrame({"a": pd.array([5, 5, 5, 6, None, 1, 9], dtype="Int64"), "b": [0, 0, 0, 1, 1, 0, 0]})
+    out = fraud_scores(f, direction={"a": "low", "b": "high"}, share=1.0)
+    assert out.loc[4, "s_a"] == 0.0
+    # the others' tail shares still count the missing row at the median, 5: 5 of 7 are <= 5 (1, three 5s and the NA)
+    assert out.loc[0, "s_a"] == pytest.approx(-np.log10(5 / 7))
+    assert out.loc[4, "score"] == pytest.approx(-np.log10(2 / 7))  # b = 1 for 2 of 7 rows
+    assert out.loc[4, "reasons"] == "b 1 (top 29%)"
+
+
+def test_timezone_aware_dates_cut_at_local_days_without_a_pandas_warning():
+    # pandas warned (UserWarning) that the zone was dropped; the day is the local one
+    when = pd.Series(pd.to_datetime(["2024-01-01 23:30", "2024-01-01 08:00", "2024-01-02 00:30"])
+                     .tz_localize("Asia/Shanghai"))
+    score = pd.Series([0.9, 0.5, 0.1])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        flags = alert_budget(score, dates=when, top_n=1)
+    assert flags.tolist() == [True, False, True]

@@ -18,6 +18,7 @@ from crmmine.anomaly import (
     budget_metrics,
     call_features,
     card_features,
+    fraud_scores,
     make_call_records,
     make_card_transactions,
     make_meter_readings,
@@ -377,3 +378,12 @@ def test_transformer_balance_tables_over_different_days_raise():
     days = half["date"].unique()
     fi = data.feeder_input[data.feeder_input["date"].isin(days)]
     assert transformer_balance(half, fi)["unexplained_share"].abs().max() < 0.02
+
+
+def test_fraud_scores_refuses_a_polars_table():
+    # a polars table failed inside with AttributeError ('numpy.ndarray' object has no attribute 'isna')
+    pl = pytest.importorskip("polars")
+    features = pl.DataFrame({"count_1h": [0, 1, 9]})
+    with pytest.raises(ParameterError, match=r"parameter 'features' must be a pandas DataFrame.*Fix: convert"):
+        fraud_scores(features, direction={"count_1h": "high"}, top_n=1)
+    assert features["count_1h"].to_list() == [0, 1, 9]

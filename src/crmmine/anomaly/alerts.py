@@ -31,6 +31,8 @@ def _periods(dates, index: pd.Index, period: str) -> pd.Series:
             f"dates: {len(bad)} missing or unparseable dates (e.g. ids {list(bad.index[:5])}). "
             "Fix: give every scored row its timestamp."
         )
+    if when.dt.tz is not None:  # periods of the local wall clock (pandas would warn and drop the zone)
+        when = when.dt.tz_localize(None)
     try:
         return when.dt.to_period(period).astype(str)
     except (ValueError, TypeError) as exc:
@@ -56,7 +58,8 @@ def alert_budget(
     dates : pandas.Series or array-like, optional
         Timestamp of each row (a Series is aligned on the index of ``y_score``, never by
         position). With dates the budget applies per ``period`` (the analysts' capacity per
-        day); without (default), to all rows at once.
+        day); without (default), to all rows at once. Timezone-aware timestamps are cut at
+        the periods of their own local clock.
     top_n : int, optional
         Alerts per period (or overall), at least 0. Give exactly one of ``top_n`` and ``share``.
     share : float, optional

@@ -100,7 +100,8 @@ def fraud_scores(
     ----------
     features : pandas.DataFrame
         Numeric features, one row per transaction, call day or customer. Missing or infinite
-        values of a scored feature count as its median (ordinary, no surprise); text in a
+        values of a scored feature count as its median for the other rows' tail shares and
+        carry no surprise themselves; text in a
         scored feature raises :class:`~crmmine.errors.DataError`.
     direction : mapping
         ``{feature: "high" | "low" | "both" | None}``: the features scored and their suspicious
@@ -157,6 +158,11 @@ def fraud_scores(
     check_params(
         {"top_signals": top_signals}, {"top_signals": [Interval(Integral, 1, None)]}, caller="fraud_scores()"
     )
+    if not isinstance(features, pd.DataFrame):
+        raise ParameterError(
+            f"parameter 'features' must be a pandas DataFrame (one row per scored item), got "
+            f"{type(features).__module__.split('.')[0]}.{type(features).__name__}. Fix: convert it first, e.g. features.to_pandas()."
+        )
     if not isinstance(direction, Mapping):
         raise ParameterError(
             "parameter 'direction' must be a mapping feature -> 'high', 'low', 'both' or None."
@@ -184,11 +190,12 @@ def fraud_scores(
                 "convert the feature to numbers (or set its direction to None); missing values "
                 "count as the feature's median, text is never guessed.",
             )
-        values = numbers.to_numpy(dtype=np.float64)
-        values = np.where(
-            np.isfinite(values), values, np.nanmedian(values) if np.isfinite(values).any() else 0.0
-        )
-        S[name] = tail_surprise(values, d)
+        values = numbers.to_numpy(dtype=np.float64, na_value=np.nan)
+        finite = np.isfinite(values)
+        values = np.where(finite, values, np.median(values[finite]) if finite.any() else 0.0)
+        # a missing value is ordinary: it sits at the median for the others' tail shares and
+        # carries no surprise itself (the median of a "low" or "both" feature would carry some)
+        S[name] = np.where(finite, tail_surprise(values, d), 0.0)
     surprise = pd.DataFrame(S, index=features.index)
     M = surprise.to_numpy()
     names = list(surprise.columns)
