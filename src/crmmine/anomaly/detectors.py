@@ -305,7 +305,11 @@ def outlier_scores(
     if method in ("iforest", "ensemble"):
         from sklearn.ensemble import IsolationForest
 
-        forest = IsolationForest(n_estimators=200, random_state=_seed(random_state), n_jobs=threads).fit(Z)
+        # the forest's subsamples are drawn by position: fit on the rows in a canonical order (sorted
+        # by value) so that the same rows in another order give the same forest and scores
+        canonical = Z[np.lexsort(Z.T[::-1])] if Z.shape[1] else Z
+        forest = IsolationForest(n_estimators=200, random_state=_seed(random_state), n_jobs=threads)
+        forest.fit(canonical)
         scores["iforest"] = -forest.score_samples(Z)
     if method == "lof" or (method == "ensemble" and n <= max_lof_rows):
         from sklearn.neighbors import LocalOutlierFactor
