@@ -64,7 +64,8 @@ def test_missing_feature_values_carry_no_surprise_nor_reason():
     f = pd.DataFrame({"a": pd.array([5, 5, 5, 6, None, 1, 9], dtype="Int64"), "b": [0, 0, 0, 1, 1, 0, 0]})
     out = fraud_scores(f, direction={"a": "low", "b": "high"}, share=1.0)
     assert out.loc[4, "s_a"] == 0.0
-    # the others' tail shares still count the missing row at the median, 5: 5 of 7 are <= 5 (1, three 5s and the NA)
+    # the others' tail shares still count the missing row at the median, 5:
+    # 5 of 7 are <= 5 (1, three 5s and the NA)
     assert out.loc[0, "s_a"] == pytest.approx(-np.log10(5 / 7))
     assert out.loc[4, "score"] == pytest.approx(-np.log10(2 / 7))  # b = 1 for 2 of 7 rows
     assert out.loc[4, "reasons"] == "b 1 (top 29%)"

@@ -384,6 +384,6 @@ def test_fraud_scores_refuses_a_polars_table():
     # a polars table failed inside with AttributeError ('numpy.ndarray' object has no attribute 'isna')
     pl = pytest.importorskip("polars")
     features = pl.DataFrame({"count_1h": [0, 1, 9]})
-    with pytest.raises(ParameterError, match=r"parameter 'features' must be a pandas DataFrame.*Fix: convert"):
+    with pytest.raises(ParameterError, match=r"'features' must be a pandas DataFrame.*Fix: convert"):
         fraud_scores(features, direction={"count_1h": "high"}, top_n=1)
     assert features["count_1h"].to_list() == [0, 1, 9]

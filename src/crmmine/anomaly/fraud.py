@@ -161,7 +161,8 @@ def fraud_scores(
     if not isinstance(features, pd.DataFrame):
         raise ParameterError(
             f"parameter 'features' must be a pandas DataFrame (one row per scored item), got "
-            f"{type(features).__module__.split('.')[0]}.{type(features).__name__}. Fix: convert it first, e.g. features.to_pandas()."
+            f"{type(features).__module__.split('.')[0]}.{type(features).__name__}. "
+            "Fix: convert it first, e.g. features.to_pandas()."
         )
     if not isinstance(direction, Mapping):
         raise ParameterError(

@@ -131,8 +131,9 @@ def complaint_statistics(
     table : DataFrame
         One row per customer (or respondent). Roles (``columns=`` or keywords):
         ``complained`` (bool or 0/1, required), ``resolution_time`` (days to resolve, for
-        complainers, as numbers or durations; optional), ``resolved`` (bool or 0/1, optional), ``loyalty`` (a number, e.g.
-        the loyalty index of :meth:`PLSPathModel.index_scores`; optional). Optional roles whose
+        complainers, as numbers or durations; optional), ``resolved`` (bool or 0/1, optional),
+        ``loyalty`` (a number, e.g. the loyalty index of :meth:`PLSPathModel.index_scores`;
+        optional). Optional roles whose
         default column is absent are skipped.
     columns : mapping, optional
         ``{role: column name}`` for the roles above.
