@@ -387,3 +387,15 @@ def test_fraud_scores_refuses_a_polars_table():
     with pytest.raises(ParameterError, match=r"'features' must be a pandas DataFrame.*Fix: convert"):
         fraud_scores(features, direction={"count_1h": "high"}, top_n=1)
     assert features["count_1h"].to_list() == [0, 1, 9]
+
+
+def test_fraud_scores_group_member_that_is_no_column_raises():
+    # a misspelt group member was ignored, so the features it should have grouped counted twice
+    from crmmine.anomaly import fraud_scores
+
+    features = pd.DataFrame({"count_1H": [1.0, 2, 1, 9], "count_24H": [3.0, 4, 3, 20]})
+    before = features.copy()
+    with pytest.raises(SchemaError, match=r"(?s)'groups'.*count_24h.*Fix: correct the names"):
+        fraud_scores(features, direction={"count_1H": "high", "count_24H": "high"},
+                     groups={"velocity": ["count_1H", "count_24h"]})
+    pd.testing.assert_frame_equal(features, before)

@@ -160,3 +160,21 @@ def test_complaints_text_resolution_times():
                                         r"not numbers.*Fix: give days as numbers"):
         complaint_statistics(frame)
     pd.testing.assert_frame_equal(keep, frame)
+
+
+def test_complaints_resolved_may_be_empty_for_customers_who_never_complained():
+    # the usual layout leaves 'resolved' empty where there was no complaint; it raised before
+    from crmmine.survey import complaint_statistics
+
+    t = pd.DataFrame({"complained": [True, True, False, False],
+                      "resolved": [True, False, None, None],
+                      "loyalty": [8.0, 3.0, 7.0, 9.0]})
+    before = t.copy()
+    stats = complaint_statistics(t)
+    pd.testing.assert_frame_equal(t, before)
+    assert stats.loyalty.loc["complained, resolved", "mean_loyalty"] == 8.0
+    assert stats.loyalty.loc["complained, unresolved", "mean_loyalty"] == 3.0
+    assert stats.loyalty.loc["no complaint", "customers"] == 2
+    # a complainer without a resolved flag still raises, naming the column
+    with pytest.raises(DataError, match=r"(?s)'resolved'.*1 row"):
+        complaint_statistics(t.assign(resolved=[True, None, None, None]))

@@ -456,7 +456,7 @@ def call_fraud_scores(
         dates=days if budget else None,
         top_n=top_n,
         share=share,
-        groups=_GROUPS,
+        groups={g: [f for f in fs if f in feats.columns] for g, fs in _GROUPS.items()},
         describe=_describe(),
     )
     return pd.concat([feats, scored], axis=1)

@@ -526,6 +526,7 @@ def card_fraud_scores(
     describe = _describe(windows)
     shown = frame.assign(__date=frame[dcol])
     groups = {"velocity": velocity, "novelty": CARD_GROUPS["novelty"]}
+    groups = {g: [f for f in fs if f in frame.columns] for g, fs in groups.items()}
     scored = fraud_scores(
         shown,
         direction=used,

@@ -121,7 +121,7 @@ def fraud_scores(
     groups : mapping, optional
         ``{group: [features]}``: features that measure one thing (the count in the last hour and
         in the last day; a new merchant and a new category) count once, with their largest
-        surprise.
+        surprise. Every member must be a column of ``features``.
     describe : mapping, optional
         ``{feature: function(row) -> text}`` for the reasons (a default text otherwise).
 
@@ -174,6 +174,13 @@ def fraud_scores(
         raise SchemaError(
             f"parameter 'direction' names {unknown}, which are not columns of the features. "
             f"Known columns: {list(features.columns)}. Fix: name existing features or set them to None."
+        )
+    strays = {g: [f for f in fs if f not in features.columns] for g, fs in (groups or {}).items()}
+    strays = {g: fs for g, fs in strays.items() if fs}
+    if strays:
+        raise SchemaError(
+            f"parameter 'groups' names features that are not columns of the features: {strays}. "
+            "Fix: correct the names (a misspelt member would be scored on its own), or leave them out."
         )
     bad = {k: v for k, v in used.items() if v not in DIRECTIONS}
     if bad:

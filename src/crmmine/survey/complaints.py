@@ -131,7 +131,8 @@ def complaint_statistics(
     table : DataFrame
         One row per customer (or respondent). Roles (``columns=`` or keywords):
         ``complained`` (bool or 0/1, required), ``resolution_time`` (days to resolve, for
-        complainers, as numbers or durations; optional), ``resolved`` (bool or 0/1, optional),
+        complainers, as numbers or durations; optional), ``resolved`` (bool or 0/1, optional;
+        may be empty for customers who did not complain),
         ``loyalty`` (a number, e.g. the loyalty index of :meth:`PLSPathModel.index_scores`;
         optional). Optional roles whose
         default column is absent are skipped.
@@ -219,7 +220,14 @@ def complaint_statistics(
         d = days[flag].dropna()
         resolution = pd.DataFrame({"value": {"mean": d.mean(), "median": d.median(),
                                              "p90": d.quantile(0.9)}}) if len(d) else None
-    res_flag = _boolean(frame[roles["resolved"]], "resolved") if roles["resolved"] is not None else None
+    res_flag = None
+    if roles["resolved"] is not None:
+        # customers who never complained may leave 'resolved' empty (the usual layout); where it is
+        # given, and for every complainer, it must be a flag
+        rcol = frame[roles["resolved"]]
+        given_flag = (flag | rcol.notna()).to_numpy()
+        res_flag = pd.Series(False, index=frame.index)
+        res_flag[given_flag] = _boolean(rcol[given_flag], "resolved").to_numpy()
     loyalty_table = None
     gap = gap_ci = None
     if roles["loyalty"] is not None:
