@@ -460,3 +460,24 @@ def test_customer_profile_names_the_fix_for_an_engine_table():
     with pytest.raises(ParameterError, match=r"customer_profile takes a pandas DataFrame.*Fix: pass "
                        r"summary\.to_pandas\(\)\.set_index"):
         cm.segmentation.customer_profile(frame, "region")
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda f: rfm_scores(f),
+        lambda f: abc_tiers(f),
+        lambda f: count_tiers(f),
+        lambda f: value_tiers(f, {"monetary": 1.0}),
+        lambda f: value_matrix(f, "monetary", "orders"),
+        lambda f: cluster_customers(f, n_clusters=2, random_state=0),
+        lambda f: cm.segmentation.customer_profile(f, "region"),
+    ],
+    ids=["rfm_scores", "abc_tiers", "count_tiers", "value_tiers", "value_matrix", "cluster_customers",
+         "customer_profile"],
+)
+def test_repeated_customer_ids_raise(call):
+    # a summary concatenated twice ranked, tiered and counted each repeated customer once per row
+    frame = pd.concat([_summary(), _summary().iloc[:2]])
+    _raises(DataError, r"(?s)column 'customer_id': 4 rows with customer ids on more than one row.*2 ids"
+            r".*Fix: one row per customer", call, frame)

@@ -317,6 +317,8 @@ def value_tiers(
         result = value_tiers(pandas_frame, weights, shares=shares, cutoffs=cutoffs, preset=preset,
                              overrides=overrides, points=points, scale=scale, ties=ties, locale=locale)
         return like_input(result, frame)
+    if not engine:
+        summary_frame(frame, "frame")  # one row per customer
     if not isinstance(weights, Mapping) or not weights:
         raise ParameterError("weights must be a dict naming at least one column, e.g. {'monetary': 1.0}.")
     for col, w in weights.items():
