@@ -370,3 +370,32 @@ def test_huge_but_finite_amounts_are_kept_exact():
     data = parsed().assign(amount=[1e12, 2e12, 3.0, 8.0])
     s = cm.customer_summary(data)
     assert s.loc[1, "monetary"] == 3e12 and np.isfinite(s.to_numpy(dtype=float)).all()
+
+
+# ------------------------------------------------------------------------------- blank ids
+
+def _blank_ids() -> pd.DataFrame:
+    # "" and "   " come from spreadsheet and SQL exports; kept as ids they made one customer of
+    # every blank row (two rows of two different customers here)
+    return base().assign(customer_id=["7", "", "   ", "8"])
+
+
+@pytest.mark.parametrize("dtype", [object, "string[pyarrow]"])
+def test_blank_text_ids_are_missing_ids_in_cleaning(dtype):
+    tx, _log = expect_log(_blank_ids().astype({"customer_id": dtype}), "missing customer id", 2,
+                         "removed")
+    assert sorted(tx["customer_id"].tolist()) == ["7", "8"]
+
+
+def test_blank_text_ids_are_missing_ids_in_cleaning_on_polars():
+    pl = pytest.importorskip("polars")
+    tx, log = cm.clean_transactions(pl.from_pandas(_blank_ids()))
+    assert sorted(tx["customer_id"].to_list()) == ["7", "8"]
+    assert log.customers_output == 2
+
+
+@pytest.mark.parametrize("call", [summary, lambda d: cm.calibration_holdout(d, "2020-02-01", "2020-03-01"),
+                                  validate])
+def test_blank_text_ids_raise_in_the_summary_and_validation(call):
+    expect_error(call, _blank_ids().assign(date=lambda d: pd.to_datetime(d["date"])), DataError,
+                 "'customer_id'", "2 rows", "missing", "Fix:")

@@ -423,3 +423,61 @@ def test_plot_segments_with_customers_missing_from_the_summary_raises():
     segments = rfm_segments(rfm_scores(s))
     with pytest.raises(DataError, match=r"1 customers of the segments are not in the summary.*\[4\].*Fix"):
         plot_segments(segments, s.drop(index=4))
+
+
+def test_customer_profile_refuses_missing_revenue():
+    # a missing value counted as 0 revenue (pandas' sum skips it), so the shares were silently off
+    frame = _with(_summary(), "monetary", [0, 4], np.nan)
+    _raises(DataError, r"(?s)'monetary'.*2 rows.*Fix: fill or drop", cm.segmentation.customer_profile,
+            frame, "region")
+
+
+def test_customer_profile_refuses_text_orders():
+    frame = _summary().astype({"orders": object})
+    frame.iloc[1, frame.columns.get_loc("orders")] = "three"
+    _raises(DataError, r"(?s)'orders'.*1 row.*Fix: fill or drop", cm.segmentation.customer_profile,
+            frame, "region")
+
+
+def test_customer_profile_matches_a_segment_series_by_id():
+    frame = _summary(6)
+    segments = pd.Series(["a", "b", "a", "b", "a", "b"], index=frame.index[::-1])
+    shuffled = cm.segmentation.customer_profile(frame, segments)
+    by_hand = frame.assign(g=segments.reindex(frame.index)).groupby("g")["monetary"].sum()
+    assert shuffled.loc["a", "revenue"] == pytest.approx(by_hand["a"])
+    # ids the summary does not have were dropped silently; repeated ids raised a raw ValueError
+    stray = pd.concat([segments, pd.Series(["a"], index=[99])])
+    _raises(DataError, r"by and the summary.*99.*Fix: give by the same index",
+            cm.segmentation.customer_profile, frame, stray)
+    repeated = pd.concat([segments, segments.iloc[:1]])
+    _raises(DataError, r"by has duplicated ids.*Fix: one value per id",
+            cm.segmentation.customer_profile, frame, repeated)
+
+
+def test_customer_profile_names_the_fix_for_an_engine_table():
+    pl = pytest.importorskip("polars")
+    frame = pl.from_pandas(_summary(5).reset_index())
+    with pytest.raises(ParameterError, match=r"customer_profile takes a pandas DataFrame.*Fix: pass "
+                       r"summary\.to_pandas\(\)\.set_index"):
+        cm.segmentation.customer_profile(frame, "region")
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda f: rfm_scores(f),
+        lambda f: abc_tiers(f),
+        lambda f: count_tiers(f),
+        lambda f: value_tiers(f, {"monetary": 1.0}),
+        lambda f: value_matrix(f, "monetary", "orders"),
+        lambda f: cluster_customers(f, n_clusters=2, random_state=0),
+        lambda f: cm.segmentation.customer_profile(f, "region"),
+    ],
+    ids=["rfm_scores", "abc_tiers", "count_tiers", "value_tiers", "value_matrix", "cluster_customers",
+         "customer_profile"],
+)
+def test_repeated_customer_ids_raise(call):
+    # a summary concatenated twice ranked, tiered and counted each repeated customer once per row
+    frame = pd.concat([_summary(), _summary().iloc[:2]])
+    _raises(DataError, r"(?s)column 'customer_id': 4 rows with customer ids on more than one row.*2 ids"
+            r".*Fix: one row per customer", call, frame)

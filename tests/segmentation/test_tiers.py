@@ -11,6 +11,8 @@ from crmmine.errors import DataError, ParameterError
 from crmmine.segmentation import (
     GRADE_PRESETS,
     Override,
+    concentration,
+    count_tiers,
     customer_pyramid,
     tier_summary,
     value_matrix,
@@ -158,3 +160,48 @@ def test_value_matrix_two_by_two_and_n_by_m():
         value_matrix(g, "value", "loyalty", x_cuts=3)
     zh = value_matrix(f, "x", "y", x_cuts=[5], y_cuts=[5], locale="zh")
     assert zh["cell"].tolist() == ["低优先级客户", "发展客户", "维持客户", "明星客户"]
+
+
+def _hamilton(shares, n):
+    """Largest-remainder (Hamilton) apportionment written out with fractions, better tier first
+    on equal remainders: the reference for the tier sizes."""
+    from fractions import Fraction
+
+    quotas = [Fraction(str(s)) * n for s in shares]
+    sizes = [int(q) for q in quotas]
+    left = n - sum(sizes)
+    order = sorted(range(len(shares)), key=lambda i: (-(quotas[i] - sizes[i]), i))
+    for i in order[:left]:
+        sizes[i] += 1
+    return sizes
+
+
+@pytest.mark.parametrize("n", [5, 7, 25, 29])
+def test_tier_sizes_follow_the_largest_remainder_rule_whatever_the_parity(n):
+    # 5 customers at 0.2 / 0.3 / 0.5: quotas 1 / 1.5 / 2.5; half-to-even rounding of the
+    # cumulative bounds gave the middle tier 1 customer (1 / 1 / 3), and 2 at n = 7
+    values = pd.DataFrame({"monetary": np.arange(n, 0, -1, dtype=float)})
+    expected = _hamilton((0.2, 0.3, 0.5), n)
+    counted = count_tiers(values)["tier"].value_counts(sort=False).tolist()
+    graded = value_tiers(values, {"monetary": 1.0})["grade"].value_counts(sort=False).tolist()
+    pyramid = customer_pyramid(values, profit="monetary")["grade"].value_counts(sort=False).tolist()
+    assert counted == graded == expected
+    assert pyramid == [*expected, 0]
+    if n == 5:
+        assert expected == [1, 2, 2]
+
+
+def test_tier_sizes_on_engines_match_pandas():
+    pl = pytest.importorskip("polars")
+    values = pd.DataFrame({"customer_id": range(5), "monetary": [5.0, 4, 3, 2, 1]})
+    on_polars = count_tiers(pl.from_pandas(values))["tier"].to_list()
+    graded = value_tiers(pl.from_pandas(values), {"monetary": 1.0})["grade"].to_list()
+    assert on_polars == ["Top 20%", "Next 30%", "Next 30%", "Rest", "Rest"]
+    assert graded == ["A", "B", "B", "C", "C"]
+
+
+def test_top_share_rounds_halves_up():
+    # 25 customers: the top 10% are 2.5 customers -> 3 (half to even gave 2, but 4 at 35)
+    values = pd.Series(np.arange(1.0, 26.0))
+    c = concentration(values)
+    assert c.top_share(0.1) == pytest.approx((23 + 24 + 25) / values.sum())

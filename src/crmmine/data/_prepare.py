@@ -23,7 +23,7 @@ from crmmine.data.dates import engine_date_column, parse_dates
 from crmmine.errors import DataError, bad_rows_error
 
 __all__ = ["POS", "CID", "DATE", "DATE_BAD", "AMT", "AMT_BAD", "QTY", "PRICE", "Prepared", "prepare",
-           "check_id_values"]
+           "blank_ids_missing", "check_id_values"]
 
 POS = "__cm_pos"
 CID = "__cm_cid"
@@ -88,6 +88,24 @@ def check_id_values(ids: pd.Series, column: str, what: str = "customer id") -> p
     return ids
 
 
+def blank_ids_missing(ids: pd.Series) -> pd.Series:
+    """Text ids that are empty or only spaces (``""``, ``"  "``) as missing: such a row names no
+    customer, and kept as an id it would make one customer of every blank row.
+
+    Examples
+    --------
+    >>> blank_ids_missing(pd.Series(["a", "", "  ", None], dtype=object)).isna().tolist()
+    [False, True, True, True]
+    """
+    if not (ids.dtype == object or pd.api.types.is_string_dtype(ids.dtype)):
+        return ids
+    text = ids.map(lambda v: isinstance(v, str) and not v.strip(), na_action="ignore")
+    blank = text.fillna(False).to_numpy(dtype=bool)
+    if not blank.any():
+        return ids
+    return ids.mask(blank)
+
+
 def _numeric_pandas(values: pd.Series, column: str, role: str,
                     notes: list[tuple[str, Any]]) -> pd.Series:
     if pd.api.types.is_bool_dtype(values.dtype) or (
@@ -111,7 +129,7 @@ def _numeric_pandas(values: pd.Series, column: str, role: str,
 def _prepare_pandas(raw: pd.DataFrame, cols: Columns, unit_price: str | None, has_qty: bool,
                     has_amount: bool, date_format: str | None, dayfirst: bool | None) -> Prepared:
     notes: list[tuple[str, Any]] = []
-    ids = check_id_values(raw[cols.customer_id], cols.customer_id)
+    ids = blank_ids_missing(check_id_values(raw[cols.customer_id], cols.customer_id))
     dates = parse_dates(raw[cols.date], cols.date, date_format=date_format, dayfirst=dayfirst)
     notes += dates.notes
     new: dict[str, Any] = {
@@ -174,6 +192,9 @@ def _prepare_engine(frame: Any, cols: Columns, unit_price: str | None, has_qty: 
     cid = nw.col(cols.customer_id)
     if isinstance(id_type, nw.Categorical | nw.Enum):
         cid = cid.cast(nw.String)
+        id_type = nw.String()
+    if isinstance(id_type, nw.String):  # blank text names no customer (as in pandas)
+        cid = nw.when(cid.str.strip_chars() == "").then(nw.lit(None, dtype=nw.String)).otherwise(cid)
     lf = lf.with_columns(cid.alias(CID))
     lf, date_notes = engine_date_column(lf, cols.date, DATE, date_format=date_format,
                                         dayfirst=dayfirst)

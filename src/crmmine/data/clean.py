@@ -168,8 +168,9 @@ def clean_transactions(
 
     The rules, applied in this order and each logged with counts:
 
-    1. rows without a customer id are dropped (``missing_customer="drop"``)
-       or raise (``"raise"``);
+    1. rows without a customer id (text ids that are empty or only spaces
+       count as missing) are dropped (``missing_customer="drop"``) or raise
+       (``"raise"``);
     2. exact duplicate rows are dropped (``duplicates="drop"``) or kept;
     3. missing or unparseable dates raise (``bad_dates="raise"``, the message
        gives the row positions and, for a table read from a CSV file with one

@@ -20,7 +20,7 @@ import pandas as pd
 
 import crmmine._backend as _backend
 from crmmine._params import Interval, Options, validate_params
-from crmmine.data._prepare import check_id_values
+from crmmine.data._prepare import blank_ids_missing, check_id_values
 from crmmine.data.columns import Columns, require_columns, resolve_columns, time_unit_days
 from crmmine.errors import DataError, ParameterError, bad_rows_error
 
@@ -89,7 +89,7 @@ def _frame(tx: Any, cols: Columns, what: str) -> tuple[nw.LazyFrame, str]:
     names = frame.collect_schema().names() if isinstance(frame, nw.LazyFrame) else frame.columns
     require_columns(names, [cols.customer_id, cols.date, cols.amount], role=what)
     if kind == "pandas":
-        ids = check_id_values(tx[cols.customer_id], cols.customer_id)
+        ids = blank_ids_missing(check_id_values(tx[cols.customer_id], cols.customer_id))
         if ids is not tx[cols.customer_id]:
             frame = nw.from_native(tx.assign(**{cols.customer_id: ids.to_numpy()}))
     lf = frame.lazy() if isinstance(frame, nw.DataFrame) else frame
@@ -115,6 +115,10 @@ def _frame(tx: Any, cols: Columns, what: str) -> tuple[nw.LazyFrame, str]:
         )
     if isinstance(schema[cols.customer_id], nw.Categorical | nw.Enum):
         lf = lf.with_columns(nw.col(cols.customer_id).cast(nw.String))
+    if kind != "pandas" and isinstance(lf.collect_schema()[cols.customer_id], nw.String):
+        cid = nw.col(cols.customer_id)  # blank text names no customer: counted as a missing id
+        lf = lf.with_columns(nw.when(cid.str.strip_chars() == "").then(nw.lit(None, dtype=nw.String))
+                             .otherwise(cid).alias(cols.customer_id))
     return lf, kind
 
 
@@ -159,7 +163,7 @@ def _checked(lf: nw.LazyFrame, kind: str, cols: Columns, *, count: str, returns:
         raise DataError("the transaction table is empty (0 rows). Fix: check the input.")
     fix_clean = "clean the log first with clean_transactions(...), which logs what it removes."
     for key, column, what, fix in (
-        ("null_id", cols.customer_id, "missing customer ids", fix_clean),
+        ("null_id", cols.customer_id, "missing customer ids (blank text counts as missing)", fix_clean),
         ("null_date", cols.date, "missing dates",
          "clean the log with clean_transactions(..., bad_dates='drop') (logged) or fill them."),
         ("null_amount", cols.amount, "missing amounts",

@@ -20,6 +20,7 @@ from crmmine.segmentation._labels import localized_categorical
 from crmmine.segmentation.rfm import engine_values, like_input, numeric_column, summary_frame
 
 __all__ = ["Concentration", "abc_tiers", "concentration", "count_tiers", "tier_summary"]
+# tier_sizes, share_bounds and grade_by_shares are shared with tiers.py (not public)
 
 _TIES = Options({"down", "up"})
 
@@ -49,15 +50,56 @@ def tie_blocks(v: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return start, end, order
 
 
+def tier_sizes(shares: np.ndarray, n: int) -> np.ndarray:
+    """Whole numbers of customers per tier for shares of ``n`` customers (largest remainder).
+
+    Each tier first gets the whole part of ``share * n``; the customers left over go one
+    each to the tiers with the largest fractional parts, the better (earlier) tier first
+    when those parts are equal. The sizes sum to ``n``, each is within one customer of
+    ``share * n``, and a tier with share 0 stays empty. This is Hamilton's apportionment:
+    5 customers with shares 0.2 / 0.3 / 0.5 give 1 / 2 / 2 (rounding the cumulative
+    bounds half to even gave 1 / 1 / 3, and a rule that depends on whether ``n`` is odd).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> tier_sizes(np.array([0.2, 0.3, 0.5]), 5).tolist()
+    [1, 2, 2]
+    >>> tier_sizes(np.array([0.2, 0.3, 0.5, 0.0]), 7).tolist()
+    [1, 2, 4, 0]
+    """
+    shares = np.asarray(shares, dtype="float64")
+    total = shares.sum()
+    # quotas rounded to 9 decimals so that 0.3 * 5 is 1.5 and not 1.4999999999999998
+    quota = np.round(shares / total * n, 9) if total > 0 else np.zeros_like(shares)
+    sizes = np.floor(quota).astype(np.int64)
+    remainder = np.where(shares > 0, quota - sizes, -1.0)
+    left = max(int(n - sizes.sum()), 0)
+    order = np.argsort(-remainder, kind="stable")  # largest remainder first, better tier first
+    sizes[order[:left]] += 1
+    return sizes
+
+
+def share_bounds(shares: np.ndarray, n: int) -> np.ndarray:
+    """Cumulative tier ends (0-based positions where each tier after the first starts)."""
+    return np.cumsum(tier_sizes(shares, n))
+
+
+def top_count(fraction: float, n: int) -> int:
+    """Customers in the top ``fraction`` of ``n``: the nearest whole number, halves up (the
+    first tier of :func:`tier_sizes` with two tiers), at least one."""
+    return max(int(tier_sizes(np.array([fraction, 1.0 - fraction]), n)[0]), 1)
+
+
 def grade_by_shares(v: np.ndarray, shares: np.ndarray, ties: str) -> np.ndarray:
     """Grade index (0 = best) by customer-count shares, largest values first, ties kept together.
 
-    A tied block takes the grade of its last member (``ties="down"``: the cumulative share
-    of grades 1..k never exceeds the target) or of its first member (``"up"``: it is never
-    below the target).
+    Tier sizes follow :func:`tier_sizes` (largest remainder). A tied block takes the grade of
+    its last member (``ties="down"``: grades 1..k never hold more customers than their sizes)
+    or of its first member (``"up"``: never fewer).
     """
     n = v.shape[0]
-    bounds = np.round(np.cumsum(shares) * n).astype(np.int64)
+    bounds = share_bounds(shares, n)
     start, end, _ = tie_blocks(v)
     pos = end if ties == "down" else start
     return np.minimum(np.searchsorted(bounds, pos, side="right"), len(shares) - 1)
@@ -269,8 +311,10 @@ def count_tiers(
         The column customers are ranked by, largest first.
     shares : tuple of float, default (0.20, 0.30)
         Shares of customers in every tier but the last (positive, sum below 1); the last
-        tier takes the rest. A tier's size is its cumulative share times the number of
-        customers, rounded to the nearest whole customer (halves to even).
+        tier takes the rest. Tier sizes are whole customers by the largest-remainder rule:
+        each tier gets the whole part of its share times the number of customers, and the
+        customers left over go to the tiers with the largest fractional parts, the better
+        tier first on equal parts (5 customers at 0.2 / 0.3 / 0.5 give 1 / 2 / 2).
     labels : tuple of str, default ("Top 20%", "Next 30%", "Rest")
         One more label than shares, best tier first.
     ties : {"down", "up"}, default "down"
@@ -406,7 +450,7 @@ def _count_engine(summary: Any, value: str, full: np.ndarray, labels: tuple[str,
     table = _backend.customer_table(summary, what="customer summary", needed=[value])
     n = int(engine_values(table, {value: value}, fix=_FIX_VALUE)["n"] or 0)
     v = nw.col(value).cast(nw.Float64)
-    bounds = np.round(np.cumsum(full) * n).astype(np.int64)
+    bounds = share_bounds(full, n)
     blocks = value_blocks(table.lf, v, descending=True)
     pos = nw.col("_before") + nw.col("_c") - 1 if ties == "down" else nw.col("_before")
     raw = count_at_least(pos.cast(nw.Float64), [float(b) for b in bounds])
@@ -493,13 +537,14 @@ class Concentration(Result):
 
     @validate_params({"fraction": [Interval(Real, 0, 1, closed="right")]})
     def top_share(self, fraction: float = 0.2) -> float:
-        """Share of the total held by the top ``fraction`` of customers (rounded to whole customers).
+        """Share of the total held by the top ``fraction`` of customers (the nearest whole number of
+        customers, halves up, at least one).
 
         For a result computed inside an engine the share is exact for the fractions passed
         to :func:`concentration` (``fractions=``, default :data:`TOP_FRACTIONS`) and for the
         points of the stored curve; any other fraction raises with the fix.
         """
-        k = max(round(fraction * self.n), 1)
+        k = top_count(fraction, self.n)
         if self.values is None:
             if k in self.top_shares:
                 return float(self.top_shares[k])
@@ -698,7 +743,7 @@ def _concentration_engine(values: Any, column: str | None, fractions: tuple[floa
         raise ParameterError(f"fractions must be numbers in (0, 1], got {fractions!r}.") from None
     if any(not 0 < f <= 1 for f in fracs):
         raise ParameterError(f"fractions must be numbers in (0, 1], got {fractions!r}.")
-    ks = sorted({max(round(f * n), 1) for f in fracs})
+    ks = sorted({top_count(f, n) for f in fracs})
     blocks = value_blocks(lf, v)
     scaled = _backend.divide(nw.col("_v"), top)
     blocks = blocks.with_columns((nw.col("_c") * scaled).alias("_cs"), scaled.alias("_s"))

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+import crmmine._backend as _backend
+from crmmine._align import align_to
 from crmmine.data.columns import require_columns
+from crmmine.errors import ParameterError
+from crmmine.segmentation.rfm import numeric_column, summary_frame
 
 __all__ = ["customer_profile"]
 
@@ -24,10 +28,14 @@ def customer_profile(
         One row per customer (a customer summary, possibly joined with attributes such as region,
         industry, acquisition source or a value tier).
     by : str, list of str or pandas.Series
-        Column(s) of ``summary`` or a Series aligned with it (e.g. the output of ``rfm_segments``).
-        Missing attribute values form their own group ("(missing)") so every customer is counted.
+        Column(s) of ``summary`` or a Series indexed by customer id (e.g. the output of
+        ``rfm_segments``), matched on the index, never by position: ids of the Series that are
+        not in ``summary``, or repeated, raise. Missing attribute values (and customers of
+        ``summary`` the Series leaves out) form their own group ("(missing)") so every customer
+        is counted.
     value : str, default "monetary"
         The column summed as ``revenue`` (total spend by default; profit or CLV work too).
+        Missing or non-numeric values raise and name the customers.
     orders : str or None, default "orders"
         The column of purchases per customer, for ``orders_per_customer``; None leaves it out.
 
@@ -54,11 +62,21 @@ def customer_profile(
     >>> customer_profile(s, "region").index.tolist()
     ['north', 'south', '(missing)', 'Total']
     """
+    if _backend.is_engine(summary):
+        raise ParameterError(
+            f"customer_profile takes a pandas DataFrame indexed by customer id, got "
+            f"{type(summary).__name__}. Fix: pass summary.to_pandas().set_index('<customer id column>') "
+            "(the profile is a small table; collect the columns it needs first)."
+        )
+    summary = summary_frame(summary)
     needed = [value] + ([orders] if orders else [])
     keywords = {value: "value", **({orders: "orders"} if orders else {})}
     require_columns(summary.columns, needed, role="customer summary", parameters=keywords)
+    fix = "fill or drop those customers first (a missing value would count as 0)."
+    summary = summary.assign(**{c: numeric_column(summary, c, fix=fix) for c in needed})
     if isinstance(by, pd.Series):
-        keys = [by.reindex(summary.index).astype(object).fillna("(missing)").rename(by.name or "group")]
+        matched = align_to(by, summary.index, name="by", target="the summary", allow_subset=True)
+        keys = [matched.astype(object).fillna("(missing)").rename(by.name or "group")]
     else:
         cols = [by] if isinstance(by, str) else list(by)
         require_columns(summary.columns, cols, role="customer summary", parameters=dict.fromkeys(cols, "by"))

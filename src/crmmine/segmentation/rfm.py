@@ -25,17 +25,33 @@ _DIMENSIONS = ("R", "F", "M")
 RFM_ROLES = {"since_last": "since_last", "frequency": "orders", "monetary": "monetary"}
 
 
+def unique_ids(frame: pd.DataFrame, what: str = "customer summary") -> pd.DataFrame:
+    """``frame`` unchanged, or a DataError when a customer id (the index) is on several rows:
+    each would be ranked, tiered and counted once per row."""
+    if frame.index.is_unique:
+        return frame
+    repeated = frame.index.duplicated(keep=False)
+    n_ids = int(frame.index[repeated].nunique())
+    name = frame.index.name if frame.index.name is not None else "index"
+    raise bad_rows_error(
+        str(name), f"customer ids on more than one row of the {what} ({n_ids} ids)",
+        frame[repeated].sort_index(kind="stable"), int(repeated.sum()),
+        "one row per customer: build the table with customer_summary(tx), or aggregate or drop the "
+        "repeated rows first (e.g. frame[~frame.index.duplicated()] keeps the first).",
+    )
+
+
 def summary_frame(summary: Any, what: str = "customer summary") -> pd.DataFrame:
-    """The summary as a pandas DataFrame (pyarrow tables: indexed by their first column), or a
-    ParameterError that says what to pass."""
+    """The summary as a pandas DataFrame (pyarrow tables: indexed by their first column) with
+    one row per customer id, or a ParameterError that says what to pass."""
     if isinstance(summary, pd.DataFrame):
-        return summary
+        return unique_ids(summary, what)
     try:
         kind = _backend.backend_of(summary)
     except ParameterError:
         kind = None
     if kind == "pyarrow":
-        return _backend.pandas_indexed(summary, what=what)
+        return unique_ids(_backend.pandas_indexed(summary, what=what), what)
     raise ParameterError(
         f"{what} must be a table (pandas indexed by customer id, or a polars, DuckDB or Spark table "
         f"with the customer id first: what customer_summary returns), got {type(summary).__name__}. "

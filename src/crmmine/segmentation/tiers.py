@@ -19,7 +19,7 @@ from crmmine._params import Interval, Options, check_params, validate_params
 from crmmine.data.columns import require_columns
 from crmmine.errors import DataError, ParameterError, bad_rows_error
 from crmmine.segmentation._labels import localized_categorical
-from crmmine.segmentation.abc import _label_expr, _labels_shown, grade_by_shares
+from crmmine.segmentation.abc import _label_expr, _labels_shown, grade_by_shares, share_bounds
 from crmmine.segmentation.rfm import like_input, numeric_column, summary_frame
 
 __all__ = ["GRADE_PRESETS", "Override", "customer_pyramid", "value_matrix", "value_tiers"]
@@ -230,7 +230,10 @@ def value_tiers(
       best first, fill the grades in turn. Equal scores are always in one grade: a tied block
       that straddles a boundary goes to the lower grade with ``ties="down"`` (so grades 1..k
       never hold more than their cumulative share) or to the higher one with ``"up"`` (never
-      less). A trailing grade with share 0 is reachable only by an override.
+      less). A trailing grade with share 0 is reachable only by an override. Grade sizes are
+      whole customers by the largest-remainder rule (each grade gets the whole part of its
+      share of the customers; those left over go to the largest fractional parts, the better
+      grade first on equal parts): 5 customers at 20 / 30 / 50% give 1 / 2 / 2.
 
     Then the ``overrides`` apply in order (the first whose condition holds decides, and the
     ``override`` column names it; ``grade_by_score`` keeps the grade before overrides).
@@ -314,6 +317,8 @@ def value_tiers(
         result = value_tiers(pandas_frame, weights, shares=shares, cutoffs=cutoffs, preset=preset,
                              overrides=overrides, points=points, scale=scale, ties=ties, locale=locale)
         return like_input(result, frame)
+    if not engine:
+        summary_frame(frame, "frame")  # one row per customer
     if not isinstance(weights, Mapping) or not weights:
         raise ParameterError("weights must be a dict naming at least one column, e.g. {'monetary': 1.0}.")
     for col, w in weights.items():
@@ -526,7 +531,7 @@ def _value_tiers_engine(table: _backend.CustomerTable, weights: Mapping[str, flo
     else:
         method = "max" if ties == "down" else "min"
         pos = nw.col("score").rank(method, descending=True).over(whole).cast(nw.Int64) - 1
-        bounds = np.round(np.cumsum(sh) * n).astype(np.int64)
+        bounds = share_bounds(sh, n)
         raw = nw.lit(0, dtype=nw.Int64)
         for bound in bounds:
             raw = raw + (pos >= int(bound)).cast(nw.Int64)
