@@ -275,3 +275,22 @@ def test_event_rates_events_after_as_of_are_counted_in_a_warning():
         rates = event_rates(log, as_of="2021-01-01")
     assert rates.index.tolist() == [1]
     pd.testing.assert_frame_equal(log, before)
+
+
+def test_nullable_missing_clv_and_probability_are_refused():
+    # pandas' Float64 <NA> slipped past the finiteness check: the customer was ranked and
+    # selected with a missing value at risk (and a group's mean CLV became NaN).
+    v = pd.Series([100.0, None, 50.0], index=["a", "b", "c"], dtype="Float64")
+    alive = pd.Series([0.5, 0.9, 0.0], index=["c", "b", "a"])
+    before = v.copy()
+    with pytest.raises(DataError, match=r"column 'clv'.*missing or infinite CLVs(.|\n)*Fix:"):
+        retention_budget(v, p_alive=alive)
+    with pytest.raises(DataError, match=r"column 'clv'.*missing(.|\n)*Fix:"):
+        max_acquisition_cost(v.rename("clv"), pd.Series(["x", "y", "x"], index=v.index))
+    pd.testing.assert_series_equal(v, before)
+    full = pd.Series([100.0, 300.0, 50.0], index=["a", "b", "c"])
+    risky = pd.Series([0.5, None, 0.0], index=["c", "b", "a"], dtype="Float64")
+    with pytest.raises(DataError, match=r"column 'p_alive'.*missing(.|\n)*Fix: pass probabilities"):
+        retention_budget(full, p_alive=risky)
+    with pytest.raises(DataError, match=r"column 'churn_probability'.*missing(.|\n)*Fix: pass probabilities"):
+        retention_budget(full, churn_probability=risky)
