@@ -453,3 +453,18 @@ def test_alive_path_and_files(tmp_path):
     doc["format_version"] = 0
     path.write_text(json.dumps(doc))
     raises(lambda: load_model(path), None, DataError, "format version 0", "Fix")
+
+
+def test_tracking_names_the_bad_column():
+    # A missing id or date was counted without naming the column; text dates raised pandas' error.
+    tx = transactions()
+    tx["customer_id"] = tx["customer_id"].astype("float64")
+    tx.loc[2, "customer_id"] = np.nan
+    raises(lambda: tracking(WEIGHTED, tx, calibration_end="2020-03-01", observation_end="2020-06-30"),
+           tx, DataError, "column 'customer_id'", "1 row", "Fix: clean the log")
+    text = transactions().astype({"date": object})
+    text.loc[3, "date"] = "soon"
+    raises(lambda: tracking(WEIGHTED, text, calibration_end="2020-03-01", observation_end="2020-06-30"),
+           text, DataError, "column 'date'", "not dates", "Fix: parse the dates")
+    raises(lambda: tracking(WEIGHTED, transactions(), calibration_end="2020-03-01", observation_end="later"),
+           None, ParameterError, "observation_end='later' is not a date", "Fix")

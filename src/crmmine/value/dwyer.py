@@ -58,6 +58,7 @@ from crmmine.value._methods_common import (
     discount_per,
     period_days,
     require_frame,
+    utc_days,
 )
 
 __all__ = ["DwyerMigration", "DwyerRetention", "migration_clv", "period_grid", "retention_clv"]
@@ -309,9 +310,7 @@ def period_grid(
     )
     if len(frame) == 0:
         raise DataError("transactions are empty. Fix: pass a log with at least one purchase.")
-    day = frame[dcol].dt.normalize()
-    if day.dt.tz is not None:
-        day = day.dt.tz_localize(None)
+    day = utc_days(frame[dcol])
     ref = as_timestamp(as_of, "as_of").normalize() if as_of is not None else day.max()
     keep = (day <= ref).to_numpy()
     if not keep.any():

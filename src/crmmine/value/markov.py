@@ -16,6 +16,7 @@ from crmmine._params import Interval, Options, validate_params
 from crmmine._units import time_unit_days
 from crmmine.data.columns import require_columns, resolve_columns
 from crmmine.errors import DataError, DataWarning, ParameterError
+from crmmine.value._methods_common import as_timestamp, utc_days
 
 __all__ = ["MarkovCLV"]
 
@@ -176,10 +177,10 @@ class MarkovCLV(CRMMineEstimator):
                 f"{frame[bad].head(5)}\nFix: clean the log first with clean_transactions(...)."
             )
         days = time_unit_days(self.period)
-        dates = pd.to_datetime(frame[cols.date])
+        dates = utc_days(frame[cols.date])
         start = dates.min().normalize()
         end = (
-            pd.Timestamp(as_of).normalize() + pd.Timedelta(days=1)
+            as_timestamp(as_of, "as_of").normalize() + pd.Timedelta(days=1)
             if as_of is not None
             else dates.max().normalize() + pd.Timedelta(days=1)
         )

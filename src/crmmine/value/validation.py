@@ -17,8 +17,9 @@ from crmmine._params import Interval, Options, check_params, validate_params
 from crmmine._results import Result
 from crmmine._units import time_unit_days
 from crmmine.data.columns import require_columns, resolve_columns
-from crmmine.errors import DataError, ParameterError, bad_rows_error
+from crmmine.errors import ParameterError, bad_rows_error
 from crmmine.value._base import _column
+from crmmine.value._methods_common import as_timestamp
 from crmmine.value.plots import plot_tracking
 
 __all__ = [
@@ -490,18 +491,29 @@ def tracking(
     frame = to_pandas(transactions, what="transactions")
     require_columns(frame.columns, needed, role="transactions")
     frame = frame[needed].copy()
-    if frame.isna().any().any():
-        raise DataError(
-            f"{int(frame.isna().any(axis=1).sum()):,} transactions have a missing id or date. Fix: clean the "
-            "log first with clean_transactions(...)."
-        )
-    frame["__day"] = pd.to_datetime(frame[cols.date]).dt.normalize()
+    for column in needed:
+        missing = frame[column].isna()
+        if missing.any():
+            raise bad_rows_error(column, "missing values", frame[missing], int(missing.sum()),
+                                 "clean the log first with clean_transactions(...)")
+    try:
+        dates = pd.to_datetime(frame[cols.date], errors="coerce")
+    except (TypeError, ValueError):  # e.g. mixed time zones
+        dates = pd.Series(pd.NaT, index=frame.index)
+    if dates.isna().any():
+        bad = dates.isna()
+        raise bad_rows_error(cols.date, "values that are not dates", frame[bad], int(bad.sum()),
+                             "parse the dates first (clean_transactions)")
+    if dates.dt.tz is not None:  # as customer_summary: time-zone-aware dates are read in UTC
+        dates = dates.dt.tz_convert(None)
+    frame["__day"] = dates.dt.normalize()
     keys = [cols.customer_id, cols.order_id] if count == "orders" else [cols.customer_id, "__day"]
     orders = frame.groupby(keys, sort=False)["__day"].min().rename("__first").reset_index()
     rank = orders.sort_values("__first", kind="stable").groupby(cols.customer_id).cumcount()
     repeats = orders.loc[rank[rank > 0].index, "__first"]
     start = orders["__first"].min()
-    stop = pd.Timestamp(observation_end).normalize() + pd.Timedelta(days=1)  # purchases before stop count
+    calibration_end = as_timestamp(calibration_end, "calibration_end")
+    stop = as_timestamp(observation_end, "observation_end").normalize() + pd.Timedelta(days=1)  # before stop
     edges = start + pd.to_timedelta(np.arange(unit, (stop - start).days + 1e-9, unit), unit="D")
     if len(edges) == 0 or edges[-1] < stop:
         edges = edges.append(pd.DatetimeIndex([stop]))
