@@ -367,6 +367,61 @@ def test_holdout_tracking_and_period_transactions():
     raises(lambda: period_transactions(WEIGHTED, cal, max_frequency=0), cal, ParameterError, "max_frequency")
 
 
+
+HOLDOUT_CASES = [
+    ("NaN purchases", (12, np.nan)),
+    ("negative purchases", (13, -2.0)),
+    ("text purchases", (11, "three")),
+]
+
+
+@pytest.mark.parametrize("case,change", HOLDOUT_CASES, ids=[c[0] for c in HOLDOUT_CASES])
+def test_holdout_purchases_are_checked(case, change):
+    # They flowed into the totals: a NaN made every error measure NaN, a negative count lowered
+    # the actual total, both without a word.
+    cal = summary()
+    hold = pd.DataFrame({"purchases": [1.0, 0, 3, 0, 0, 1], "duration": 39.0}, index=cal.index)
+    row, value = change
+    hold["purchases"] = hold["purchases"].astype(object if isinstance(value, str) else "float64")
+    hold.loc[row, "purchases"] = value
+    raises(lambda: holdout_validation(WEIGHTED, cal, hold), hold, DataError, "column 'purchases'",
+           "1 row", "Fix: purchases counts")
+
+
+def test_holdout_purchases_nullable_missing():
+    cal = summary()
+    hold = pd.DataFrame({"purchases": pd.array([1, None, 3, 0, 0, 1], dtype="Int64"), "duration": 39.0},
+                        index=cal.index)
+    raises(lambda: holdout_validation(WEIGHTED, cal, hold), hold, DataError, "column 'purchases'", "Fix")
+
+
+def test_holdout_models_and_max_frequency_checked_first():
+    # A spend model or a negative max_frequency raised AttributeError / numpy's ValueError.
+    cal = summary()
+    hold = pd.DataFrame({"purchases": [1, 0, 3, 0, 0, 1], "duration": 39.0}, index=cal.index)
+    spend = GammaGamma.from_params(p=6.25, q=3.74, gamma=15.44)
+    raises(lambda: holdout_validation({"spend": spend}, cal, hold), cal, ParameterError,
+           r"models\['spend'\].*not a transaction model", "Fix: pass a fitted BGNBD")
+    raises(lambda: holdout_validation(WEIGHTED, cal, hold, max_frequency=-1), cal, ParameterError,
+           "'max_frequency'")
+
+
+PERIOD_CASES = [
+    ("NaN frequency", summary(frequency=(12, np.nan)), ("'frequency'", "missing", "Fix")),
+    ("negative frequency", summary(frequency=(12, -1.0)), ("'frequency'", "negative", "Fix")),
+    ("fractional frequency", summary(frequency=(11, 2.5)), ("'frequency'", "non-integer", "Fix")),
+    ("text frequency", summary(frequency=(11, "two")), ("'frequency'", "non-numeric", "Fix")),
+    ("NaN T", summary(T=(13, np.nan)), ("'T'", "missing", "Fix")),
+]
+
+
+@pytest.mark.parametrize("case,frame,patterns", PERIOD_CASES, ids=[c[0] for c in PERIOD_CASES])
+def test_period_transactions_checks_the_summary(case, frame, patterns):
+    # NaN or negative counts raised numpy's ValueError from bincount, a fractional count was
+    # truncated, a NaN age made the expected histogram NaN.
+    raises(lambda: period_transactions(WEIGHTED, frame), frame, DataError, *patterns)
+
+
 def test_markov_inputs():
     tx = transactions()
     raises(lambda: MarkovCLV().fit(tx.drop(columns="amount")), None, SchemaError, "'amount'", "Fix")
@@ -398,3 +453,18 @@ def test_alive_path_and_files(tmp_path):
     doc["format_version"] = 0
     path.write_text(json.dumps(doc))
     raises(lambda: load_model(path), None, DataError, "format version 0", "Fix")
+
+
+def test_tracking_names_the_bad_column():
+    # A missing id or date was counted without naming the column; text dates raised pandas' error.
+    tx = transactions()
+    tx["customer_id"] = tx["customer_id"].astype("float64")
+    tx.loc[2, "customer_id"] = np.nan
+    raises(lambda: tracking(WEIGHTED, tx, calibration_end="2020-03-01", observation_end="2020-06-30"),
+           tx, DataError, "column 'customer_id'", "1 row", "Fix: clean the log")
+    text = transactions().astype({"date": object})
+    text.loc[3, "date"] = "soon"
+    raises(lambda: tracking(WEIGHTED, text, calibration_end="2020-03-01", observation_end="2020-06-30"),
+           text, DataError, "column 'date'", "not dates", "Fix: parse the dates")
+    raises(lambda: tracking(WEIGHTED, transactions(), calibration_end="2020-03-01", observation_end="later"),
+           None, ParameterError, "observation_end='later' is not a date", "Fix")

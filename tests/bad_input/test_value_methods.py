@@ -275,3 +275,53 @@ def test_event_rates_events_after_as_of_are_counted_in_a_warning():
         rates = event_rates(log, as_of="2021-01-01")
     assert rates.index.tolist() == [1]
     pd.testing.assert_frame_equal(log, before)
+
+
+def test_nullable_missing_clv_and_probability_are_refused():
+    # pandas' Float64 <NA> slipped past the finiteness check: the customer was ranked and
+    # selected with a missing value at risk (and a group's mean CLV became NaN).
+    v = pd.Series([100.0, None, 50.0], index=["a", "b", "c"], dtype="Float64")
+    alive = pd.Series([0.5, 0.9, 0.0], index=["c", "b", "a"])
+    before = v.copy()
+    with pytest.raises(DataError, match=r"column 'clv'.*missing or infinite CLVs(.|\n)*Fix:"):
+        retention_budget(v, p_alive=alive)
+    with pytest.raises(DataError, match=r"column 'clv'.*missing(.|\n)*Fix:"):
+        max_acquisition_cost(v.rename("clv"), pd.Series(["x", "y", "x"], index=v.index))
+    pd.testing.assert_series_equal(v, before)
+    full = pd.Series([100.0, 300.0, 50.0], index=["a", "b", "c"])
+    risky = pd.Series([0.5, None, 0.0], index=["c", "b", "a"], dtype="Float64")
+    with pytest.raises(DataError, match=r"column 'p_alive'.*missing(.|\n)*Fix: pass probabilities"):
+        retention_budget(full, p_alive=risky)
+    with pytest.raises(DataError, match=r"column 'churn_probability'.*missing(.|\n)*Fix: pass probabilities"):
+        retention_budget(full, churn_probability=risky)
+
+
+
+def _long_tx():
+    days = pd.to_datetime(
+        ["2020-01-06", "2020-02-03", "2020-03-02", "2020-04-06", "2020-05-04", "2020-06-01"]
+    )
+    return pd.DataFrame(
+        {
+            "customer_id": [1] * 6 + [2] * 3 + [3],
+            "date": list(days) + list(days[::2]) + [pd.Timestamp("2020-08-10")],
+            "amount": [20.0, 40.0, 25.0, 10.0, 15.0, 30.0, 5.0, 7.0, 9.0, 50.0],
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    "model",
+    [DwyerMigration(period="M", lost_after=3), ValueCurves(period="M")],
+    ids=["DwyerMigration", "ValueCurves"],
+)
+def test_customers_after_as_of_are_named(model):
+    # Customer 3's only purchase (2020-08-10) is after as_of: she vanished from values_ without a
+    # word. The documented policy (transactions after as_of are not used) now warns and names her.
+    tx = _long_tx()
+    before = tx.copy()
+    pattern = r"1 transactions dated after as_of \(2020-06-30\).*1 customers.*\[3\].*Fix: pass a later as_of"
+    with pytest.warns(DataWarning, match=pattern):
+        fitted = model.fit(tx, as_of="2020-06-30")
+    assert list(fitted.values_.index) == [1, 2]
+    pd.testing.assert_frame_equal(tx, before)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import itertools
+import re
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from crmmine.errors import ParameterError
+from crmmine.errors import DataWarning, ParameterError
 from crmmine.value import MarkovCLV
 
 
@@ -121,13 +122,23 @@ def test_state_with_no_transitions_is_not_silently_worth_zero():
         DataError, match=r"(?s)R3, R4\+ have no observed transition.*Fix: use a shorter period"
     ):
         MarkovCLV(period="Q", annual_discount_rate=0.1).fit(tx)
-    with pytest.warns(DataWarning, match=r"R3, R4\+.*lapsed for good"):
+    with pytest.warns(DataWarning) as caught:  # also: customers first seen after the last quarter
         lapsed = MarkovCLV(period="Q", annual_discount_rate=0.1, empty_states="lapse").fit(tx)
+    assert any(re.search(r"R3, R4\+.*lapsed for good", str(w.message)) for w in caught)
     assert lapsed.empty_states_ == ["R3", "R4+"] and lapsed.warnings_
-    monthly = MarkovCLV(period="M", annual_discount_rate=0.1).fit(tx)
+    # The ten customers first seen in the partial last month (after 2011-11-30) have no state in
+    # the last complete month: they used to be labelled R4+ (lapsed) and valued as such.
+    late_warning = r"10 customers .* after the last complete period \(ending 2011-11-30\)"
+    with pytest.warns(DataWarning, match=late_warning):
+        monthly = MarkovCLV(period="M", annual_discount_rate=0.1).fit(tx)
     assert monthly.empty_states_ == [] and (monthly.transition_counts_.sum(axis=1) > 0).all()
     values = monthly.predict()
-    assert set(values.index) == set(tx["customer_id"]) and values["value"].notna().all()
+    assert set(values.index) == set(tx["customer_id"])
+    first = tx.groupby("customer_id")["date"].min()
+    late = first.index[first.dt.normalize() > pd.Timestamp("2011-11-30")]
+    assert len(late) == 10
+    assert values.loc[late, ["state", "value"]].isna().all().all()
+    assert values.drop(index=late)["value"].notna().all()
 
 
 def test_state_specific_spend_and_cost():
@@ -152,17 +163,21 @@ def test_state_specific_spend_and_cost():
             "amount": [10.0, 20.0, 5.0, 5.0, 8.0, 4.0, 6.0, 3.0, 7.0, 9.0],
         }
     )
-    base = MarkovCLV(period="M", n_states=3, annual_discount_rate=0.1, cost=1.0).fit(tx)
+    late = r"1 customers \(e.g. \[4\]\) first bought after the last complete period"  # 2020-06-01
+    with pytest.warns(DataWarning, match=late):
+        base = MarkovCLV(period="M", n_states=3, annual_discount_rate=0.1, cost=1.0).fit(tx)
+    assert base.states_.isna().tolist() == [False, False, False, True, False]
     mean_spend = base.mean_spend_
     assert base.rewards_.tolist() == pytest.approx([mean_spend - 1.0, -1.0, 0.0])
-    specific = MarkovCLV(
-        period="M",
-        n_states=3,
-        annual_discount_rate=0.1,
-        margin=0.5,
-        spend={"R0": 40.0, "R1": 6.0},
-        cost=[2.0, 1.0, 0.5],
-    ).fit(tx)
+    with pytest.warns(DataWarning, match=late):
+        specific = MarkovCLV(
+            period="M",
+            n_states=3,
+            annual_discount_rate=0.1,
+            margin=0.5,
+            spend={"R0": 40.0, "R1": 6.0},
+            cost=[2.0, 1.0, 0.5],
+        ).fit(tx)
     assert specific.rewards_.tolist() == pytest.approx([0.5 * 40 - 2.0, 0.5 * 6 - 1.0, -0.5])
     # values follow from the fitted chain and the state-specific rewards
     expected = np.linalg.solve(
@@ -193,3 +208,28 @@ def test_predict_on_new_transactions_uses_the_fitted_chain():
     later = model.predict(tx.rename(columns={"customer_id": "cid"}), customer_id="cid", as_of="2020-06-30")
     assert later.index.name == "cid"
     assert (later["value"] == model.state_values_.reindex(later["state"]).to_numpy()).all()
+
+
+def test_customers_without_a_state_are_not_valued_as_lapsed():
+    # Customer 3 first buys after as_of: state[-1] was -1, which indexed the last label, so she was
+    # reported in R1+ (lapsed) with that state's value. Now her state and value are missing, with a
+    # DataWarning naming her; the others keep the state of the last complete month.
+    tx = pd.DataFrame(
+        {
+            "customer_id": [1, 1, 1, 2, 2, 3],
+            "date": pd.to_datetime(
+                ["2020-01-05", "2020-02-10", "2020-04-20", "2020-01-20", "2020-02-25", "2020-06-15"]
+            ),
+            "amount": [10.0, 20.0, 5.0, 5.0, 8.0, 4.0],
+        }
+    )
+    before = tx.copy()
+    model = MarkovCLV(period="M", n_states=2, annual_discount_rate=0.1)
+    with pytest.warns(DataWarning, match=r"1 customers \(e.g. \[3\]\) first bought after"):
+        model.fit(tx, as_of="2020-05-31")
+    values = model.predict()
+    assert list(values.index) == [1, 2, 3]
+    assert values.loc[3].isna().all()
+    # by hand: months start 2020-01-05; month 4 (2020-04-05 .. 2020-05-04) is the last complete one
+    assert values.loc[1, "state"] == "R0" and values.loc[2, "state"] == "R1+"
+    pd.testing.assert_frame_equal(tx, before)

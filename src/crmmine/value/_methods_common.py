@@ -16,6 +16,7 @@ from crmmine.errors import DataError, ParameterError, SchemaError, bad_rows_erro
 
 __all__ = [
     "as_timestamp",
+    "utc_days",
     "check_dates",
     "check_ids",
     "check_numeric_column",
@@ -66,6 +67,14 @@ def as_timestamp(value: Any, name: str) -> pd.Timestamp:
     if ts is pd.NaT:
         raise ParameterError(f"{name} must be a date, got NaT.")
     return ts.tz_convert(None) if ts.tzinfo is not None else ts
+
+
+def utc_days(dates: pd.Series) -> pd.Series:
+    """Dates as time-zone-naive days; time-zone-aware dates are read in UTC (as customer_summary does)."""
+    dates = pd.to_datetime(dates)
+    if dates.dt.tz is not None:
+        dates = dates.dt.tz_convert(None)
+    return dates.dt.normalize()
 
 
 def require_frame(table: Any, needed: list[str], *, what: str) -> pd.DataFrame:

@@ -16,6 +16,7 @@ from crmmine._results import Result
 from crmmine._units import time_unit_days
 from crmmine.data.columns import require_columns, resolve_columns
 from crmmine.errors import DataError, ParameterError
+from crmmine.value._methods_common import as_timestamp, utc_days
 
 __all__ = ["AlivePath", "alive_path"]
 
@@ -192,9 +193,13 @@ def alive_path(
     cols = resolve_columns(columns, customer_id=customer_id, date=date)
     lf = to_lazy(transactions, what="transactions")
     require_columns(lf.collect_schema().names(), [cols.customer_id, cols.date], role="transactions")
+    date_col = nw.col(cols.date)
+    if getattr(lf.collect_schema()[cols.date], "time_zone", None) is not None:
+        # as customer_summary: time-zone-aware dates are read in UTC, so days are UTC days
+        date_col = date_col.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
     days = collect_pandas(
         lf.select(
-            nw.col(cols.customer_id).alias("customer_id"), nw.col(cols.date).dt.truncate("1d").alias("date")
+            nw.col(cols.customer_id).alias("customer_id"), date_col.dt.truncate("1d").alias("date")
         ).unique()
     )
     if days.isna().any().any():
@@ -202,7 +207,8 @@ def alive_path(
             "some transactions have a missing customer id or date. Fix: clean the log first "
             "with clean_transactions(...)."
         )
-    last_date = pd.to_datetime(days["date"]).max().normalize()  # as_of defaults to the data's last day
+    days["date"] = utc_days(days["date"])
+    last_date = days["date"].max()  # as_of defaults to the data's last day
     if customers is not None:
         wanted = pd.Index(list(customers))
         missing = wanted.difference(pd.Index(days["customer_id"].unique()))
@@ -214,12 +220,20 @@ def alive_path(
     if days.empty:
         raise DataError("no transactions to follow. Fix: check the table and customers=.")
     dates = pd.to_datetime(days["date"])
-    end = pd.Timestamp(as_of).normalize() if as_of is not None else last_date
+    end = as_timestamp(as_of, "as_of").normalize() if as_of is not None else last_date
     if (dates > end).any():
         raise DataError(f"transactions after as_of={end.date()}: pass a later as_of or filter the log.")
     epoch = dates.min().normalize()
     day_num = ((dates - epoch) / pd.Timedelta(days=1)).to_numpy(dtype="float64")
-    codes, ids = pd.factorize(days["customer_id"])
+    # customers in the order asked for, else sorted: never the engine's arbitrary row order
+    if customers is not None:
+        ids = wanted.unique()
+        codes = ids.get_indexer(days["customer_id"])
+    else:
+        try:
+            codes, ids = pd.factorize(days["customer_id"], sort=True)
+        except TypeError:  # ids of mixed types
+            codes, ids = pd.factorize(days["customer_id"])
     order = np.lexsort((day_num, codes))
     codes, day_num = codes[order], day_num[order]
     n_cust = len(ids)

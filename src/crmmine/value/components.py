@@ -57,7 +57,13 @@ from crmmine._params import Interval, validate_params
 from crmmine._results import Result
 from crmmine._roles import resolve_roles
 from crmmine.errors import DataError, DataWarning, ParameterError, bad_rows_error
-from crmmine.value._methods_common import as_timestamp, check_numeric_column, require_frame, unique_index
+from crmmine.value._methods_common import (
+    as_timestamp,
+    check_numeric_column,
+    require_frame,
+    unique_index,
+    utc_days,
+)
 
 __all__ = ["CLVComponents", "clv_components", "historical_value", "peer_groups"]
 
@@ -164,7 +170,7 @@ def historical_value(
         fix="historical value counts purchases: drop returns and bad amounts first "
         "(crmmine.clean_transactions(returns='drop'))",
     )
-    day = dates.dt.tz_localize(None).dt.normalize() if dates.dt.tz is not None else dates.dt.normalize()
+    day = utc_days(dates)
     ref = as_timestamp(as_of, "as_of").normalize() if as_of is not None else day.max()
     keep = (day <= ref).to_numpy()
     if not keep.all():
@@ -457,10 +463,8 @@ def clv_components(
     )
     roles = resolve_roles(columns, _TX_ROLES, customer_id=customer_id, date=date, amount=amount)
     frame = require_frame(tx, list(roles.values()), what="transactions")
-    last_day = pd.to_datetime(frame[roles["date"]]).max()
-    ref = (
-        as_timestamp(as_of, "as_of").normalize() if as_of is not None else pd.Timestamp(last_day).normalize()
-    )
+    last_day = utc_days(frame[roles["date"]]).max()
+    ref = as_timestamp(as_of, "as_of").normalize() if as_of is not None else last_day
     built = summary.attrs.get("as_of")
     if built is not None and pd.Timestamp(built).normalize() != ref:
         raise ParameterError(

@@ -30,6 +30,7 @@ Interactive Marketing* 21(1), 76-90 (why curve-fitting needs a holdout check).
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from numbers import Integral, Real
@@ -42,7 +43,7 @@ from scipy import optimize
 from crmmine._align import align_to
 from crmmine._params import Interval
 from crmmine._results import Result
-from crmmine.errors import DataError, ParameterError
+from crmmine.errors import DataError, DataWarning, ParameterError
 from crmmine.value._methods_common import as_timestamp, discount_per, period_days
 from crmmine.value.dwyer import PeriodModel
 
@@ -439,9 +440,11 @@ def curve_holdout_validation(
     else:
         spend = spend_model.expected_spend(calibration).to_numpy(dtype="float64")
     horizon = (obs_end.normalize() - cal_end.normalize()).days / period_days(period)
-    curves = ValueCurves(period=period, horizon=horizon, min_periods=min_periods).fit(
-        tx, as_of=cal_end, columns=columns, customer_id=customer_id, date=date, amount=amount
-    )
+    with warnings.catch_warnings():  # the holdout transactions are meant to be after calibration_end
+        warnings.filterwarnings("ignore", message=r".*dated after as_of", category=DataWarning)
+        curves = ValueCurves(period=period, horizon=horizon, min_periods=min_periods).fit(
+            tx, as_of=cal_end, columns=columns, customer_id=customer_id, date=date, amount=amount
+        )
     values = curves.values_.reindex(calibration.index)
     if values["customer_value"].isna().any():
         missing = values.index[values["customer_value"].isna()]

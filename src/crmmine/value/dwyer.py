@@ -39,6 +39,7 @@ Pfeifer, P. E. and Carraway, R. L. (2000). Modeling customer relationships as Ma
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from numbers import Integral, Real
 from typing import Any, ClassVar
@@ -49,7 +50,7 @@ import pandas as pd
 from crmmine._estimator import CRMMineEstimator
 from crmmine._params import Interval, validate_params
 from crmmine._roles import resolve_roles
-from crmmine.errors import DataError, ParameterError
+from crmmine.errors import DataError, DataWarning, ParameterError
 from crmmine.value._methods_common import (
     as_timestamp,
     check_dates,
@@ -58,6 +59,7 @@ from crmmine.value._methods_common import (
     discount_per,
     period_days,
     require_frame,
+    utc_days,
 )
 
 __all__ = ["DwyerMigration", "DwyerRetention", "migration_clv", "period_grid", "retention_clv"]
@@ -309,13 +311,22 @@ def period_grid(
     )
     if len(frame) == 0:
         raise DataError("transactions are empty. Fix: pass a log with at least one purchase.")
-    day = frame[dcol].dt.normalize()
-    if day.dt.tz is not None:
-        day = day.dt.tz_localize(None)
+    day = utc_days(frame[dcol])
     ref = as_timestamp(as_of, "as_of").normalize() if as_of is not None else day.max()
     keep = (day <= ref).to_numpy()
     if not keep.any():
         raise DataError(f"no transaction on or before as_of={ref.date()}. Fix: pass a later as_of.")
+    if not keep.all():
+        later = frame.loc[~keep, cid]
+        gone = later[~later.isin(frame.loc[keep, cid])].unique()
+        warnings.warn(
+            f"{int((~keep).sum()):,} transactions dated after as_of ({ref.date()}) are not used; "
+            f"{len(gone):,} customers have no purchase up to as_of and are not valued"
+            + (f" (e.g. {gone[:5].tolist()})" if len(gone) else "")
+            + ". Fix: pass a later as_of to include them.",
+            DataWarning,
+            stacklevel=3,
+        )
     length = period_days(period)
     back = np.floor(((ref - day[keep]).dt.days.to_numpy()) / length).astype("int64")
     n_periods = int(back.max()) + 1

@@ -341,7 +341,8 @@ def retention_budget(
     else:
         risk = 1.0 - align_to(p_alive, values.index, name="p_alive", target="clv")
         name = "p_alive"
-    risk = pd.to_numeric(risk, errors="coerce")
+    # float64 first: a nullable Float64 column's <NA> is neither finite nor flagged by isfinite
+    risk = pd.to_numeric(risk, errors="coerce").astype("float64")
     bad = ~np.isfinite(risk) | (risk < 0) | (risk > 1)
     if bad.any():
         raise bad_rows_error(
@@ -384,7 +385,7 @@ def _clv_series(clv: Any) -> pd.Series:
             f"clv has duplicated customer ids ({len(dup)}, e.g. {list(dup[:5])}). "
             "Fix: one value per customer."
         )
-    values = pd.to_numeric(clv, errors="coerce")
+    values = pd.to_numeric(clv, errors="coerce").astype("float64")  # <NA> becomes NaN, then flagged
     bad = ~np.isfinite(values)
     if bad.any():
         raise bad_rows_error(

@@ -44,6 +44,7 @@ from crmmine.value._methods_common import (
     discount_per,
     require_frame,
     unique_index,
+    utc_days,
 )
 
 __all__ = ["event_rates", "event_schedule_value", "event_value"]
@@ -360,7 +361,7 @@ def event_rates(
     cid, dcol, ecol = roles["customer_id"], roles["date"], roles["event"]
     check_dates(frame, dcol, fix="parse the dates (pd.to_datetime) and drop rows without one")
     check_ids(frame, cid, fix="drop or fill them")
-    day = frame[dcol].dt.normalize()
+    day = utc_days(frame[dcol])
     ref = as_timestamp(as_of, "as_of").normalize() if as_of is not None else day.max()
     in_past = (day <= ref).to_numpy()
     past = frame[in_past]

@@ -16,6 +16,7 @@ from crmmine._params import Interval, Options, validate_params
 from crmmine._units import time_unit_days
 from crmmine.data.columns import require_columns, resolve_columns
 from crmmine.errors import DataError, DataWarning, ParameterError
+from crmmine.value._methods_common import as_timestamp, utc_days
 
 __all__ = ["MarkovCLV"]
 
@@ -176,10 +177,10 @@ class MarkovCLV(CRMMineEstimator):
                 f"{frame[bad].head(5)}\nFix: clean the log first with clean_transactions(...)."
             )
         days = time_unit_days(self.period)
-        dates = pd.to_datetime(frame[cols.date])
+        dates = utc_days(frame[cols.date])
         start = dates.min().normalize()
         end = (
-            pd.Timestamp(as_of).normalize() + pd.Timedelta(days=1)
+            as_timestamp(as_of, "as_of").normalize() + pd.Timedelta(days=1)
             if as_of is not None
             else dates.max().normalize() + pd.Timedelta(days=1)
         )
@@ -203,7 +204,26 @@ class MarkovCLV(CRMMineEstimator):
         last = np.maximum.accumulate(np.where(bought, steps[None, :], -1), axis=1)
         state = np.where(last >= 0, np.minimum(steps[None, :] - last, self.n_states - 1), -1)
         index = pd.Index(customers, name=cols.customer_id)
+        self._last_period_end = start + pd.Timedelta(days=n_periods * days)
         return index, state, bought, spend
+
+    def _final_states(self, customers: pd.Index, state: np.ndarray, labels: list[str]) -> pd.Series:
+        """Each customer's state in the last complete period; missing (with a DataWarning) for
+        customers whose first purchase came after it, who have not entered the chain yet."""
+        last = state[:, -1]
+        out = pd.Series(np.array(labels, dtype=object)[np.maximum(last, 0)], index=customers, name="state")
+        later = last < 0
+        if later.any():
+            out[later] = np.nan
+            end = (self._last_period_end - pd.Timedelta(days=1)).date()
+            warnings.warn(
+                f"MarkovCLV: {int(later.sum()):,} customers (e.g. {customers[later][:5].tolist()}) first "
+                f"bought after the last complete period (ending {end}), so they have no state yet: their "
+                "state and value are missing. Fix: pass an as_of at the end of a later period to value them.",
+                DataWarning,
+                stacklevel=3,
+            )
+        return out
 
     def fit(
         self,
@@ -263,7 +283,7 @@ class MarkovCLV(CRMMineEstimator):
             self.state_values_ = pd.Series(
                 self.values(P, self.rewards_.to_numpy()), index=labels, name="value"
             )
-            self.states_ = pd.Series(np.array(labels)[state[:, -1]], index=customers, name="state")
+            self.states_ = self._final_states(customers, state, labels)
             self.input_columns_ = cols.as_dict() if hasattr(cols, "as_dict") else dict(cols)
         self._record_warnings(caught)
         return self
@@ -404,9 +424,7 @@ class MarkovCLV(CRMMineEstimator):
         else:
             cols = resolve_columns(columns, customer_id=customer_id, date=date, amount=amount)
             customers, state, _, _ = self._state_matrix(tx, as_of, cols)
-            states = pd.Series(
-                np.array(self.state_values_.index)[state[:, -1]], index=customers, name="state"
-            )
+            states = self._final_states(customers, state, list(self.state_values_.index))
         return pd.DataFrame(
             {"state": states, "value": self.state_values_.reindex(states).to_numpy()}, index=states.index
         )

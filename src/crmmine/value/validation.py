@@ -17,7 +17,9 @@ from crmmine._params import Interval, Options, check_params, validate_params
 from crmmine._results import Result
 from crmmine._units import time_unit_days
 from crmmine.data.columns import require_columns, resolve_columns
-from crmmine.errors import DataError, ParameterError
+from crmmine.errors import ParameterError, bad_rows_error
+from crmmine.value._base import _column
+from crmmine.value._methods_common import as_timestamp
 from crmmine.value.plots import plot_tracking
 
 __all__ = [
@@ -36,9 +38,23 @@ def _ages_and_counts(model: Any, summary: pd.DataFrame) -> tuple[np.ndarray, np.
     names = model._column_names(None, True)
     age_role = "n_periods" if "n_periods" in names else "T"
     require_columns(summary.columns, [names["frequency"], names[age_role]], role="customer summary")
-    freq = pd.to_numeric(summary[names["frequency"]]).to_numpy(dtype="float64")
-    ages = pd.to_numeric(summary[names[age_role]]).to_numpy(dtype="float64")
+    freq = _column(summary, names["frequency"], "frequency")
+    _whole_counts(summary, names["frequency"], freq, "repeat purchases")
+    ages = _column(summary, names[age_role], age_role)
     return freq, ages
+
+
+def _whole_counts(table: pd.DataFrame, column: str, values: np.ndarray, what: str) -> None:
+    """Raise naming the rows whose count is not a whole number (they would be truncated)."""
+    frac = values != np.floor(values)
+    if frac.any():
+        raise bad_rows_error(
+            column,
+            f"non-integer counts of {what}",
+            table.loc[frac, [column]],
+            int(frac.sum()),
+            f"{column} counts {what}: pass whole numbers",
+        )
 
 
 @validate_params({"max_frequency": [Interval(Integral, 1, None)]})
@@ -195,6 +211,7 @@ class HoldoutValidation(Result):
         return ax
 
 
+@validate_params({"max_frequency": [Interval(Integral, 1, None)]})
 def holdout_validation(
     models: Any, calibration: pd.DataFrame, holdout: pd.DataFrame, *, max_frequency: int = 7
 ) -> HoldoutValidation:
@@ -252,6 +269,13 @@ def holdout_validation(
         models = {type(models).__name__: models}
     if not models:
         raise ParameterError("models must name at least one fitted model.")
+    for name, model in models.items():
+        if not hasattr(model, "expected_purchases"):
+            raise ParameterError(
+                f"models[{name!r}] is a {type(model).__name__}, not a transaction model (no "
+                "expected_purchases). Fix: pass a fitted BGNBD, ParetoNBD, MBGNBD or BGBB, or a dict "
+                "of name -> model, e.g. {'BG/NBD': bgnbd}."
+            )
     require_columns(calibration.columns, ["frequency", "recency", "T"], role="calibration summary")
     require_columns(holdout.columns, ["purchases", "duration"], role="holdout table")
     actual_s = align_to(
@@ -260,7 +284,17 @@ def holdout_validation(
     duration_s = align_to(
         holdout["duration"], calibration.index, name="holdout", target="the calibration summary"
     )
-    actual = actual_s.to_numpy(dtype="float64")
+    actual = pd.to_numeric(actual_s, errors="coerce").to_numpy(dtype="float64")
+    bad = ~np.isfinite(actual) | (actual < 0)
+    if bad.any():
+        raise bad_rows_error(
+            "purchases",
+            "missing, non-numeric, infinite or negative holdout purchases",
+            actual_s[bad].to_frame("purchases"),
+            int(bad.sum()),
+            "purchases counts each customer's holdout purchases (0 if none): build the holdout "
+            "table with crmmine.calibration_holdout or fill/remove those rows",
+        )
     freq = calibration["frequency"].to_numpy()
     zero = freq == 0
     preds = pd.DataFrame({"actual": actual}, index=calibration.index)
@@ -457,18 +491,29 @@ def tracking(
     frame = to_pandas(transactions, what="transactions")
     require_columns(frame.columns, needed, role="transactions")
     frame = frame[needed].copy()
-    if frame.isna().any().any():
-        raise DataError(
-            f"{int(frame.isna().any(axis=1).sum()):,} transactions have a missing id or date. Fix: clean the "
-            "log first with clean_transactions(...)."
-        )
-    frame["__day"] = pd.to_datetime(frame[cols.date]).dt.normalize()
+    for column in needed:
+        missing = frame[column].isna()
+        if missing.any():
+            raise bad_rows_error(column, "missing values", frame[missing], int(missing.sum()),
+                                 "clean the log first with clean_transactions(...)")
+    try:
+        dates = pd.to_datetime(frame[cols.date], errors="coerce")
+    except (TypeError, ValueError):  # e.g. mixed time zones
+        dates = pd.Series(pd.NaT, index=frame.index)
+    if dates.isna().any():
+        bad = dates.isna()
+        raise bad_rows_error(cols.date, "values that are not dates", frame[bad], int(bad.sum()),
+                             "parse the dates first (clean_transactions)")
+    if dates.dt.tz is not None:  # as customer_summary: time-zone-aware dates are read in UTC
+        dates = dates.dt.tz_convert(None)
+    frame["__day"] = dates.dt.normalize()
     keys = [cols.customer_id, cols.order_id] if count == "orders" else [cols.customer_id, "__day"]
     orders = frame.groupby(keys, sort=False)["__day"].min().rename("__first").reset_index()
     rank = orders.sort_values("__first", kind="stable").groupby(cols.customer_id).cumcount()
     repeats = orders.loc[rank[rank > 0].index, "__first"]
     start = orders["__first"].min()
-    stop = pd.Timestamp(observation_end).normalize() + pd.Timedelta(days=1)  # purchases before stop count
+    calibration_end = as_timestamp(calibration_end, "calibration_end")
+    stop = as_timestamp(observation_end, "observation_end").normalize() + pd.Timedelta(days=1)  # before stop
     edges = start + pd.to_timedelta(np.arange(unit, (stop - start).days + 1e-9, unit), unit="D")
     if len(edges) == 0 or edges[-1] < stop:
         edges = edges.append(pd.DatetimeIndex([stop]))
