@@ -399,3 +399,20 @@ def test_blank_text_ids_are_missing_ids_in_cleaning_on_polars():
 def test_blank_text_ids_raise_in_the_summary_and_validation(call):
     expect_error(call, _blank_ids().assign(date=lambda d: pd.to_datetime(d["date"])), DataError,
                  "'customer_id'", "2 rows", "missing", "Fix:")
+
+
+def test_summary_default_as_of_after_today_warns():
+    # a mistyped year (2099) moved the default as_of to 2099 and every recency with it, silently
+    import warnings
+
+    from crmmine.errors import DataWarning
+
+    tx = pd.DataFrame({"customer_id": [1, 1, 2], "order_id": [1, 2, 3], "amount": [10.0, 20.0, 5.0],
+                       "date": pd.to_datetime(["2020-01-01", "2099-02-01", "2020-03-01"])})
+    before = tx.copy()
+    with pytest.warns(DataWarning, match=r"(?s)column 'date': 1 row with dates after today.*2099-02-01.*Fix"):
+        cm.customer_summary(tx)
+    pd.testing.assert_frame_equal(tx, before)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        cm.customer_summary(tx, as_of="2099-02-01")  # an explicit as_of is the caller's choice

@@ -10,6 +10,7 @@ id (lazy for polars LazyFrames, DuckDB and Spark). Only a handful of scalars
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from numbers import Real
 from typing import Any
@@ -22,7 +23,7 @@ import crmmine._backend as _backend
 from crmmine._params import Interval, Options, validate_params
 from crmmine.data._prepare import blank_ids_missing, check_id_values
 from crmmine.data.columns import Columns, require_columns, resolve_columns, time_unit_days
-from crmmine.errors import DataError, ParameterError, bad_rows_error
+from crmmine.errors import DataError, DataWarning, ParameterError, bad_rows_error
 
 __all__ = ["SUMMARY_COLUMNS", "calibration_holdout", "customer_summary"]
 
@@ -202,6 +203,16 @@ def _checked(lf: nw.LazyFrame, kind: str, cols: Columns, *, count: str, returns:
     else:
         last_day = pd.Timestamp(stats["max_day"]).normalize()
     as_of_ts = last_day if as_of is None else _as_timestamp(as_of, name)
+    today = pd.Timestamp.now(tz="UTC").tz_localize(None).normalize()
+    if as_of is None and last_day > today:
+        # the default reference date is the last purchase: a mistyped year (2099) would move it
+        ahead = reader.day(date) > reader.literal(today)
+        n_ahead = int(_backend.collect_one(lf.select(n=ahead.cast(nw.Int64).sum()))["n"] or 0)
+        warnings.warn(str(_bad(
+            lf, ahead, cols.date, f"dates after today ({today.date()}), so the default as_of is "
+            f"{last_day.date()}", n_ahead,
+            "correct or drop those rows, or pass as_of= (the day the data were extracted).",
+        )), DataWarning, stacklevel=3)
     cutoff = as_of_ts + pd.Timedelta(days=1)
     n_future = 0
     if last_day >= cutoff:
