@@ -12,7 +12,7 @@ import pandas as pd
 
 from crmmine._params import Interval, Options, validate_params
 from crmmine._results import Result
-from crmmine.association._tables import read_columns
+from crmmine.association._tables import read_columns, recommendations_like
 from crmmine.association.baskets import Baskets, make_baskets
 from crmmine.association.rules import AssociationRules, _fmt_set
 from crmmine.data.columns import Columns, resolve_columns
@@ -151,7 +151,7 @@ def recommend(
     columns: Mapping[str, str] | Columns | None = None,
     customer_id: str | None = None,
     item: str | None = None,
-) -> pd.DataFrame:
+) -> Any:
     """Recommend, per customer, items not yet bought, each with the rule that explains it.
 
     A rule A => B applies to a customer who has bought every item of A and
@@ -181,12 +181,15 @@ def recommend(
 
     Returns
     -------
-    DataFrame
+    DataFrame (same kind as ``tx``)
         One row per (customer, rank): the customer id column, ``rank``,
         ``item``, ``score``, ``confidence``, ``lift``, ``antecedent``,
-        ``source`` ("rule" or "popular") and ``explanation``. Customers
-        without any recommendation are listed in
-        ``attrs["customers_without_recommendations"]``.
+        ``source`` ("rule" or "popular") and ``explanation``. pandas:
+        customers without any recommendation are listed in
+        ``attrs["customers_without_recommendations"]``. polars, pyarrow,
+        DuckDB and Spark tables have no ``attrs``: each such customer is one
+        row with ``source="none"`` and missing ``rank`` and ``item``, and
+        ``antecedent`` is a list column.
 
     See Also
     --------
@@ -284,7 +287,7 @@ def recommend(
     lacking = np.setdiff1d(selected, np.flatnonzero(served))
     out.attrs["customers_without_recommendations"] = baskets.ids[lacking].tolist()
     out.attrs["n_customers"] = len(selected)
-    return out
+    return recommendations_like(out, tx, cols.customer_id)
 
 
 @dataclass(repr=False, eq=False)
