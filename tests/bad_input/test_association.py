@@ -197,3 +197,41 @@ def test_evaluation_split_outside_the_data():
     with pytest.raises(ParameterError, match=r"calibration_end 2030-01-01 leaves 8 calibration and 0 "
                                              r"evaluation rows.*Fix: pick a date inside the data"):
         evaluate_recommendations(tx, "2030-01-01")
+
+
+@pytest.mark.parametrize("metric", ["p_value", "log_p", "p_adjusted"])
+def test_p_values_are_not_a_score_or_a_minimum(metric):
+    """A smaller p-value is a stronger rule: ranking or filtering by "higher is better" on it kept the
+    weakest rules first (recommend) or only the non-significant ones (metric/min_threshold)."""
+    tx = tx_table()
+    before = tx.copy()
+    itemsets = frequent_itemsets(tx, min_count=1, unit="customer")
+    rules = association_rules(itemsets, 0.1)
+    with pytest.raises(ParameterError, match=rf"(?s)'metric' = '{metric}'.*Fix: rank by metric='confidence'"):
+        recommend(rules, tx, metric=metric)
+    with pytest.raises(ParameterError,
+                       match=rf"(?s)'metric' = '{metric}'.*Fix: keep significant rules with max_p"):
+        association_rules(itemsets, 0, metric=metric, min_threshold=0.05)
+    unchanged(before, tx)
+
+
+def test_recommend_refuses_rules_without_confidence_and_text_metrics():
+    """support_only rules have NaN confidence and lift: they were ranked by NaN and explained as
+    "nan% of customers ..."; a text column as metric raised a raw TypeError."""
+    tx = tx_table()
+    before = tx.copy()
+    itemsets = frequent_itemsets(tx, min_count=1, unit="customer")
+    with pytest.raises(DataError, match=r"(?s)column 'confidence': \d+ rows? with missing values.*"
+                                        r"Fix: mine the rules without support_only=True"):
+        recommend(association_rules(itemsets, support_only=True), tx)
+    with pytest.raises(ParameterError,
+                       match=r"(?s)column 'antecedent' of the rules is not numeric.*Fix: use a measure"):
+        recommend(association_rules(itemsets, 0.1), tx, metric="antecedent")
+    unchanged(before, tx)
+
+
+def test_rules_sorted_by_p_value_put_the_strongest_first():
+    tx = tx_table()
+    rules = association_rules(frequent_itemsets(tx, min_count=1, unit="order"), 0.1, sort_by="p_value")
+    p = rules.to_frame()["p_value"].to_numpy()
+    assert len(p) > 2 and np.all(np.diff(p) >= 0) and p[0] < p[-1]

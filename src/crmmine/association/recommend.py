@@ -14,9 +14,9 @@ from crmmine._params import Interval, Options, validate_params
 from crmmine._results import Result
 from crmmine.association._tables import read_columns, recommendations_like
 from crmmine.association.baskets import Baskets, make_baskets
-from crmmine.association.rules import AssociationRules, _fmt_set
+from crmmine.association.rules import SMALLER_IS_STRONGER, AssociationRules, _fmt_set
 from crmmine.data.columns import Columns, resolve_columns
-from crmmine.errors import ParameterError, SchemaError, missing_columns_error
+from crmmine.errors import ParameterError, SchemaError, bad_rows_error, missing_columns_error
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -51,6 +51,22 @@ def _rules_table(rules: AssociationRules | pd.DataFrame, metric: str) -> tuple[p
     if metric not in table.columns:
         raise ParameterError(f"parameter 'metric' = {metric!r} is not a column of the rules; use e.g. "
                              "'confidence' or 'lift'.")
+    if metric in SMALLER_IS_STRONGER:
+        raise ParameterError(f"parameter 'metric' = {metric!r}: a smaller p-value means a stronger rule, but "
+                             "recommendations rank the highest score first. Fix: rank by metric='confidence' "
+                             "or 'lift' and keep significant rules with association_rules(..., max_p=0.05).")
+    for column in dict.fromkeys([metric, "confidence", "lift"]):
+        values = table[column]
+        if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+            raise ParameterError(f"column {column!r} of the rules is not numeric (parameter 'metric' = "
+                                 f"{metric!r}). "
+                                 "Fix: use a measure such as 'confidence', 'lift' or 'leverage'.")
+        missing = values.isna().to_numpy()
+        if missing.any():
+            raise bad_rows_error(
+                column, "missing values (rules from association_rules(..., support_only=True) have only "
+                "a support)", table.loc[missing, ["antecedent", "consequent", column]].head(5),
+                int(missing.sum()), "mine the rules without support_only=True, or drop those rules.")
     return table.reset_index(drop=True), unit
 
 
