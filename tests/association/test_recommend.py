@@ -157,3 +157,14 @@ def test_recommend_output_follows_the_input_and_keeps_every_customer(kind):
         np.testing.assert_allclose(served["score"].to_numpy(float), ref["score"].to_numpy(float))
         assert [sorted(a) for a in served["antecedent"]] == [sorted(a) for a in ref["antecedent"]]
         assert set(got["customer_id"]) == set(tx["customer_id"])
+
+
+def test_time_zone_aware_dates_and_calibration_end(shop):
+    """Time-zone-aware dates or calibration_end raised a raw TypeError; both are read in UTC."""
+    ref = evaluate_recommendations(shop, "2024-03-14", min_support=0.05, min_confidence=0.3, top_n=2,
+                                   unit="customer")
+    local = shop.assign(date=shop["date"].dt.tz_localize("UTC").dt.tz_convert("America/New_York"))
+    got = evaluate_recommendations(local, pd.Timestamp("2024-03-14 12:00", tz="UTC"), min_support=0.05,
+                                   min_confidence=0.3, top_n=2, unit="customer")
+    pd.testing.assert_frame_equal(got.to_frame(), ref.to_frame())
+    assert got.calibration_end == ref.calibration_end

@@ -169,3 +169,12 @@ def test_engine_output_keeps_customers_without_recommendations_as_rows(kind):
     assert none["rank"].isna().all() and none["item"].isna().all()
     served = got[got["source"] == "rule"]
     assert served["customer_id"].tolist() == [5, 6] and served["item"].tolist() == ["ink", "ink"]
+
+
+def test_time_zone_aware_as_of_is_read_in_utc():
+    tx = shop()
+    rules = sequential_pattern_rules(sequential_patterns(tx, min_count=2))
+    got = recommend_next(rules, tx, top_n=2, as_of=pd.Timestamp("2024-02-01 20:00", tz="America/New_York")
+                         .tz_convert("Asia/Tokyo"))  # 2024-02-02 01:00 UTC: one day later
+    later = recommend_next(rules, tx, top_n=2, as_of="2024-02-02")
+    pd.testing.assert_frame_equal(got, later)

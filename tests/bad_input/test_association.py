@@ -235,3 +235,29 @@ def test_rules_sorted_by_p_value_put_the_strongest_first():
     rules = association_rules(frequent_itemsets(tx, min_count=1, unit="order"), 0.1, sort_by="p_value")
     p = rules.to_frame()["p_value"].to_numpy()
     assert len(p) > 2 and np.all(np.diff(p) >= 0) and p[0] < p[-1]
+
+
+def test_evaluation_dates_as_text_or_missing():
+    """Text dates were parsed by guessing (05/01 read month first) and rows without a date fell in
+    neither period without a word; both now raise naming the column and the fix."""
+    tx = tx_table()
+    text = tx.assign(date=tx["date"].dt.strftime("%d/%m/%Y"))
+    before = text.copy()
+    with pytest.raises(DataError, match=r"(?s)column 'date'.*not parsed dates.*Fix: parse the column first"):
+        evaluate_recommendations(text, "2024-01-15", min_support=0.3, unit="customer")
+    unchanged(before, text)
+    missing = tx.assign(date=tx["date"].where(tx.index != 2))
+    before = missing.copy()
+    with pytest.raises(DataError, match=r"(?s)column 'date': 1 row with missing dates.*Fix: drop or fill"):
+        evaluate_recommendations(missing, "2024-01-15", min_support=0.3, unit="customer")
+    unchanged(before, missing)
+
+
+def test_upsell_dates_as_text():
+    tx = tx_table(quantity=1, amount=2.0)
+    text = tx.assign(date=tx["date"].dt.strftime("%d/%m/%Y"))
+    before = text.copy()
+    catalog = product_catalog(tx, {"a": "k", "b": "k", "c": "k"})
+    with pytest.raises(DataError, match=r"(?s)column 'date'.*not parsed dates.*Fix: parse the column first"):
+        upsell_features(text, catalog, "2024-01-15")
+    unchanged(before, text)

@@ -14,9 +14,9 @@ from typing import Any
 import pandas as pd
 
 from crmmine._backend import from_pandas_like, is_pandas, to_narwhals, to_pandas
-from crmmine.errors import SchemaError, missing_columns_error
+from crmmine.errors import SchemaError, bad_rows_error, missing_columns_error
 
-__all__ = ["column_names", "read_columns", "recommendations_like"]
+__all__ = ["checked_dates", "column_names", "read_columns", "recommendations_like"]
 
 #: ``source`` of the row that keeps a customer without any recommendation in an engine output.
 NO_RECOMMENDATION = "none"
@@ -116,3 +116,30 @@ def recommendations_like(recs: pd.DataFrame, like: Any, id_column: str) -> Any:
         flat = pd.concat([flat, pd.DataFrame(extra)], ignore_index=True) if len(flat) else pd.DataFrame(extra)
     flat.attrs = {}
     return from_pandas_like(flat, like, index=False)
+
+
+def checked_dates(tx: pd.DataFrame, column: str) -> pd.Series:
+    """The parsed dates of ``tx[column]`` (time-zone-aware ones in UTC without a zone).
+
+    Text dates and missing dates raise: text is not guessed at (``"05/01/2024"`` could be
+    either day first or month first) and a row without a date belongs to no period.
+
+    Examples
+    --------
+    >>> tx = pd.DataFrame({"date": pd.to_datetime(["2024-01-01 23:00"]).tz_localize("Asia/Shanghai")})
+    >>> checked_dates(tx, "date").tolist()
+    [Timestamp('2024-01-01 15:00:00')]
+    """
+    when = tx[column]
+    if not pd.api.types.is_datetime64_any_dtype(when):
+        raise bad_rows_error(
+            column, f"values of type {when.dtype} that are not parsed dates", tx.head(), len(tx),
+            f"parse the column first: clean_transactions(...) or df[{column!r}] = "
+            f"pd.to_datetime(df[{column!r}], format=...)")
+    if isinstance(when.dtype, pd.DatetimeTZDtype):
+        when = when.dt.tz_convert("UTC").dt.tz_localize(None)
+    missing = when.isna().to_numpy()
+    if missing.any():  # such rows fell in neither period
+        raise bad_rows_error(column, "missing dates", tx.loc[missing].head(), int(missing.sum()),
+                             "drop or fill the rows without a date (see clean_transactions)")
+    return when

@@ -12,7 +12,7 @@ import pandas as pd
 
 from crmmine._params import Interval, Options, validate_params
 from crmmine._results import Result
-from crmmine.association._tables import read_columns, recommendations_like
+from crmmine.association._tables import checked_dates, read_columns, recommendations_like
 from crmmine.association.baskets import Baskets, make_baskets
 from crmmine.association.rules import SMALLER_IS_STRONGER, AssociationRules, _fmt_set
 from crmmine.data.columns import Columns, resolve_columns
@@ -406,6 +406,14 @@ def _score_lists(recs: pd.DataFrame, cust_col: str, bought: pd.DataFrame, custom
     return pd.DataFrame(rows)
 
 
+def _day(value: Any) -> pd.Timestamp:
+    """The day of a date; a time-zone-aware one is read in UTC, as the dates are."""
+    ts = pd.Timestamp(value)
+    if ts.tzinfo is not None:
+        ts = ts.tz_convert("UTC").tz_localize(None)
+    return ts.normalize()
+
+
 @validate_params({
     "calibration_end": ["date"],
     "observation_end": ["date", None],
@@ -498,12 +506,12 @@ def evaluate_recommendations(
     cols = resolve_columns(columns, customer_id=customer_id, order_id=order_id, date=date, item=item)
     needed = [cols.customer_id, cols.date, cols.item] + ([cols.order_id] if unit == "order" else [])
     tx = read_columns(tx, needed)
-    when = pd.to_datetime(tx[cols.date])
-    cut = pd.Timestamp(calibration_end).normalize() + pd.Timedelta(days=1)
+    when = checked_dates(tx, cols.date)
+    cut = _day(calibration_end) + pd.Timedelta(days=1)
     train_mask = (when < cut).to_numpy()
     test_mask = (when >= cut).to_numpy()
     if observation_end is not None:
-        test_mask &= (when < pd.Timestamp(observation_end).normalize() + pd.Timedelta(days=1)).to_numpy()
+        test_mask &= (when < _day(observation_end) + pd.Timedelta(days=1)).to_numpy()
     train, test = tx.loc[train_mask], tx.loc[test_mask]
     if len(train) == 0 or len(test) == 0:
         raise ParameterError(f"calibration_end {pd.Timestamp(calibration_end).date()} leaves {len(train):,} "
@@ -528,5 +536,5 @@ def evaluate_recommendations(
     covered = rule_recs[cols.customer_id].nunique() / max(len(customers), 1)
     table["coverage"] = np.where(table["model"] == "rules", covered, 1.0)
     return RecommendationEvaluation(table=table, n_customers=len(customers), n_rules=len(rules),
-                                    calibration_end=pd.Timestamp(calibration_end).normalize(),
+                                    calibration_end=_day(calibration_end),
                                     recommendations=rule_recs)

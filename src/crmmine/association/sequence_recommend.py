@@ -56,7 +56,10 @@ _DAY = pd.Timedelta(days=1)
 
 def _history_end(as_of: Any) -> pd.Timestamp:
     """The first instant after the day ``as_of`` (history is "on or before that day")."""
-    return pd.Timestamp(as_of).normalize() + _DAY
+    day = pd.Timestamp(as_of)
+    if day.tzinfo is not None:  # dates are compared in UTC without a zone
+        day = day.tz_convert("UTC").tz_localize(None)
+    return day.normalize() + _DAY
 
 
 def _matches(rules: SequentialPatternRules, db: SequenceDB) -> tuple[np.ndarray, np.ndarray]:
