@@ -261,3 +261,18 @@ def test_upsell_dates_as_text():
     with pytest.raises(DataError, match=r"(?s)column 'date'.*not parsed dates.*Fix: parse the column first"):
         upsell_features(text, catalog, "2024-01-15")
     unchanged(before, text)
+
+
+def test_order_ids_shared_by_several_customers():
+    """An order id used by two customers (a bad join) merged their lines into one basket without a
+    word; sequential_patterns already refused it. Guest lines (no customer id) are not checked."""
+    tx = tx_table(order_id=["o1", "o1", "o2", "o1", "o3", "o4", "o4", "o4"])  # o1: customers 1 and 2
+    before = tx.copy()
+    with pytest.raises(DataError, match=r"(?s)column 'order_id': 3 rows with order ids shared by several "
+                                        r"customers.*Fix: give every order one customer"):
+        frequent_itemsets(tx, min_count=1)
+    unchanged(before, tx)
+    assert len(frequent_itemsets(tx, min_count=1, unit="customer")) > 0  # per customer: no order ids read
+    guests = tx_table(customer_id=[1.0, 1.0, 1.0, np.nan, np.nan, 3.0, 3.0, 3.0],
+                      order_id=["o1", "o1", "o2", "o3", "o3", "o4", "o4", "o4"])
+    assert frequent_itemsets(guests, min_count=1).n_transactions == 4
