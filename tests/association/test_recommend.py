@@ -120,3 +120,51 @@ def test_out_of_sample_evaluation(shop):
     top1 = recs[recs["rank"] == 1]
     hits = sum((c, i) in new for c, i in zip(top1["customer_id"], top1["item"]))
     assert table.iloc[0]["precision"] == pytest.approx(hits / ev.n_customers)
+
+
+@pytest.mark.parametrize("kind", ["polars", "duckdb"])
+def test_recommend_output_follows_the_input_and_keeps_every_customer(kind):
+    """A polars / DuckDB history gets a polars / DuckDB table with the pandas rows, and the
+    customers pandas lists in attrs["customers_without_recommendations"] as rows source="none"."""
+    tx = pd.DataFrame({"customer_id": [1, 1, 2, 2, 3, 3, 4, 5],
+                       "item": ["tea", "mug", "tea", "mug", "tea", "cake", "tea", "cake"]})
+    rules = association_rules(frequent_itemsets(tx, unit="customer", min_count=2), 0.5)
+    if kind == "polars":
+        import polars as pl
+
+        native, to_pd = pl.from_pandas(tx), lambda t: t.to_pandas()
+        assert_kind = lambda t: isinstance(t, pl.DataFrame)  # noqa: E731
+    else:
+        import duckdb
+
+        native = duckdb.default_connection().from_df(tx)
+        to_pd = lambda t: t.df().sort_values(["customer_id", "rank"]).reset_index(drop=True)  # noqa: E731
+        assert_kind = lambda t: type(t).__name__ == "DuckDBPyRelation"  # noqa: E731
+    for fallback in (None, "popular"):
+        ref = recommend(rules, tx, top_n=2, fallback=fallback)
+        got = recommend(rules, native, top_n=2, fallback=fallback)
+        assert assert_kind(got)
+        got = to_pd(got)
+        lacking = ref.attrs["customers_without_recommendations"]
+        assert lacking == ([1, 2, 5] if fallback is None else [])
+        none = got[got["source"] == "none"]
+        assert sorted(none["customer_id"]) == lacking
+        assert none["rank"].isna().all() and none["item"].isna().all()
+        served = got[got["source"] != "none"].reset_index(drop=True)
+        assert served["customer_id"].tolist() == ref["customer_id"].tolist()
+        assert served["item"].tolist() == ref["item"].tolist()
+        assert served["rank"].astype(int).tolist() == ref["rank"].tolist()
+        np.testing.assert_allclose(served["score"].to_numpy(float), ref["score"].to_numpy(float))
+        assert [sorted(a) for a in served["antecedent"]] == [sorted(a) for a in ref["antecedent"]]
+        assert set(got["customer_id"]) == set(tx["customer_id"])
+
+
+def test_time_zone_aware_dates_and_calibration_end(shop):
+    """Time-zone-aware dates or calibration_end raised a raw TypeError; both are read in UTC."""
+    ref = evaluate_recommendations(shop, "2024-03-14", min_support=0.05, min_confidence=0.3, top_n=2,
+                                   unit="customer")
+    local = shop.assign(date=shop["date"].dt.tz_localize("UTC").dt.tz_convert("America/New_York"))
+    got = evaluate_recommendations(local, pd.Timestamp("2024-03-14 12:00", tz="UTC"), min_support=0.05,
+                                   min_confidence=0.3, top_n=2, unit="customer")
+    pd.testing.assert_frame_equal(got.to_frame(), ref.to_frame())
+    assert got.calibration_end == ref.calibration_end

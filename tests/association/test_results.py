@@ -29,7 +29,8 @@ def small_tx() -> pd.DataFrame:
     taste = (cust % 3) * 3 + rng.integers(0, 3, n)
     item = np.where(rng.uniform(size=n) < 0.7, taste, rng.integers(0, 9, n))
     days = pd.to_timedelta(rng.integers(0, 90, n), unit="D")
-    return pd.DataFrame({"customer_id": cust, "order_id": rng.integers(0, 300, n),
+    order = cust * 1000 + rng.integers(0, 300, n) % 4  # a few orders per customer, each of one customer
+    return pd.DataFrame({"customer_id": cust, "order_id": order,
                          "date": pd.Timestamp("2024-01-01") + days,
                          "item": [f"sku{i}" for i in item]})
 

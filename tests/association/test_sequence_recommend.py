@@ -142,3 +142,39 @@ def test_estimator_contract():
     with pytest.raises(ParameterError, match="top_n"):
         NextPurchaseRecommender(top_n=0).fit(tx)
     assert np.isfinite(model.rules_.to_frame()["lift"]).all()
+
+
+@pytest.mark.parametrize("kind", ["polars", "duckdb"])
+def test_engine_output_keeps_customers_without_recommendations_as_rows(kind):
+    """Engine tables have no attrs: customers 1-4 (no rule applies, no fallback) are rows with
+    source "none" and no rank or item, instead of vanishing."""
+    tx = shop()
+    rules = sequential_pattern_rules(sequential_patterns(tx[tx["date"] <= "2024-02-01"], min_count=2))
+    if kind == "polars":
+        import polars as pl
+
+        got = recommend_next(rules, pl.from_pandas(tx), top_n=2, as_of="2024-02-01", fallback=None)
+        assert isinstance(got, pl.DataFrame)
+        got = got.to_pandas()
+    else:
+        import duckdb
+
+        got = recommend_next(rules, duckdb.default_connection().from_df(tx), top_n=2, as_of="2024-02-01",
+                             fallback=None)
+        assert type(got).__name__ == "DuckDBPyRelation"
+        got = got.df()
+    got = got.sort_values(["customer_id", "rank"]).reset_index(drop=True)
+    none = got[got["source"] == "none"]
+    assert none["customer_id"].tolist() == [1, 2, 3, 4]
+    assert none["rank"].isna().all() and none["item"].isna().all()
+    served = got[got["source"] == "rule"]
+    assert served["customer_id"].tolist() == [5, 6] and served["item"].tolist() == ["ink", "ink"]
+
+
+def test_time_zone_aware_as_of_is_read_in_utc():
+    tx = shop()
+    rules = sequential_pattern_rules(sequential_patterns(tx, min_count=2))
+    got = recommend_next(rules, tx, top_n=2, as_of=pd.Timestamp("2024-02-01 20:00", tz="America/New_York")
+                         .tz_convert("Asia/Tokyo"))  # 2024-02-02 01:00 UTC: one day later
+    later = recommend_next(rules, tx, top_n=2, as_of="2024-02-02")
+    pd.testing.assert_frame_equal(got, later)

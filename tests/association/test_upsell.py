@@ -189,3 +189,21 @@ def test_online_retail_out_of_sample(shared_data):
     assert table.loc["propensity model", "top_decile_lift"] > 1.5
     assert table.loc["propensity model", "realized_gain"] > table.loc["popularity", "realized_gain"]
     assert table["hit_rate"].between(0, 1).all()
+
+
+def test_time_zone_aware_dates_are_read_in_utc():
+    """Time-zone-aware dates raised a raw TypeError (compared with a zone-less as_of)."""
+    lines = pd.DataFrame({
+        "customer_id": [1, 1, 1, 2, 2], "order_id": ["a", "b", "c", "d", "e"],
+        "date": pd.to_datetime(["2024-01-05", "2024-01-20", "2024-02-10", "2024-01-10", "2024-02-03"]),
+        "item": ["mug-s", "mug-m", "mug-l", "tea-a", "tea-a"], "quantity": 1,
+        "amount": [2.0, 4.0, 8.0, 1.0, 1.0]})
+    cat = product_catalog(pd.DataFrame({"item": list(PRICE), "quantity": 1, "amount": list(PRICE.values())}),
+                          CATEGORY)
+    ref = upsell_labels(lines, cat, "2024-01-31", "10D")
+    aware = lines.assign(date=lines["date"].dt.tz_localize("UTC"))
+    pd.testing.assert_series_equal(upsell_labels(aware, cat, "2024-01-31", "10D"), ref)
+    utc_day = pd.Timestamp("2024-01-31", tz="UTC")
+    pd.testing.assert_series_equal(upsell_labels(lines, cat, utc_day, "10D"), ref)
+    pd.testing.assert_frame_equal(upsell_features(aware, cat, "2024-01-31"),
+                                  upsell_features(lines, cat, "2024-01-31"))

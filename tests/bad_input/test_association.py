@@ -197,3 +197,82 @@ def test_evaluation_split_outside_the_data():
     with pytest.raises(ParameterError, match=r"calibration_end 2030-01-01 leaves 8 calibration and 0 "
                                              r"evaluation rows.*Fix: pick a date inside the data"):
         evaluate_recommendations(tx, "2030-01-01")
+
+
+@pytest.mark.parametrize("metric", ["p_value", "log_p", "p_adjusted"])
+def test_p_values_are_not_a_score_or_a_minimum(metric):
+    """A smaller p-value is a stronger rule: ranking or filtering by "higher is better" on it kept the
+    weakest rules first (recommend) or only the non-significant ones (metric/min_threshold)."""
+    tx = tx_table()
+    before = tx.copy()
+    itemsets = frequent_itemsets(tx, min_count=1, unit="customer")
+    rules = association_rules(itemsets, 0.1)
+    with pytest.raises(ParameterError, match=rf"(?s)'metric' = '{metric}'.*Fix: rank by metric='confidence'"):
+        recommend(rules, tx, metric=metric)
+    with pytest.raises(ParameterError,
+                       match=rf"(?s)'metric' = '{metric}'.*Fix: keep significant rules with max_p"):
+        association_rules(itemsets, 0, metric=metric, min_threshold=0.05)
+    unchanged(before, tx)
+
+
+def test_recommend_refuses_rules_without_confidence_and_text_metrics():
+    """support_only rules have NaN confidence and lift: they were ranked by NaN and explained as
+    "nan% of customers ..."; a text column as metric raised a raw TypeError."""
+    tx = tx_table()
+    before = tx.copy()
+    itemsets = frequent_itemsets(tx, min_count=1, unit="customer")
+    with pytest.raises(DataError, match=r"(?s)column 'confidence': \d+ rows? with missing values.*"
+                                        r"Fix: mine the rules without support_only=True"):
+        recommend(association_rules(itemsets, support_only=True), tx)
+    with pytest.raises(ParameterError,
+                       match=r"(?s)column 'antecedent' of the rules is not numeric.*Fix: use a measure"):
+        recommend(association_rules(itemsets, 0.1), tx, metric="antecedent")
+    unchanged(before, tx)
+
+
+def test_rules_sorted_by_p_value_put_the_strongest_first():
+    tx = tx_table()
+    rules = association_rules(frequent_itemsets(tx, min_count=1, unit="order"), 0.1, sort_by="p_value")
+    p = rules.to_frame()["p_value"].to_numpy()
+    assert len(p) > 2 and np.all(np.diff(p) >= 0) and p[0] < p[-1]
+
+
+def test_evaluation_dates_as_text_or_missing():
+    """Text dates were parsed by guessing (05/01 read month first) and rows without a date fell in
+    neither period without a word; both now raise naming the column and the fix."""
+    tx = tx_table()
+    text = tx.assign(date=tx["date"].dt.strftime("%d/%m/%Y"))
+    before = text.copy()
+    with pytest.raises(DataError, match=r"(?s)column 'date'.*not parsed dates.*Fix: parse the column first"):
+        evaluate_recommendations(text, "2024-01-15", min_support=0.3, unit="customer")
+    unchanged(before, text)
+    missing = tx.assign(date=tx["date"].where(tx.index != 2))
+    before = missing.copy()
+    with pytest.raises(DataError, match=r"(?s)column 'date': 1 row with missing dates.*Fix: drop or fill"):
+        evaluate_recommendations(missing, "2024-01-15", min_support=0.3, unit="customer")
+    unchanged(before, missing)
+
+
+def test_upsell_dates_as_text():
+    tx = tx_table(quantity=1, amount=2.0)
+    text = tx.assign(date=tx["date"].dt.strftime("%d/%m/%Y"))
+    before = text.copy()
+    catalog = product_catalog(tx, {"a": "k", "b": "k", "c": "k"})
+    with pytest.raises(DataError, match=r"(?s)column 'date'.*not parsed dates.*Fix: parse the column first"):
+        upsell_features(text, catalog, "2024-01-15")
+    unchanged(before, text)
+
+
+def test_order_ids_shared_by_several_customers():
+    """An order id used by two customers (a bad join) merged their lines into one basket without a
+    word; sequential_patterns already refused it. Guest lines (no customer id) are not checked."""
+    tx = tx_table(order_id=["o1", "o1", "o2", "o1", "o3", "o4", "o4", "o4"])  # o1: customers 1 and 2
+    before = tx.copy()
+    with pytest.raises(DataError, match=r"(?s)column 'order_id': 3 rows with order ids shared by several "
+                                        r"customers.*Fix: give every order one customer"):
+        frequent_itemsets(tx, min_count=1)
+    unchanged(before, tx)
+    assert len(frequent_itemsets(tx, min_count=1, unit="customer")) > 0  # per customer: no order ids read
+    guests = tx_table(customer_id=[1.0, 1.0, 1.0, np.nan, np.nan, 3.0, 3.0, 3.0],
+                      order_id=["o1", "o1", "o2", "o3", "o3", "o4", "o4", "o4"])
+    assert frequent_itemsets(guests, min_count=1).n_transactions == 4

@@ -323,3 +323,37 @@ def test_prepare_table_targets_and_ids():
         DataError, match=r"(?s)column 'id': 2 rows with missing or repeated customer ids.*Fix"
     ):
         _unchanged(table)(lambda: prepare_table(table.assign(Churn="No"), "Churn", customer_id="id"))
+
+
+def test_values_too_large_to_scale(Xy):
+    """Values beyond 1e150 overflow the scaler's variance: sklearn raised a raw ValueError about
+    NaN in X; now a DataError names the column, the rows and the fix, at fit and prediction."""
+    X, y = Xy
+    bad = X.assign(calls=X["calls"].where(X.index != "c03", 4e301))
+    with pytest.raises(DataError,
+                       match=r"(?s)column 'calls': 1 row with values too large.*c03.*Fix: rescale"):
+        _unchanged(bad, y)(lambda: ChurnModel().fit(bad, y))
+    model = CustomerClassifier(kind="random_forest").fit(X, y)
+    with pytest.raises(DataError, match=r"(?s)column 'calls': 1 row with values too large.*Fix: rescale"):
+        _unchanged(bad)(lambda: model.predict_positive(bad))
+
+
+def test_time_zone_aware_as_of(tx):
+    """A time-zone-aware as_of raised a raw TypeError (comparison with the zone-less dates); it is
+    read in UTC, as the dates are (docs/conventions.md)."""
+    as_of = pd.Timestamp("2020-03-01 02:00", tz="Asia/Shanghai")  # 2020-02-29 18:00 UTC
+    labels = _unchanged(tx)(lambda: churn_labels(tx, as_of=as_of))
+    pd.testing.assert_series_equal(labels, churn_labels(tx, as_of="2020-02-29"))
+    features = _unchanged(tx)(lambda: churn_features(tx, as_of=as_of))
+    pd.testing.assert_frame_equal(features, churn_features(tx, as_of="2020-02-29"))
+
+
+def test_time_zone_aware_as_of_of_a_classifier():
+    ids = pd.Index([f"c{i}" for i in range(40)], name="customer_id")
+    last = pd.Series(pd.Timestamp("2024-01-01") + pd.to_timedelta(np.arange(40) * 3, unit="D"), index=ids)
+    X = pd.DataFrame({"last_purchase": last})
+    y = pd.Series((np.arange(40) < 20).astype(int), index=ids)
+    model = CustomerClassifier(as_of=pd.Timestamp("2024-06-01 01:00", tz="Europe/Paris")).fit(X, y)
+    assert model.as_of_ == pd.Timestamp("2024-05-31 23:00")
+    naive = CustomerClassifier(as_of="2024-05-31 23:00").fit(X, y)
+    np.testing.assert_allclose(model.predict_positive(X), naive.predict_positive(X))

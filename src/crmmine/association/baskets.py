@@ -299,6 +299,30 @@ def _from_lists(data: Iterable[Iterable[Any]]) -> Baskets:
     return _from_codes(rows, codes, len(baskets), labels, pd.RangeIndex(len(baskets)), "basket")
 
 
+def _check_one_owner(data: pd.DataFrame, order_codes: np.ndarray, n_orders: int, order_col: str,
+                     customer_col: str) -> None:
+    """Raise when an order id belongs to several customers (their lines would merge into one basket).
+
+    Rows without a customer id (guest orders) are not checked.
+    """
+    cust_codes = pd.factorize(data[customer_col])[0].astype(np.int64)
+    known = cust_codes >= 0
+    if not known.any():
+        return
+    low = np.full(n_orders, np.iinfo(np.int64).max, np.int64)
+    high = np.full(n_orders, -1, np.int64)
+    np.minimum.at(low, order_codes[known], cust_codes[known])
+    np.maximum.at(high, order_codes[known], cust_codes[known])
+    shared = np.flatnonzero((high >= 0) & (low != high))
+    if len(shared):
+        rows = np.isin(order_codes, shared)
+        raise bad_rows_error(
+            order_col, "order ids shared by several customers (their lines would be mined as one basket)",
+            data.loc[rows].sort_values(order_col).head(6), int(rows.sum()),
+            "give every order one customer (an order id is unique to a customer; check the join that "
+            "produced the table), or mine per customer with unit='customer'")
+
+
 def make_baskets(
     data: Any,
     *,
@@ -396,8 +420,10 @@ def make_baskets(
         raise missing_columns_error([cols.item], names)
     if unit_col not in names:
         raise missing_columns_error([unit_col], names)
+    owner = cols.customer_id if unit == "order" and cols.customer_id in names else None
     if kind != "pandas":
-        data = to_pandas(data, what="transactions", columns=[unit_col, cols.item])
+        needed = [unit_col, cols.item, *([owner] if owner else [])]
+        data = to_pandas(data, what="transactions", columns=needed)
     _check_nulls(data, unit_col, f"drop or fill rows without an {unit} id (see clean_transactions)")
     _check_nulls(data, cols.item, "drop or fill rows without an item")
     check_values(data[unit_col], unit_col, what=f"{unit} ids", rows=data[[unit_col, cols.item]])
@@ -409,6 +435,8 @@ def make_baskets(
         raise DataError(f"the transaction table is empty: no ({unit_col}, {cols.item}) rows to mine. "
                         "Fix: pass a table with at least one row.")
     unit_codes, unit_ids = _factorize(data[unit_col], as_object=False)
+    if owner is not None:
+        _check_one_owner(data, unit_codes, len(unit_ids), unit_col, owner)
     item_codes, labels = _factorize(items)
     return _from_codes(unit_codes, item_codes, len(unit_ids), labels,
                        pd.Index(unit_ids, name=unit_col), unit)

@@ -12,11 +12,11 @@ import pandas as pd
 
 from crmmine._params import Interval, Options, validate_params
 from crmmine._results import Result
-from crmmine.association._tables import read_columns
+from crmmine.association._tables import checked_dates, read_columns, recommendations_like
 from crmmine.association.baskets import Baskets, make_baskets
-from crmmine.association.rules import AssociationRules, _fmt_set
+from crmmine.association.rules import SMALLER_IS_STRONGER, AssociationRules, _fmt_set
 from crmmine.data.columns import Columns, resolve_columns
-from crmmine.errors import ParameterError, SchemaError, missing_columns_error
+from crmmine.errors import ParameterError, SchemaError, bad_rows_error, missing_columns_error
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -51,6 +51,22 @@ def _rules_table(rules: AssociationRules | pd.DataFrame, metric: str) -> tuple[p
     if metric not in table.columns:
         raise ParameterError(f"parameter 'metric' = {metric!r} is not a column of the rules; use e.g. "
                              "'confidence' or 'lift'.")
+    if metric in SMALLER_IS_STRONGER:
+        raise ParameterError(f"parameter 'metric' = {metric!r}: a smaller p-value means a stronger rule, but "
+                             "recommendations rank the highest score first. Fix: rank by metric='confidence' "
+                             "or 'lift' and keep significant rules with association_rules(..., max_p=0.05).")
+    for column in dict.fromkeys([metric, "confidence", "lift"]):
+        values = table[column]
+        if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+            raise ParameterError(f"column {column!r} of the rules is not numeric (parameter 'metric' = "
+                                 f"{metric!r}). "
+                                 "Fix: use a measure such as 'confidence', 'lift' or 'leverage'.")
+        missing = values.isna().to_numpy()
+        if missing.any():
+            raise bad_rows_error(
+                column, "missing values (rules from association_rules(..., support_only=True) have only "
+                "a support)", table.loc[missing, ["antecedent", "consequent", column]].head(5),
+                int(missing.sum()), "mine the rules without support_only=True, or drop those rules.")
     return table.reset_index(drop=True), unit
 
 
@@ -151,7 +167,7 @@ def recommend(
     columns: Mapping[str, str] | Columns | None = None,
     customer_id: str | None = None,
     item: str | None = None,
-) -> pd.DataFrame:
+) -> Any:
     """Recommend, per customer, items not yet bought, each with the rule that explains it.
 
     A rule A => B applies to a customer who has bought every item of A and
@@ -181,12 +197,15 @@ def recommend(
 
     Returns
     -------
-    DataFrame
+    DataFrame (same kind as ``tx``)
         One row per (customer, rank): the customer id column, ``rank``,
         ``item``, ``score``, ``confidence``, ``lift``, ``antecedent``,
-        ``source`` ("rule" or "popular") and ``explanation``. Customers
-        without any recommendation are listed in
-        ``attrs["customers_without_recommendations"]``.
+        ``source`` ("rule" or "popular") and ``explanation``. pandas:
+        customers without any recommendation are listed in
+        ``attrs["customers_without_recommendations"]``. polars, pyarrow,
+        DuckDB and Spark tables have no ``attrs``: each such customer is one
+        row with ``source="none"`` and missing ``rank`` and ``item``, and
+        ``antecedent`` is a list column.
 
     See Also
     --------
@@ -284,7 +303,7 @@ def recommend(
     lacking = np.setdiff1d(selected, np.flatnonzero(served))
     out.attrs["customers_without_recommendations"] = baskets.ids[lacking].tolist()
     out.attrs["n_customers"] = len(selected)
-    return out
+    return recommendations_like(out, tx, cols.customer_id)
 
 
 @dataclass(repr=False, eq=False)
@@ -387,6 +406,14 @@ def _score_lists(recs: pd.DataFrame, cust_col: str, bought: pd.DataFrame, custom
     return pd.DataFrame(rows)
 
 
+def _day(value: Any) -> pd.Timestamp:
+    """The day of a date; a time-zone-aware one is read in UTC, as the dates are."""
+    ts = pd.Timestamp(value)
+    if ts.tzinfo is not None:
+        ts = ts.tz_convert("UTC").tz_localize(None)
+    return ts.normalize()
+
+
 @validate_params({
     "calibration_end": ["date"],
     "observation_end": ["date", None],
@@ -479,12 +506,12 @@ def evaluate_recommendations(
     cols = resolve_columns(columns, customer_id=customer_id, order_id=order_id, date=date, item=item)
     needed = [cols.customer_id, cols.date, cols.item] + ([cols.order_id] if unit == "order" else [])
     tx = read_columns(tx, needed)
-    when = pd.to_datetime(tx[cols.date])
-    cut = pd.Timestamp(calibration_end).normalize() + pd.Timedelta(days=1)
+    when = checked_dates(tx, cols.date)
+    cut = _day(calibration_end) + pd.Timedelta(days=1)
     train_mask = (when < cut).to_numpy()
     test_mask = (when >= cut).to_numpy()
     if observation_end is not None:
-        test_mask &= (when < pd.Timestamp(observation_end).normalize() + pd.Timedelta(days=1)).to_numpy()
+        test_mask &= (when < _day(observation_end) + pd.Timedelta(days=1)).to_numpy()
     train, test = tx.loc[train_mask], tx.loc[test_mask]
     if len(train) == 0 or len(test) == 0:
         raise ParameterError(f"calibration_end {pd.Timestamp(calibration_end).date()} leaves {len(train):,} "
@@ -509,5 +536,5 @@ def evaluate_recommendations(
     covered = rule_recs[cols.customer_id].nunique() / max(len(customers), 1)
     table["coverage"] = np.where(table["model"] == "rules", covered, 1.0)
     return RecommendationEvaluation(table=table, n_customers=len(customers), n_rules=len(rules),
-                                    calibration_end=pd.Timestamp(calibration_end).normalize(),
+                                    calibration_end=_day(calibration_end),
                                     recommendations=rule_recs)

@@ -22,6 +22,8 @@ from crmmine.errors import DataError, ParameterError
 __all__ = ["RULE_METRICS", "AssociationRules", "association_rules", "rule_metrics"]
 
 _P_ADJUST = ("holm", "bh", "bonferroni", "none")
+#: Rule columns where a smaller value means a stronger rule (the p-values).
+SMALLER_IS_STRONGER = ("p_value", "log_p", "p_adjusted")
 _COUNT_COLUMNS = ("antecedent_count", "consequent_count", "support_count")
 
 
@@ -234,7 +236,8 @@ def association_rules(
     metric, min_threshold : str and float, optional
         A general filter, mlxtend's ``metric``/``min_threshold``: keep rules
         whose ``metric`` column is >= ``min_threshold`` (any measure of the
-        table). Pass ``min_confidence=0`` to filter on the metric alone, as
+        table but the p-values, where smaller means stronger: use
+        ``max_p``). Pass ``min_confidence=0`` to filter on the metric alone, as
         mlxtend does.
     consequent_len : int, (min, max) or None, default 1
         Number of items on the right-hand side; 1 is the cross-sell question
@@ -259,7 +262,9 @@ def association_rules(
     max_p : float, optional
         Keep rules whose adjusted p-value is <= this.
     sort_by : str, default "lift"
-        Column to sort by, descending (ties keep confidence order).
+        Column to sort by, descending (ties keep confidence order); the
+        p-value columns (``p_value``, ``log_p``, ``p_adjusted``) ascending,
+        so that the strongest evidence comes first.
     n_transactions : int, optional
         Number of baskets, for a plain itemsets table without counts.
     unit : {"order", "customer", "basket", "row"}, optional
@@ -320,6 +325,11 @@ def association_rules(
     mining in large, dense databases. Data Min. Knowl. Disc. 4, 217-240
     (improvement, redundant rules).
     """
+    if metric in SMALLER_IS_STRONGER:
+        raise ParameterError(f"parameter 'metric' = {metric!r}: metric keeps rules whose value is >= "
+                             "min_threshold, but a smaller p-value means a stronger rule. Fix: keep "
+                             "significant rules with max_p=0.05 (on p_adjusted; p_adjust='none' for the raw "
+                             "p-value).")
     if (metric is None) != (min_threshold is None):
         raise ParameterError("parameters 'metric' and 'min_threshold' go together: pass both "
                              "(e.g. metric='lift', min_threshold=1.2) or neither.")
@@ -473,6 +483,8 @@ def association_rules(
         mask &= columns[metric].astype(float) >= float(min_threshold) - 1e-12  # type: ignore[arg-type]
     rows = np.flatnonzero(mask)
     key = columns[sort_by][rows].astype(float)
+    if sort_by in SMALLER_IS_STRONGER:  # strongest evidence first: smallest p-value
+        key = -key
     conf_key = columns["confidence"][rows].astype(float)
     order = np.lexsort((-np.nan_to_num(conf_key, nan=-np.inf), -np.nan_to_num(key, nan=-np.inf)))
     # frozensets of the kept rules only, then everything in the sorted order (one copy of each column)

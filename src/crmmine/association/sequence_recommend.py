@@ -20,12 +20,12 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from crmmine._backend import from_pandas_like
 from crmmine._estimator import CRMMineEstimator
 from crmmine._params import InstanceOf, Interval, Options, check_params, validate_params
 from crmmine._results import Result
 from crmmine._units import horizon_days
 from crmmine.association._sequence_db import SequenceDB, encode_table, read_table, warn_split_orders
+from crmmine.association._tables import recommendations_like
 from crmmine.association.sequential_patterns import (
     MINING_CONSTRAINTS,
     RULE_CONSTRAINTS,
@@ -56,7 +56,10 @@ _DAY = pd.Timedelta(days=1)
 
 def _history_end(as_of: Any) -> pd.Timestamp:
     """The first instant after the day ``as_of`` (history is "on or before that day")."""
-    return pd.Timestamp(as_of).normalize() + _DAY
+    day = pd.Timestamp(as_of)
+    if day.tzinfo is not None:  # dates are compared in UTC without a zone
+        day = day.tz_convert("UTC").tz_localize(None)
+    return day.normalize() + _DAY
 
 
 def _matches(rules: SequentialPatternRules, db: SequenceDB) -> tuple[np.ndarray, np.ndarray]:
@@ -294,8 +297,11 @@ def recommend_next(
         ``score``, ``confidence``, ``lift``, ``days_median`` (the rule's median
         days to the consequent), ``rule`` (text), ``source`` ("rule" or
         "popular") and ``days_since_last`` (days from the latest order to
-        ``as_of``). Customers left without any recommendation are listed in
-        ``attrs["customers_without_recommendations"]``.
+        ``as_of``). pandas: customers left without any recommendation are
+        listed in ``attrs["customers_without_recommendations"]``; polars,
+        pyarrow, DuckDB and Spark tables have no ``attrs``, so each such
+        customer is one row with ``source="none"`` and missing ``rank`` and
+        ``item``.
 
     See Also
     --------
@@ -330,7 +336,7 @@ def recommend_next(
     full, now = _history(frame, cols, use_order, as_of)
     out = _recommend_db(rules, full, now, cols.customer_id, int(top_n), metric, fallback,
                         bool(exclude_bought), customers)
-    return from_pandas_like(out, tx, index=False)
+    return recommendations_like(out, tx, cols.customer_id)
 
 
 @dataclass(repr=False)

@@ -33,7 +33,7 @@ from crmmine._params import Interval, Options, check_params
 from crmmine._results import Result
 from crmmine._threads import thread_limits
 from crmmine._units import horizon_days
-from crmmine.association._tables import read_columns
+from crmmine.association._tables import checked_dates, read_columns
 from crmmine.data.columns import Columns, resolve_columns
 from crmmine.errors import DataError, ParameterError, bad_rows_error
 
@@ -58,6 +58,8 @@ def _cut(as_of: Any) -> pd.Timestamp:
             f"parameter 'as_of' must be a date such as '2011-06-30', got {as_of!r}.") from None
     if day is pd.NaT:
         raise ParameterError("parameter 'as_of' must be a date, got NaT.")
+    if day.tzinfo is not None:  # dates are compared in UTC without a zone
+        day = day.tz_convert("UTC").tz_localize(None)
     return day.normalize() + pd.Timedelta(days=1)
 
 
@@ -78,7 +80,7 @@ def _lines(tx: Any, catalog: pd.DataFrame, cols: Columns) -> pd.DataFrame:
     out = pd.DataFrame({
         "cust": frame[cols.customer_id].to_numpy(),
         "order": frame[cols.order_id].to_numpy(),
-        "date": pd.to_datetime(frame[cols.date]).to_numpy(),
+        "date": checked_dates(frame, cols.date).to_numpy(),
         "item": frame[cols.item].to_numpy(),
         "amount": frame[cols.amount].to_numpy(float),
         "qty": frame[cols.quantity].to_numpy(float),

@@ -14,7 +14,14 @@ import crmmine._backend as _backend
 from crmmine._backend import from_pandas_like
 from crmmine._params import Options, check_params, validate_params
 from crmmine._units import horizon_in_units
-from crmmine.churn.labels import _labels, day_text, engine_transactions, finish_engine, read_transactions
+from crmmine.churn.labels import (
+    _labels,
+    as_of_day,
+    day_text,
+    engine_transactions,
+    finish_engine,
+    read_transactions,
+)
 from crmmine.data.columns import Columns, resolve_columns
 from crmmine.errors import DataError, ParameterError, bad_rows_error
 
@@ -144,7 +151,7 @@ def _features(
         cols.amount,
         cols.item,
     )
-    day = pd.Timestamp(as_of).normalize()
+    day = as_of_day(as_of)
     dates = tx[date].dt.normalize()
     before = tx.loc[(dates <= day).to_numpy()]
     if len(before) == 0:
@@ -242,7 +249,7 @@ def _features_engine(
     data = engine_transactions(tx, cols, [cols.customer_id, cols.date, cols.amount],
                                [cols.order_id, cols.item])
     cid = cols.customer_id
-    day_ts = pd.Timestamp(as_of).normalize()
+    day_ts = as_of_day(as_of)
     day = int((day_ts - pd.Timestamp("1970-01-01")).days)
     d = nw.col("_d")
     stats = _backend.collect_one(data.lf.select(first=d.min(), n=(d <= day).cast(nw.Int64).sum()))

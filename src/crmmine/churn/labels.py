@@ -138,9 +138,23 @@ def read_transactions(tx: Any, cols: Columns, needed: list[str], optional: list[
     return frame
 
 
+def as_of_day(as_of: Any) -> pd.Timestamp:
+    """The day of ``as_of``; a time-zone-aware ``as_of`` is read in UTC, as the dates are.
+
+    Examples
+    --------
+    >>> as_of_day(pd.Timestamp("2024-03-01 02:00", tz="Asia/Shanghai"))
+    Timestamp('2024-02-29 00:00:00')
+    """
+    ts = pd.Timestamp(as_of)
+    if ts.tzinfo is not None:
+        ts = ts.tz_convert("UTC").tz_localize(None)
+    return ts.normalize()
+
+
 def label_window(as_of: Any, horizon: Any, time_unit: Any) -> tuple[pd.Timestamp, pd.Timestamp, float]:
     """``(as_of day, last day of the future window, horizon in days)``."""
-    day = pd.Timestamp(as_of).normalize()
+    day = as_of_day(as_of)
     days = horizon_days(horizon, time_unit)
     return day, day + pd.Timedelta(days=int(np.floor(days + 1e-9))), days
 

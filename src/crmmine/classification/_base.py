@@ -132,6 +132,10 @@ def read_labels(
     return classes, (values == classes[1]).astype(np.int64)
 
 
+#: Largest magnitude of a numeric feature: squares of larger values overflow float64.
+_HUGE = 1e150
+
+
 class TableClassifier(ClassifierMixin, CRMMineEstimator):
     """Base class: input handling, classes, thread limits and the prediction methods."""
 
@@ -276,7 +280,8 @@ class TableClassifier(ClassifierMixin, CRMMineEstimator):
         dates = [c for c in frame.columns if self.column_kinds_[c] == "datetime"]
         if fit:
             if self.as_of is not None:
-                self.as_of_ = pd.Timestamp(self.as_of)
+                as_of = pd.Timestamp(self.as_of)  # dates are compared in UTC without a zone
+                self.as_of_ = as_of.tz_convert("UTC").tz_localize(None) if as_of.tzinfo else as_of
             else:
                 latest = [out[c].max() for c in dates]
                 latest = [t for t in latest if not pd.isna(t)]
@@ -335,6 +340,19 @@ class TableClassifier(ClassifierMixin, CRMMineEstimator):
                 frame.loc[rows, [col]],
                 int(rows.sum()),
                 "replace them with NaN (the model fills missing values) or a finite cap",
+            )
+        with np.errstate(invalid="ignore"):
+            huge = np.abs(values) > _HUGE
+        if huge.any():  # their squares overflow: the scaler's variance becomes inf and then NaN
+            j = int(np.flatnonzero(huge.any(axis=0))[0])
+            col = numeric[j]
+            rows = huge[:, j]
+            raise bad_rows_error(
+                col,
+                f"values too large to compute with (beyond +-{_HUGE:.0e})",
+                frame.loc[rows, [col]],
+                int(rows.sum()),
+                "rescale the column (e.g. divide by a power of ten or take logs) or cap it",
             )
 
     def _fit_inputs(self, X: Any, y: Any) -> tuple[pd.DataFrame, np.ndarray]:
