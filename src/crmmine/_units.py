@@ -15,10 +15,13 @@ from numbers import Real
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from crmmine.errors import ParameterError
 
-__all__ = ["DEFAULT_TIME_UNIT", "horizon_days", "horizon_in_units", "time_unit_days", "time_unit_label"]
+__all__ = [
+    "DEFAULT_TIME_UNIT", "horizon_days", "horizon_in_units", "naive_utc", "time_unit_days", "time_unit_label",
+]
 
 #: The one default time unit of crmmine: days.
 DEFAULT_TIME_UNIT = "D"
@@ -217,3 +220,23 @@ def horizon_in_units(
     (52.0, 52.17857142857143, 90.0)
     """
     return horizon_days(horizon, time_unit, name=name) / time_unit_days(time_unit)
+
+
+def naive_utc(value: Any) -> Any:
+    """A time-zone-aware Timestamp or datetime Series as naive UTC; naive values unchanged.
+
+    crmmine reads time-zone-aware dates (and ``as_of``) in UTC everywhere, as
+    ``customer_summary`` does (docs/conventions.md).
+
+    Examples
+    --------
+    >>> naive_utc(pd.Timestamp("2024-03-01 02:00", tz="Asia/Shanghai"))
+    Timestamp('2024-02-29 18:00:00')
+    >>> naive_utc(pd.Series(pd.to_datetime(["2024-01-01 23:00"]).tz_localize("Europe/Paris"))).tolist()
+    [Timestamp('2024-01-01 22:00:00')]
+    >>> naive_utc(pd.Timestamp("2024-01-01"))
+    Timestamp('2024-01-01 00:00:00')
+    """
+    if isinstance(value, pd.Series):
+        return value.dt.tz_convert(None) if getattr(value.dt, "tz", None) is not None else value
+    return value.tz_convert(None) if getattr(value, "tzinfo", None) is not None else value

@@ -22,7 +22,7 @@ from crmmine._backend import to_pandas
 from crmmine._params import Interval, check_params, validate_params
 from crmmine._results import Result
 from crmmine._roles import resolve_roles
-from crmmine._units import time_unit_days
+from crmmine._units import naive_utc, time_unit_days
 from crmmine.anomaly._windows import History
 from crmmine.anomaly.fraud import fraud_scores
 from crmmine.data.columns import require_columns
@@ -131,8 +131,7 @@ def _checked_times(frame: pd.DataFrame, column: str) -> pd.Series:
     values = frame[column]
     if pd.api.types.is_datetime64_any_dtype(values):
         when = values
-        if getattr(when.dt, "tz", None) is not None:
-            when = when.dt.tz_convert("UTC").dt.tz_localize(None)
+        when = naive_utc(when)  # time-zone-aware: read in UTC
     else:
         when = pd.to_datetime(values, errors="coerce", format="mixed")
     bad = when.isna()

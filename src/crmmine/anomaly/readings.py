@@ -33,6 +33,7 @@ from crmmine._backend import to_pandas
 from crmmine._params import Options, check_params
 from crmmine._results import Result
 from crmmine._roles import resolve_roles
+from crmmine._units import naive_utc
 from crmmine.data.columns import require_columns
 from crmmine.errors import DataError, DataWarning, ParameterError, SchemaError, bad_rows_error
 
@@ -460,8 +461,7 @@ def meter_matrix(
     values = frame[dcol]
     if pd.api.types.is_datetime64_any_dtype(values):
         when = values
-        if getattr(when.dt, "tz", None) is not None:
-            when = when.dt.tz_convert("UTC").dt.tz_localize(None)
+        when = naive_utc(when)  # time-zone-aware: read in UTC
     else:
         if pd.api.types.is_integer_dtype(values):
             when = pd.to_datetime(values.astype("string"), format="%Y%m%d", errors="coerce")

@@ -20,6 +20,7 @@ import pandas as pd
 
 from crmmine._backend import to_pandas
 from crmmine._estimator import warn
+from crmmine._units import naive_utc
 from crmmine.association._tables import column_names
 from crmmine.data.columns import Columns, resolve_columns
 from crmmine.errors import DataError, DataWarning, ParameterError, bad_rows_error
@@ -247,7 +248,7 @@ def read_table(data: Any, *, columns: Mapping[str, str] | Columns | None, custom
             len(frame), "parse the column first: clean_transactions(...) or "
             f"df[{cols.date!r}] = pd.to_datetime(df[{cols.date!r}], format=...)")
     if isinstance(when.dtype, pd.DatetimeTZDtype):
-        frame[cols.date] = when.dt.tz_convert("UTC").dt.tz_localize(None)
+        frame[cols.date] = naive_utc(when)  # time-zone-aware: read in UTC
     _check_hashable(frame, cols.item)
     _check_one_type(frame, cols.customer_id, "customer ids")
     _check_one_type(frame, cols.item, "items")

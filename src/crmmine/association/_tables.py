@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from crmmine._backend import from_pandas_like, is_pandas, to_narwhals, to_pandas
+from crmmine._units import naive_utc
 from crmmine.errors import SchemaError, bad_rows_error, missing_columns_error
 
 __all__ = ["checked_dates", "column_names", "read_columns", "recommendations_like"]
@@ -136,8 +137,7 @@ def checked_dates(tx: pd.DataFrame, column: str) -> pd.Series:
             column, f"values of type {when.dtype} that are not parsed dates", tx.head(), len(tx),
             f"parse the column first: clean_transactions(...) or df[{column!r}] = "
             f"pd.to_datetime(df[{column!r}], format=...)")
-    if isinstance(when.dtype, pd.DatetimeTZDtype):
-        when = when.dt.tz_convert("UTC").dt.tz_localize(None)
+    when = naive_utc(when)  # time-zone-aware: read in UTC
     missing = when.isna().to_numpy()
     if missing.any():  # such rows fell in neither period
         raise bad_rows_error(column, "missing dates", tx.loc[missing].head(), int(missing.sum()),

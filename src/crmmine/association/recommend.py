@@ -12,6 +12,7 @@ import pandas as pd
 
 from crmmine._params import Interval, Options, validate_params
 from crmmine._results import Result
+from crmmine._units import naive_utc
 from crmmine.association._tables import checked_dates, read_columns, recommendations_like
 from crmmine.association.baskets import Baskets, make_baskets
 from crmmine.association.rules import SMALLER_IS_STRONGER, AssociationRules, _fmt_set
@@ -409,8 +410,7 @@ def _score_lists(recs: pd.DataFrame, cust_col: str, bought: pd.DataFrame, custom
 def _day(value: Any) -> pd.Timestamp:
     """The day of a date; a time-zone-aware one is read in UTC, as the dates are."""
     ts = pd.Timestamp(value)
-    if ts.tzinfo is not None:
-        ts = ts.tz_convert("UTC").tz_localize(None)
+    ts = naive_utc(ts)  # time-zone-aware: read in UTC
     return ts.normalize()
 
 

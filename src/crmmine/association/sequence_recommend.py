@@ -23,7 +23,7 @@ import pandas as pd
 from crmmine._estimator import CRMMineEstimator
 from crmmine._params import InstanceOf, Interval, Options, check_params, validate_params
 from crmmine._results import Result
-from crmmine._units import horizon_days
+from crmmine._units import horizon_days, naive_utc
 from crmmine.association._sequence_db import SequenceDB, encode_table, read_table, warn_split_orders
 from crmmine.association._tables import recommendations_like
 from crmmine.association.sequential_patterns import (
@@ -57,8 +57,7 @@ _DAY = pd.Timedelta(days=1)
 def _history_end(as_of: Any) -> pd.Timestamp:
     """The first instant after the day ``as_of`` (history is "on or before that day")."""
     day = pd.Timestamp(as_of)
-    if day.tzinfo is not None:  # dates are compared in UTC without a zone
-        day = day.tz_convert("UTC").tz_localize(None)
+    day = naive_utc(day)  # time-zone-aware: read in UTC
     return day.normalize() + _DAY
 
 

@@ -32,7 +32,7 @@ from crmmine._estimator import CRMMineEstimator
 from crmmine._params import Interval, Options, check_params
 from crmmine._results import Result
 from crmmine._threads import thread_limits
-from crmmine._units import horizon_days
+from crmmine._units import horizon_days, naive_utc
 from crmmine.association._tables import checked_dates, read_columns
 from crmmine.data.columns import Columns, resolve_columns
 from crmmine.errors import DataError, ParameterError, bad_rows_error
@@ -58,8 +58,7 @@ def _cut(as_of: Any) -> pd.Timestamp:
             f"parameter 'as_of' must be a date such as '2011-06-30', got {as_of!r}.") from None
     if day is pd.NaT:
         raise ParameterError("parameter 'as_of' must be a date, got NaT.")
-    if day.tzinfo is not None:  # dates are compared in UTC without a zone
-        day = day.tz_convert("UTC").tz_localize(None)
+    day = naive_utc(day)  # time-zone-aware: read in UTC
     return day.normalize() + pd.Timedelta(days=1)
 
 

@@ -13,7 +13,7 @@ import pandas as pd
 import crmmine._backend as _backend
 from crmmine._backend import from_pandas_like, to_pandas
 from crmmine._params import validate_params
-from crmmine._units import horizon_days
+from crmmine._units import horizon_days, naive_utc
 from crmmine.data.columns import Columns, require_columns, resolve_columns
 from crmmine.errors import DataError, bad_rows_error
 
@@ -113,7 +113,7 @@ def read_transactions(tx: Any, cols: Columns, needed: list[str], optional: list[
             "(with date_format= or dayfirst= when ambiguous)",
         )
     if getattr(dates.dt, "tz", None) is not None:
-        frame = frame.assign(**{cols.date: dates.dt.tz_convert("UTC").dt.tz_localize(None)})
+        frame = frame.assign(**{cols.date: naive_utc(dates)})
     for col, problem in ((cols.customer_id, "missing customer ids"), (cols.date, "missing dates")):
         bad = frame[col].isna().to_numpy()
         if bad.any():
@@ -147,8 +147,7 @@ def as_of_day(as_of: Any) -> pd.Timestamp:
     Timestamp('2024-02-29 00:00:00')
     """
     ts = pd.Timestamp(as_of)
-    if ts.tzinfo is not None:
-        ts = ts.tz_convert("UTC").tz_localize(None)
+    ts = naive_utc(ts)  # time-zone-aware: read in UTC
     return ts.normalize()
 
 

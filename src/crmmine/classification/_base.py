@@ -31,6 +31,7 @@ from crmmine._align import align_to
 from crmmine._estimator import CRMMineEstimator
 from crmmine._params import Interval, Options
 from crmmine._threads import thread_limits
+from crmmine._units import naive_utc
 from crmmine.errors import (
     DataError,
     DataWarning,
@@ -281,7 +282,7 @@ class TableClassifier(ClassifierMixin, CRMMineEstimator):
         if fit:
             if self.as_of is not None:
                 as_of = pd.Timestamp(self.as_of)  # dates are compared in UTC without a zone
-                self.as_of_ = as_of.tz_convert("UTC").tz_localize(None) if as_of.tzinfo else as_of
+                self.as_of_ = naive_utc(as_of)
             else:
                 latest = [out[c].max() for c in dates]
                 latest = [t for t in latest if not pd.isna(t)]

@@ -21,6 +21,7 @@ import pandas as pd
 
 import crmmine._backend as _backend
 from crmmine._params import Interval, Options, validate_params
+from crmmine._units import naive_utc
 from crmmine.data._prepare import blank_ids_missing, check_id_values
 from crmmine.data.columns import Columns, require_columns, resolve_columns, time_unit_days
 from crmmine.errors import DataError, DataWarning, ParameterError, bad_rows_error
@@ -47,8 +48,7 @@ def _as_timestamp(value: Any, name: str) -> pd.Timestamp:
             from exc
     if ts is pd.NaT:
         raise ParameterError(f"{name} must be a date, got NaT.")
-    if ts.tzinfo is not None:
-        ts = ts.tz_convert("UTC").tz_localize(None)
+    ts = naive_utc(ts)  # time-zone-aware: read in UTC
     return ts.normalize()
 
 

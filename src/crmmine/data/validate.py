@@ -18,6 +18,7 @@ import pandas as pd
 
 import crmmine._backend as _backend
 from crmmine._params import Options, validate_params
+from crmmine._units import naive_utc
 from crmmine.data._prepare import AMT, AMT_BAD, CID, DATE, DATE_BAD, QTY, examples, positions_text, prepare
 from crmmine.data.columns import Columns, require_columns, resolve_columns
 from crmmine.errors import DataError, ParameterError, bad_rows_error
@@ -30,8 +31,7 @@ _DUP = "__cm_dup"
 
 def _as_of_day(as_of: Any) -> pd.Timestamp:
     ts = pd.Timestamp(as_of)
-    if ts.tzinfo is not None:
-        ts = ts.tz_convert("UTC").tz_localize(None)
+    ts = naive_utc(ts)  # time-zone-aware: read in UTC
     return ts.normalize()
 
 

@@ -19,6 +19,7 @@ from crmmine._i18n import check_locale, translate
 from crmmine._params import Interval, Options, check_params
 from crmmine._results import Result
 from crmmine._roles import resolve_roles
+from crmmine._units import naive_utc
 from crmmine.data.columns import require_columns
 from crmmine.errors import DataError, ParameterError, bad_rows_error
 from crmmine.segmentation._labels import localized_categorical
@@ -146,8 +147,7 @@ def _visits(tx: Any, columns: Mapping[str, str] | None, customer_id: str | None,
             "parse the dates with validate_transactions(...) or clean_transactions(...) "
             "(integer YYYYMMDD included) before lifecycle_stages.",
         )
-    if getattr(raw.dt, "tz", None) is not None:
-        raw = raw.dt.tz_convert("UTC").dt.tz_localize(None)
+    raw = naive_utc(raw)  # time-zone-aware: read in UTC
     bad = raw.isna().to_numpy()
     if bad.any():
         raise bad_rows_error(
@@ -266,8 +266,7 @@ def _as_day(value: Any, name: str) -> np.datetime64:
         raise ParameterError(f"{name}={value!r} is not a date. Fix: pass e.g. '2011-12-09'.") from None
     if ts is pd.NaT or isinstance(value, bool | int | float | np.integer | np.floating):
         raise ParameterError(f"{name}={value!r} is not a date. Fix: pass e.g. '2011-12-09'.")
-    if ts.tzinfo is not None:
-        ts = ts.tz_convert("UTC").tz_localize(None)
+    ts = naive_utc(ts)  # time-zone-aware: read in UTC
     return np.datetime64(ts.normalize().to_datetime64(), "D")
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from crmmine._units import time_unit_days
+from crmmine._units import naive_utc, time_unit_days
 from crmmine.errors import DataError, ParameterError, SchemaError, bad_rows_error
 
 __all__ = [
@@ -66,14 +66,13 @@ def as_timestamp(value: Any, name: str) -> pd.Timestamp:
         raise ParameterError(f"{name}={value!r} is not a date. Fix: pass e.g. '2011-12-09'.") from None
     if ts is pd.NaT:
         raise ParameterError(f"{name} must be a date, got NaT.")
-    return ts.tz_convert(None) if ts.tzinfo is not None else ts
+    return naive_utc(ts)
 
 
 def utc_days(dates: pd.Series) -> pd.Series:
     """Dates as time-zone-naive days; time-zone-aware dates are read in UTC (as customer_summary does)."""
     dates = pd.to_datetime(dates)
-    if dates.dt.tz is not None:
-        dates = dates.dt.tz_convert(None)
+    dates = naive_utc(dates)  # as customer_summary: time-zone-aware dates are read in UTC
     return dates.dt.normalize()
 
 

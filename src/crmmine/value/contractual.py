@@ -36,6 +36,7 @@ from threadpoolctl import threadpool_limits
 from crmmine._estimator import CRMMineEstimator
 from crmmine._params import Interval, validate_params
 from crmmine._roles import resolve_roles
+from crmmine._units import naive_utc
 from crmmine.errors import BoundaryFitWarning, DataError, ParameterError, bad_rows_error
 from crmmine.value._methods_common import (
     as_timestamp,
@@ -252,8 +253,7 @@ def _dates(frame: pd.DataFrame, column: str, *, allow_missing: bool) -> pd.Serie
         parsed = pd.to_datetime(raw, errors="coerce", format="mixed") if raw.dtype == object else raw
         if not pd.api.types.is_datetime64_any_dtype(parsed):
             parsed = pd.to_datetime(parsed, errors="coerce")
-    if getattr(parsed.dt, "tz", None) is not None:
-        parsed = parsed.dt.tz_convert("UTC").dt.tz_localize(None)
+    parsed = naive_utc(parsed)  # time-zone-aware: read in UTC
     bad = parsed.isna() & raw.notna()
     if not allow_missing:
         bad |= raw.isna()

@@ -15,7 +15,7 @@ from crmmine._align import align_to
 from crmmine._backend import to_pandas
 from crmmine._params import Interval, Options, check_params, validate_params
 from crmmine._results import Result
-from crmmine._units import time_unit_days
+from crmmine._units import naive_utc, time_unit_days
 from crmmine.data.columns import require_columns, resolve_columns
 from crmmine.errors import ParameterError, bad_rows_error
 from crmmine.value._base import _column
@@ -504,8 +504,7 @@ def tracking(
         bad = dates.isna()
         raise bad_rows_error(cols.date, "values that are not dates", frame[bad], int(bad.sum()),
                              "parse the dates first (clean_transactions)")
-    if dates.dt.tz is not None:  # as customer_summary: time-zone-aware dates are read in UTC
-        dates = dates.dt.tz_convert(None)
+    dates = naive_utc(dates)  # as customer_summary: time-zone-aware dates are read in UTC
     frame["__day"] = dates.dt.normalize()
     keys = [cols.customer_id, cols.order_id] if count == "orders" else [cols.customer_id, "__day"]
     orders = frame.groupby(keys, sort=False)["__day"].min().rename("__first").reset_index()
