@@ -481,3 +481,23 @@ def test_repeated_customer_ids_raise(call):
     frame = pd.concat([_summary(), _summary().iloc[:2]])
     _raises(DataError, r"(?s)column 'customer_id': 4 rows with customer ids on more than one row.*2 ids"
             r".*Fix: one row per customer", call, frame)
+
+
+def test_lifecycle_customers_who_bought_only_after_as_of_are_named():
+    # they vanished from the stages, counted only in attrs["n_rows_after_as_of"]
+    import warnings
+
+    from crmmine.errors import DataWarning
+    from crmmine.segmentation import lifecycle_stages
+
+    tx = pd.DataFrame({"customer_id": [1, 1, 2, 3],
+                       "date": pd.to_datetime(["2020-01-01", "2020-03-01", "2020-02-01", "2020-09-01"])})
+    before = tx.copy()
+    with pytest.warns(DataWarning, match=r"1 customers bought only after as_of.*\[3\].*Fix: pass customers="):
+        out = lifecycle_stages(tx, as_of="2020-06-30")
+    assert sorted(out.index) == [1, 2]
+    pd.testing.assert_frame_equal(tx, before)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = lifecycle_stages(tx, as_of="2020-06-30", customers=pd.Index([1, 2, 3]))
+    assert str(out.loc[3, "stage"]) == "prospect"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,7 +22,7 @@ from crmmine._results import Result
 from crmmine._roles import resolve_roles
 from crmmine._units import naive_utc
 from crmmine.data.columns import require_columns
-from crmmine.errors import DataError, ParameterError, bad_rows_error
+from crmmine.errors import DataError, DataWarning, ParameterError, bad_rows_error
 from crmmine.segmentation._labels import localized_categorical
 
 __all__ = [
@@ -427,6 +428,20 @@ def lifecycle_stages(
     day = v.last_day if as_of is None else _as_day(as_of, "as_of")
     known = _known(customers, v.id_name)
     per, n_after = _stages_at(v, day, known, {k: float(x) for k, x in params.items()})
+    if n_after:
+        later = v.day > day
+        unseen = pd.Index(np.unique(v.customer[later])).difference(pd.Index(np.unique(v.customer[~later])))
+        if known is not None:
+            unseen = unseen.difference(known)
+        if len(unseen):
+            warnings.warn(
+                f"lifecycle_stages: {len(unseen):,} customers bought only after as_of "
+                f"({pd.Timestamp(day).date()}) and have no stage on that day (e.g. {unseen[:5].tolist()}); "
+                f"{n_after:,} purchase days after as_of are left out. Fix: pass customers= with every "
+                "known customer to report them as prospects, or a later as_of.",
+                DataWarning,
+                stacklevel=2,
+            )
     out = _finish(per, mapping, order, preset if isinstance(preset, str) else "custom", v.id_name, locale)
     out.attrs.update({"as_of": pd.Timestamp(day), "n_rows_after_as_of": n_after})
     return from_pandas_like(out, tx)
