@@ -224,6 +224,11 @@ def _checked(lf: nw.LazyFrame, kind: str, cols: Columns, *, count: str, returns:
                 f"pass a later {name}, future='ignore' to leave them out (counted in "
                 "attrs['n_rows_after_as_of'] for pandas), or calibration_holdout to split the log.",
             )
+        if n_future == n:
+            raise DataError(
+                f"no transaction on or before {name}={as_of_ts.date()} (all {n:,} rows are later): "
+                f"the summary would be empty. Fix: pass a later {name}."
+            )
         lf = lf.filter(~late)
     one_row_per_order = bool(by_order and kind in _IN_MEMORY
                              and int(stats["n_orders"]) == n and n_future == 0)
