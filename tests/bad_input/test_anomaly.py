@@ -399,3 +399,15 @@ def test_fraud_scores_group_member_that_is_no_column_raises():
         fraud_scores(features, direction={"count_1H": "high", "count_24H": "high"},
                      groups={"velocity": ["count_1H", "count_24h"]})
     pd.testing.assert_frame_equal(features, before)
+
+
+def test_fraud_scores_infinite_values_raise():
+    # +inf on a "high" feature was read as the median: the most extreme row looked ordinary
+    from crmmine.anomaly import fraud_scores
+
+    features = pd.DataFrame({"amount_ratio": [1.0, 1.2, np.inf, 0.9]},
+                            index=pd.Index([1, 2, 3, 4], name="transaction_id"))
+    before = features.copy()
+    with pytest.raises(DataError, match=r"(?s)'amount_ratio': 1 row with infinite values.*Fix: replace them"):
+        fraud_scores(features, direction={"amount_ratio": "high"})
+    pd.testing.assert_frame_equal(features, before)

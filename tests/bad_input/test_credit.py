@@ -149,3 +149,11 @@ def test_one_sided_bin_warns(apps):
     X2.loc[X2.index[:20], "flag"] = "y"
     with pytest.warns(DataWarning, match=r"(?s)only goods or only bads.*Fix: raise min_bin_size"):
         WOEBinning(user_splits={"flag": [["x"], ["y"]]}).fit(X2, y)
+
+
+def test_population_stability_nan_bin_edges_raise():
+    # a NaN edge was dropped silently, leaving fewer bins than asked for
+    from crmmine.credit import population_stability
+
+    with pytest.raises(ParameterError, match=r"'bins' has missing edges.*Fix"):
+        population_stability([1.0, 2, 3, 4], [1.0, 2, 3, 5], bins=[float("nan")])

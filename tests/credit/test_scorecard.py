@@ -152,3 +152,13 @@ def test_integer_column_names_bin_like_text_names(applications):
     assert numbered.iv_.to_dict() == pytest.approx({0: named.iv_["debt"], 1: named.iv_["region"]})
     card = Scorecard().fit(X.set_axis([0, 1], axis=1), y)
     assert card.points(X.set_axis([0, 1], axis=1).head(3)).index.equals(X.index[:3])
+
+
+def test_reason_codes_always_give_top_n_pairs(applications):
+    # with fewer characteristics than reasons asked for, the missing pairs are empty, not absent
+    X, y = applications
+    card = Scorecard(special_codes=[-1]).fit(X, y)
+    k = len(card.variables_) + 2
+    reasons = card.reason_codes(X.head(5), top_n=k)
+    assert list(reasons.columns[-2:]) == [f"reason_{k}", f"points_lost_{k}"]
+    assert reasons[f"reason_{k}"].isna().all() and (reasons[f"points_lost_{k}"] == 0).all()

@@ -99,10 +99,10 @@ def fraud_scores(
     Parameters
     ----------
     features : pandas.DataFrame
-        Numeric features, one row per transaction, call day or customer. Missing or infinite
-        values of a scored feature count as its median for the other rows' tail shares and
-        carry no surprise themselves; text in a
-        scored feature raises :class:`~crmmine.errors.DataError`.
+        Numeric features, one row per transaction, call day or customer. Missing values of a
+        scored feature count as its median for the other rows' tail shares and carry no
+        surprise themselves; text or infinite values in a scored feature raise
+        :class:`~crmmine.errors.DataError`.
     direction : mapping
         ``{feature: "high" | "low" | "both" | None}``: the features scored and their suspicious
         side (``None`` leaves a feature out); at least one feature.
@@ -199,6 +199,13 @@ def fraud_scores(
                 "count as the feature's median, text is never guessed.",
             )
         values = numbers.to_numpy(dtype=np.float64, na_value=np.nan)
+        infinite = np.isinf(values)
+        if infinite.any():
+            raise bad_rows_error(
+                name, "infinite values", features.loc[infinite, [name]], int(infinite.sum()),
+                "replace them (an infinite ratio usually means a zero denominator: give a finite "
+                "value or leave the cell missing, which counts as the feature's median).",
+            )
         finite = np.isfinite(values)
         values = np.where(finite, values, np.median(values[finite]) if finite.any() else 0.0)
         # a missing value is ordinary: it sits at the median for the others' tail shares and

@@ -354,7 +354,8 @@ user_splits, unknown
         Returns
         -------
         DataFrame
-            ``reason_1, points_lost_1, ..., reason_n, points_lost_n`` per application.
+            ``reason_1, points_lost_1, ..., reason_n, points_lost_n`` per application, always
+            ``top_n`` pairs (``None`` and 0 where no further characteristic costs points).
         """
         check_params({"top_n": top_n}, {"top_n": [Interval(Integral, 1, None)]},
                      caller="Scorecard.reason_codes()")
@@ -367,7 +368,11 @@ user_splits, unknown
             lost[:, j] = pts[seen].max() - pts[idx[name]]
         order = np.argsort(-lost, axis=1, kind="stable")
         out = pd.DataFrame(index=frame.index)
-        for k in range(min(top_n, len(names))):
+        for k in range(top_n):
+            if k >= len(names):  # fewer characteristics than reasons asked for: the columns stay empty
+                out[f"reason_{k + 1}"] = pd.Series(None, index=frame.index, dtype=object)
+                out[f"points_lost_{k + 1}"] = 0.0
+                continue
             col = order[:, k]
             value = lost[np.arange(len(frame)), col]
             has = value > 1e-9

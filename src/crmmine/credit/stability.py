@@ -220,7 +220,12 @@ def population_stability(expected: Any, actual: Any, *, bins: int | Sequence[flo
         inner = np.unique(np.quantile(finite, np.linspace(0, 1, int(bins) + 1)[1:-1]))
     else:
         inner = np.asarray(bins, dtype="float64")
-        inner = inner[np.isfinite(inner)]
+        if np.isnan(inner).any():
+            raise ParameterError(
+                f"parameter 'bins' has missing edges ({bins!r}). Fix: give numbers (the outer bins "
+                "reach to -inf and +inf anyway), or an integer for quantile bins."
+            )
+        inner = inner[np.isfinite(inner)]  # +-inf edges add nothing: the outer bins are open
         if np.any(np.diff(inner) <= 0):
             raise ParameterError("bins edges must be strictly increasing.")
     edges = np.r_[-np.inf, inner, np.inf]
