@@ -357,3 +357,19 @@ def test_time_zone_aware_as_of_of_a_classifier():
     assert model.as_of_ == pd.Timestamp("2024-05-31 23:00")
     naive = CustomerClassifier(as_of="2024-05-31 23:00").fit(X, y)
     np.testing.assert_allclose(model.predict_positive(X), naive.predict_positive(X))
+
+
+def test_classifier_warns_about_levels_not_seen_in_training():
+    # an unseen level was silently encoded as none of the levels (DecisionRules already warned)
+    from crmmine.classification import CustomerClassifier
+    from crmmine.errors import DataWarning
+
+    X = pd.DataFrame({"plan": ["a", "b"] * 20, "spend": np.arange(40, dtype=float)},
+                     index=pd.RangeIndex(40, name="customer_id"))
+    y = pd.Series([0, 1] * 20, index=X.index)
+    model = CustomerClassifier(calibrate=False).fit(X, y)
+    new = pd.DataFrame({"plan": ["a", "zeta"], "spend": [3.0, 4.0]}, index=pd.Index([100, 101], name="customer_id"))
+    before = new.copy()
+    with pytest.warns(DataWarning, match=r"column 'plan' has levels not seen in training: 'zeta' \(1\).*Fix"):
+        model.predict_proba(new)
+    pd.testing.assert_frame_equal(new, before)

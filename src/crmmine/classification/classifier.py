@@ -12,7 +12,7 @@ import pandas as pd
 from crmmine._params import Interval, Options, check_params
 from crmmine._threads import effective_n_jobs, thread_limits
 from crmmine.classification._base import TableClassifier, seed_of
-from crmmine.errors import DataError
+from crmmine.errors import DataError, DataWarning
 
 __all__ = ["CustomerClassifier"]
 
@@ -25,7 +25,8 @@ class CustomerClassifier(TableClassifier):
     A scikit-learn classifier that takes a customer table as it comes. Numeric columns are
     imputed (median) and, for the logistic model, standardised; text, boolean and
     categorical columns are imputed (most frequent level) and one-hot encoded (at most 30
-    levels, rarer ones grouped, unknown levels ignored); datetime columns become the age in
+    levels, rarer ones grouped; levels not seen in training are read as none of the known
+    ones, with a :class:`~crmmine.errors.DataWarning`); datetime columns become the age in
     days at ``as_of``; columns with no value at all are dropped with a
     :class:`~crmmine.errors.DataWarning`. Class imbalance is handled with balanced class
     weights, and probabilities are then calibrated (Platt scaling in 3-fold
@@ -210,6 +211,7 @@ class CustomerClassifier(TableClassifier):
                 self.pipeline_ = estimator.fit(Z, y01)
         self._record_warnings(caught)
         self.base_rate_ = float(y01.mean())
+        self.category_levels_ = {c: frozenset(Z[c].dropna().astype(str)) for c in self.categorical_features_}
         self.reference_values_ = {
             c: (Z[c].median() if c in self.numeric_features_ else Z[c].mode(dropna=True).iloc[0])
             for c in self.feature_names_
@@ -217,6 +219,20 @@ class CustomerClassifier(TableClassifier):
         return self
 
     def _proba_positive(self, Z: pd.DataFrame) -> np.ndarray:
+        for col, levels in getattr(self, "category_levels_", {}).items():
+            text = Z[col].dropna().astype(str)
+            unseen = ~text.isin(levels)
+            if unseen.any():
+                counts = text[unseen].value_counts()
+                shown = ", ".join(f"{v!r} ({n:,})" for v, n in counts.head(5).items())
+                warnings.warn(
+                    f"column {col!r} has levels not seen in training: {shown}; {int(unseen.sum()):,} "
+                    "customer(s) in all. The encoder reads them as none of the training levels (or as "
+                    "the grouped rare levels), so their scores rest on the other columns. Fix: refit "
+                    "with these levels, or map them to known ones.",
+                    DataWarning,
+                    stacklevel=4,
+                )
         return self.pipeline_.predict_proba(Z)[:, 1]
 
     def cross_validate(self, X: pd.DataFrame, y: pd.Series, n_splits: int = 5) -> pd.Series:
