@@ -368,7 +368,8 @@ def test_classifier_warns_about_levels_not_seen_in_training():
                      index=pd.RangeIndex(40, name="customer_id"))
     y = pd.Series([0, 1] * 20, index=X.index)
     model = CustomerClassifier(calibrate=False).fit(X, y)
-    new = pd.DataFrame({"plan": ["a", "zeta"], "spend": [3.0, 4.0]}, index=pd.Index([100, 101], name="customer_id"))
+    new = pd.DataFrame({"plan": ["a", "zeta"], "spend": [3.0, 4.0]},
+                       index=pd.Index([100, 101], name="customer_id"))
     before = new.copy()
     with pytest.warns(DataWarning, match=r"column 'plan' has levels not seen in training: 'zeta' \(1\).*Fix"):
         model.predict_proba(new)
