@@ -41,7 +41,7 @@ from crmmine.errors import (
     missing_columns_error,
 )
 
-__all__ = ["TableClassifier", "read_labels", "seed_of"]
+__all__ = ["TableClassifier", "read_labels", "seed_of", "warn_unseen_levels"]
 
 _NUMERIC_OBJECT = {"integer", "floating", "mixed-integer-float", "decimal"}
 _DATETIME_OBJECT = {"datetime", "datetime64", "date"}
@@ -441,3 +441,19 @@ class TableClassifier(ClassifierMixin, CRMMineEstimator):
         tags.input_tags.categorical = True
         tags.classifier_tags.multi_class = False
         return tags
+
+
+def warn_unseen_levels(column: str, text: pd.Series, levels: Any, consequence: str, *,
+                       stacklevel: int = 4) -> None:
+    """Warn (``DataWarning``) when ``text`` holds category levels not in ``levels`` (the training ones)."""
+    unseen = ~text.isin(levels)
+    if not unseen.any():
+        return
+    counts = text[unseen].value_counts()
+    shown = ", ".join(f"{v!r} ({n:,})" for v, n in counts.head(5).items())
+    warnings.warn(
+        f"column {column!r} has levels not seen in training: {shown}; {int(unseen.sum()):,} "
+        f"customer(s) in all. {consequence} Fix: refit with these levels, or map them to known ones.",
+        DataWarning,
+        stacklevel=stacklevel + 1,
+    )

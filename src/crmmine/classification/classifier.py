@@ -11,8 +11,8 @@ import pandas as pd
 
 from crmmine._params import Interval, Options, check_params
 from crmmine._threads import effective_n_jobs, thread_limits
-from crmmine.classification._base import TableClassifier, seed_of
-from crmmine.errors import DataError, DataWarning
+from crmmine.classification._base import TableClassifier, seed_of, warn_unseen_levels
+from crmmine.errors import DataError
 
 __all__ = ["CustomerClassifier"]
 
@@ -220,19 +220,11 @@ class CustomerClassifier(TableClassifier):
 
     def _proba_positive(self, Z: pd.DataFrame) -> np.ndarray:
         for col, levels in getattr(self, "category_levels_", {}).items():
-            text = Z[col].dropna().astype(str)
-            unseen = ~text.isin(levels)
-            if unseen.any():
-                counts = text[unseen].value_counts()
-                shown = ", ".join(f"{v!r} ({n:,})" for v, n in counts.head(5).items())
-                warnings.warn(
-                    f"column {col!r} has levels not seen in training: {shown}; {int(unseen.sum()):,} "
-                    "customer(s) in all. The encoder reads them as none of the training levels (or as "
-                    "the grouped rare levels), so their scores rest on the other columns. Fix: refit "
-                    "with these levels, or map them to known ones.",
-                    DataWarning,
-                    stacklevel=4,
-                )
+            warn_unseen_levels(
+                col, Z[col].dropna().astype(str), levels,
+                "The encoder reads them as none of the training levels (or as the grouped rare "
+                "levels), so their scores rest on the other columns.",
+            )
         return self.pipeline_.predict_proba(Z)[:, 1]
 
     def cross_validate(self, X: pd.DataFrame, y: pd.Series, n_splits: int = 5) -> pd.Series:

@@ -13,7 +13,7 @@ import pandas as pd
 from crmmine._params import Interval, Options
 from crmmine._results import Result
 from crmmine._threads import effective_n_jobs, thread_limits
-from crmmine.classification._base import TableClassifier, read_labels, seed_of
+from crmmine.classification._base import TableClassifier, read_labels, seed_of, warn_unseen_levels
 from crmmine.errors import DataError, DataWarning, ParameterError
 
 __all__ = ["DecisionRuleSet", "DecisionRules"]
@@ -306,19 +306,11 @@ class DecisionRules(TableClassifier):
             if OTHER_LEVEL in levels:
                 text = text.where(text.isin(levels[:-1]), OTHER_LEVEL)
             elif not fit:
-                unseen = ~text.isin(levels)
-                if unseen.any():
-                    counts = text[unseen].value_counts()
-                    shown = ", ".join(f"{v!r} ({n:,})" for v, n in counts.head(5).items())
-                    warnings.warn(
-                        f"column {col!r} has levels not seen in training: {shown}; "
-                        f"{int(unseen.sum()):,} customer(s) in all. They follow the branches where "
-                        f"{col} is none of the training levels, so a rule written '{col} = ...' for the "
-                        "last remaining level also takes them. Fix: refit with these levels, or map "
-                        "them to known ones.",
-                        DataWarning,
-                        stacklevel=4,
-                    )
+                warn_unseen_levels(
+                    col, text, levels,
+                    f"They follow the branches where {col} is none of the training levels, so a rule "
+                    f"written '{col} = ...' for the last remaining level also takes them.",
+                )
             codes = pd.Categorical(text.where(text.isin(levels)), categories=levels).codes
             onehot = np.zeros((len(Z), len(levels)))
             known = codes >= 0

@@ -23,6 +23,7 @@ __all__ = [
     "discount_per",
     "period_days",
     "require_frame",
+    "warn_after_as_of",
 ]
 
 
@@ -156,3 +157,28 @@ def unique_index(index: pd.Index, *, what: str) -> None:
             f"{what} has duplicated customer ids ({len(dup):,}, e.g. {list(dup[:5])}). "
             "Fix: one row per customer (aggregate first)."
         )
+
+
+def warn_after_as_of(ids: pd.Series, keep: np.ndarray, ref: pd.Timestamp, *, rows: str = "transactions",
+                     left: str = "have no purchase up to as_of and are not valued",
+                     caller: str = "", stacklevel: int = 3) -> None:
+    """Warn (``DataWarning``) about rows dated after ``as_of`` and name the customers they leave out.
+
+    ``ids`` are the customer ids of every row, ``keep`` the rows on or before ``as_of``.
+    """
+    import warnings
+
+    from crmmine.errors import DataWarning
+
+    if keep.all():
+        return
+    later = ids[~keep]
+    gone = later[~later.isin(ids[keep])].unique()
+    warnings.warn(
+        f"{caller + ': ' if caller else ''}{int((~keep).sum()):,} {rows} dated after as_of ({ref.date()}) "
+        f"are not used; {len(gone):,} customers {left}"
+        + (f" (e.g. {gone[:5].tolist()})" if len(gone) else "")
+        + ". Fix: pass a later as_of to include them.",
+        DataWarning,
+        stacklevel=stacklevel + 1,
+    )

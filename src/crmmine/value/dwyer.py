@@ -39,7 +39,6 @@ Pfeifer, P. E. and Carraway, R. L. (2000). Modeling customer relationships as Ma
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping
 from numbers import Integral, Real
 from typing import Any, ClassVar
@@ -50,7 +49,7 @@ import pandas as pd
 from crmmine._estimator import CRMMineEstimator
 from crmmine._params import Interval, validate_params
 from crmmine._roles import resolve_roles
-from crmmine.errors import DataError, DataWarning, ParameterError
+from crmmine.errors import DataError, ParameterError
 from crmmine.value._methods_common import (
     as_timestamp,
     check_dates,
@@ -60,6 +59,7 @@ from crmmine.value._methods_common import (
     period_days,
     require_frame,
     utc_days,
+    warn_after_as_of,
 )
 
 __all__ = ["DwyerMigration", "DwyerRetention", "migration_clv", "period_grid", "retention_clv"]
@@ -316,17 +316,7 @@ def period_grid(
     keep = (day <= ref).to_numpy()
     if not keep.any():
         raise DataError(f"no transaction on or before as_of={ref.date()}. Fix: pass a later as_of.")
-    if not keep.all():
-        later = frame.loc[~keep, cid]
-        gone = later[~later.isin(frame.loc[keep, cid])].unique()
-        warnings.warn(
-            f"{int((~keep).sum()):,} transactions dated after as_of ({ref.date()}) are not used; "
-            f"{len(gone):,} customers have no purchase up to as_of and are not valued"
-            + (f" (e.g. {gone[:5].tolist()})" if len(gone) else "")
-            + ". Fix: pass a later as_of to include them.",
-            DataWarning,
-            stacklevel=3,
-        )
+    warn_after_as_of(frame[cid], keep, ref, stacklevel=3)
     length = period_days(period)
     back = np.floor(((ref - day[keep]).dt.days.to_numpy()) / length).astype("int64")
     n_periods = int(back.max()) + 1

@@ -23,7 +23,6 @@ Kumar, V. and Reinartz, W. (2012). *Customer Relationship Management*, 2nd ed., 
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping
 from numbers import Real
 from typing import Any
@@ -35,7 +34,7 @@ from crmmine._align import align_to
 from crmmine._params import Interval, validate_params
 from crmmine._roles import resolve_roles
 from crmmine._units import horizon_in_units, time_unit_days
-from crmmine.errors import DataError, DataWarning, ParameterError, bad_rows_error
+from crmmine.errors import DataError, ParameterError, bad_rows_error
 from crmmine.value._methods_common import (
     as_timestamp,
     check_dates,
@@ -45,6 +44,7 @@ from crmmine.value._methods_common import (
     require_frame,
     unique_index,
     utc_days,
+    warn_after_as_of,
 )
 
 __all__ = ["event_rates", "event_schedule_value", "event_value"]
@@ -365,17 +365,8 @@ def event_rates(
     ref = as_timestamp(as_of, "as_of").normalize() if as_of is not None else day.max()
     in_past = (day <= ref).to_numpy()
     past = frame[in_past]
-    if not in_past.all():
-        later = frame.loc[~in_past, cid]
-        gone = later[~later.isin(past[cid])].unique()
-        warnings.warn(
-            f"event_rates: {int((~in_past).sum()):,} events dated after as_of ({ref.date()}) are not "
-            f"counted; {len(gone):,} customers have no event up to as_of and are left out"
-            + (f" (e.g. {gone[:5].tolist()})" if len(gone) else "")
-            + ". Fix: pass a later as_of to count them.",
-            DataWarning,
-            stacklevel=2,
-        )
+    warn_after_as_of(frame[cid], in_past, ref, rows="events", caller="event_rates", stacklevel=2,
+                     left="have no event up to as_of and are left out")
     counts = pd.crosstab(past[cid], past[ecol].astype(str))
     counts.columns.name = None
     first = day[(day <= ref).to_numpy()].groupby(past[cid]).min()
