@@ -24,7 +24,7 @@ from the same run.
 
 | issue | target | measured (section below) |
 |---|---|---|
-| 2, 10 customer summary (1M customers) | within 1.5x of DuckDB SQL, >= 5x faster than lifetimes | 0.58-0.64x DuckDB 2.0's time, 6.1x faster than lifetimes (quiet machine); two lines per order: 1.68-1.77x (missed, DuckDB 2.0 got faster) |
+| 2, 10 customer summary (1M customers) | within 1.5x of DuckDB SQL, >= 5x faster than lifetimes | 0.58-0.64x DuckDB 2.0's time, 6.1-6.3x faster than lifetimes (quiet machine); two lines per order 1.07-1.09x (1.68-1.77x before this round's one-key grouping) |
 | 3, 14 RFM + segments + ABC (1M) | within 2x of a pandas rank/cumsum baseline | 0.93x (quiet machine; 0.57-1.32 on the shared machine) |
 | 4, 11 BG/NBD fit (1M, W / D) | >= 10x lifetimes; no slower weighted | 14.4x / 20.8x; 5.1x / 4.8x faster weighted (quiet machine) |
 | 4, 11 Pareto/NBD fit (1M, W / D) | >= 100x lifetimes; >= 10x weighted | 195x / 136x; 22.8x / 27.5x |

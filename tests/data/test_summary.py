@@ -190,3 +190,25 @@ def test_calibration_holdout_counts(tx):
     assert hold["duration"].iloc[0] == 19.0
     with pytest.raises(cm.ParameterError, match="must be after"):
         cm.calibration_holdout(tx, "2011-01-31", "2011-01-12")
+
+
+@pytest.mark.parametrize("shared", [False, True])
+def test_order_lines_grouped_by_order_match_the_two_key_grouping(shared):
+    # pandas groups integer order ids on their own when no order belongs to two customers (a faster
+    # path); with an order id shared by two customers it must fall back to (customer, order)
+    rng = np.random.default_rng(3)
+    n = 400
+    tx = pd.DataFrame({"customer_id": rng.integers(1, 60, n), "order_id": np.arange(n) // 2,
+                       "amount": rng.gamma(2.0, 10.0, n).round(2),
+                       "date": pd.Timestamp("2021-01-01") + pd.to_timedelta(rng.integers(0, 300, n), "D")})
+    # both lines of an order: one customer and one day
+    tx["customer_id"] = tx.groupby("order_id")["customer_id"].transform("first")
+    tx["date"] = tx.groupby("order_id")["date"].transform("min")
+    if shared:
+        tx.loc[tx.index[-1], "customer_id"] = tx["customer_id"].iloc[0] + 1000  # order n/2-1 now spans two
+    got = cm.customer_summary(tx, as_of="2021-12-31")
+    # reference: one row per (customer, order) by hand, then the summary of those orders
+    orders = tx.groupby(["customer_id", "order_id"], as_index=False).agg(date=("date", "min"),
+                                                                        amount=("amount", "sum"))
+    want = cm.customer_summary(orders.assign(order_id=np.arange(len(orders))), as_of="2021-12-31")
+    pd.testing.assert_frame_equal(got, want, check_like=True)

@@ -236,11 +236,13 @@ def _checked(lf: nw.LazyFrame, kind: str, cols: Columns, *, count: str, returns:
 
 
 def _order_table(lf: nw.LazyFrame, cols: Columns, count: str, reader: _Reader,
-                 one_row_per_order: bool = False) -> nw.LazyFrame:
+                 one_row_per_order: bool = False, kind: str | None = None) -> nw.LazyFrame:
     """One row per purchase unit (order or customer-day): ``_cid``, ``_day``, ``_amt``.
 
     Without an order column every line is its own order. When every row is its
-    own order the grouping is skipped.
+    own order the grouping is skipped. In pandas, integer order ids are grouped on
+    their own when no order id belongs to two customers (checked in the same pass):
+    a one-key group-by is about three times faster than the (customer, order) one.
     """
     has_order = cols.order_id in lf.collect_schema().names()
     by_order = count == "orders"
@@ -255,6 +257,15 @@ def _order_table(lf: nw.LazyFrame, cols: Columns, count: str, reader: _Reader,
     if by_order:
         if not has_order or one_row_per_order:
             return base.drop("_oid") if has_order else base
+        schema = base.collect_schema()
+        if kind == "pandas" and schema["_cid"].is_integer() and schema["_oid"].is_integer():
+            by_oid = base.group_by("_oid").agg(
+                nw.col("_cid").min(), nw.col("_cid").max().alias("_cmax"),
+                nw.col("_day").min(), nw.col("_amt").sum(), *extra)
+            shared = _backend.collect_one(
+                by_oid.select(n=(nw.col("_cid") != nw.col("_cmax")).cast(nw.Int64).sum()))["n"]
+            if not int(shared or 0):
+                return by_oid.drop("_cmax")
         return base.group_by("_cid", "_oid").agg(nw.col("_day").min(), nw.col("_amt").sum(), *extra)
     return base.group_by("_cid", "_day").agg(nw.col("_amt").sum(), *extra)
 
@@ -557,7 +568,7 @@ def customer_summary(
     lf, as_of_ts, n_future, one_row = _checked(lf, kind, cols, count=count, returns=returns,
                                                as_of=as_of, future=future)
     reader = _Reader(kind)
-    per = _summarise(_order_table(lf, cols, count, reader, one_row), reader,
+    per = _summarise(_order_table(lf, cols, count, reader, one_row, kind), reader,
                      windows=kind == "pyspark", one_per_day=_one_per_day(kind, count))
     if returns == "net":
         _no_purchase_check(per, cols.customer_id)
@@ -676,11 +687,11 @@ def calibration_holdout(
     cal_cut = reader.literal(cal_end + pd.Timedelta(days=1))
     day = reader.day(nw.col(cols.date))
     cal_lf = lf.filter(day < cal_cut)
-    cal_per = _summarise(_order_table(cal_lf, cols, count, reader), reader,
+    cal_per = _summarise(_order_table(cal_lf, cols, count, reader, kind=kind), reader,
                          windows=kind == "pyspark", one_per_day=_one_per_day(kind, count))
     if returns == "net":
         _no_purchase_check(cal_per, cols.customer_id)
-    hold_units = _order_table(lf.filter(day >= cal_cut), cols, count, reader)
+    hold_units = _order_table(lf.filter(day >= cal_cut), cols, count, reader, kind=kind)
     per = (hold_units.with_columns(_is_p=(nw.col("_amt") >= 0).cast(nw.Int64))
            .group_by("_cid")
            .agg(nw.col("_is_p").sum().alias("purchases"), nw.col("_amt").sum().alias("spend")))
