@@ -302,3 +302,29 @@ def test_fisher_log_p_below_the_smallest_double():
     # and where p is representable, log_p is its log (scipy's Fisher test as the reference)
     p = stats.fisher_exact([[30, 10], [20, 940]], alternative="greater")[1]
     assert fisher_pvalues([30], [40], [50], 1000, log=True)[0] == pytest.approx(math.log(p), rel=1e-9)
+
+
+def test_metric_filter_alone_matches_mlxtend_on_its_documented_example():
+    # mlxtend's user-guide baskets: association_rules(metric="confidence", min_threshold=0.7) kept
+    # only rules with confidence >= 0.8 before (the default floor applied on top), so Eggs => Onion
+    # (confidence 0.75) went missing without a word
+    mlx = pytest.importorskip("mlxtend.frequent_patterns")
+    from mlxtend.preprocessing import TransactionEncoder
+
+    dataset = [["Milk", "Onion", "Nutmeg", "Kidney Beans", "Eggs", "Yogurt"],
+               ["Dill", "Onion", "Nutmeg", "Kidney Beans", "Eggs", "Yogurt"],
+               ["Milk", "Apple", "Kidney Beans", "Eggs"],
+               ["Milk", "Unicorn", "Corn", "Kidney Beans", "Yogurt"],
+               ["Corn", "Onion", "Onion", "Kidney Beans", "Ice cream", "Eggs"]]
+    te = TransactionEncoder()
+    onehot = pd.DataFrame(te.fit(dataset).transform(dataset), columns=te.columns_)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # mlxtend's certainty divides by zero here
+        ref = mlx.association_rules(mlx.apriori(onehot, min_support=0.6, use_colnames=True),
+                                    metric="confidence", min_threshold=0.7)
+    got = association_rules(frequent_itemsets(onehot, min_support=0.6), consequent_len=None,
+                            metric="confidence", min_threshold=0.7).to_frame()
+    assert set(zip(got["antecedent"], got["consequent"])) == set(zip(ref["antecedents"], ref["consequents"]))
+    assert len(got) == 12
+    # without a metric the default floor (confidence >= 0.8) still applies
+    assert association_rules(frequent_itemsets(onehot, min_support=0.6)).to_frame()["confidence"].min() >= 0.8

@@ -185,7 +185,7 @@ def _empty_table() -> pd.DataFrame:
 
 
 @validate_params({
-    "min_confidence": [Interval(Real, 0, 1)],
+    "min_confidence": [None, Interval(Real, 0, 1)],
     "min_lift": [Interval(Real, 0, None), None],
     "metric": [Options((*RULE_METRICS, "antecedent_support", "consequent_support", "p_value", "log_p",
                         "p_adjusted")), None],
@@ -200,7 +200,7 @@ def _empty_table() -> pd.DataFrame:
 })
 def association_rules(
     itemsets: FrequentItemsets | pd.DataFrame,
-    min_confidence: float = 0.8,
+    min_confidence: float | None = None,
     *,
     min_lift: float | None = None,
     metric: str | None = None,
@@ -229,16 +229,18 @@ def association_rules(
         is re-encoded (give ``n_transactions`` when it has no
         ``support_count`` column). All subsets of every itemset must be in it
         (downward closed: not closed or maximal sets) unless ``support_only``.
-    min_confidence : float, default 0.8
-        Keep rules with confidence >= this.
+    min_confidence : float, optional
+        Keep rules with confidence >= this. Default: 0.8 without ``metric``;
+        with ``metric`` no confidence floor unless given (mlxtend's
+        ``metric``/``min_threshold`` filter alone).
     min_lift : float, optional
         Keep rules with lift >= this.
     metric, min_threshold : str and float, optional
         A general filter, mlxtend's ``metric``/``min_threshold``: keep rules
         whose ``metric`` column is >= ``min_threshold`` (any measure of the
         table but the p-values, where smaller means stronger: use
-        ``max_p``). Pass ``min_confidence=0`` to filter on the metric alone, as
-        mlxtend does.
+        ``max_p``). The metric alone filters, as in mlxtend, unless
+        ``min_confidence`` is also given.
     consequent_len : int, (min, max) or None, default 1
         Number of items on the right-hand side; 1 is the cross-sell question
         "who buys A also buys B". ``None`` allows any size.
@@ -333,6 +335,8 @@ def association_rules(
     if (metric is None) != (min_threshold is None):
         raise ParameterError("parameters 'metric' and 'min_threshold' go together: pass both "
                              "(e.g. metric='lift', min_threshold=1.2) or neither.")
+    # the confidence floor: 0.8 by default, none when mlxtend's metric filter is used instead
+    floor = min_confidence if min_confidence is not None else (0.8 if metric is None else 0.0)
     if support_only and prune_redundant:
         raise ParameterError("parameter 'prune_redundant' needs confidences, which support_only=True does "
                              "not compute. Fix: drop one of them.")
@@ -435,7 +439,7 @@ def association_rules(
             n_c_table = n_c - c_present_a_missing
         with np.errstate(divide="ignore", invalid="ignore"):
             conf = n_ac / n_a
-        keep = conf >= float(min_confidence) - 1e-12
+        keep = conf >= float(floor) - 1e-12
         if not empty_antecedent:
             keep &= alen > 0
         base = (n_c / n) if cells is None else n_c / c_obs
