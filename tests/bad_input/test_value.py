@@ -468,3 +468,19 @@ def test_tracking_names_the_bad_column():
            text, DataError, "column 'date'", "not dates", "Fix: parse the dates")
     raises(lambda: tracking(WEIGHTED, transactions(), calibration_end="2020-03-01", observation_end="later"),
            None, ParameterError, "observation_end='later' is not a date", "Fix")
+
+
+def test_missing_spend_column_fix_names_the_spend_keyword():
+    # lifetimes' summaries call the spend column monetary_value; the fix used to say
+    # "pass repeat_monetary_mean=", which is no keyword of GammaGamma.fit
+    from crmmine.value import GammaGamma
+
+    s = pd.DataFrame({"frequency": [1, 2, 3], "recency": [5.0, 8.0, 9.0], "T": [10.0, 10.0, 10.0],
+                      "monetary_value": [10.0, 20.0, 15.0]})
+    before = s.copy()
+    with pytest.raises(SchemaError, match=r"'repeat_monetary_mean'.*pass spend='<your column>'"):
+        GammaGamma().fit(s)
+    pd.testing.assert_frame_equal(s, before)
+    # the keyword named in the fix works (three customers collapse to one spend level: expected)
+    with pytest.warns(BoundaryFitWarning):
+        assert GammaGamma().fit(s, spend="monetary_value").params_.notna().all()

@@ -92,8 +92,13 @@ def _column(summary: pd.DataFrame, name: str, role: str) -> np.ndarray:
     return values
 
 
-def check_summary(summary: Any, needed: list[str], model: str) -> None:
-    """A pandas summary with each needed column present exactly once (else a clear error)."""
+def check_summary(summary: Any, needed: list[str], model: str,
+                  roles: Mapping[str, str] | None = None) -> None:
+    """A pandas summary with each needed column present exactly once (else a clear error).
+
+    ``roles`` maps each role keyword to its column, so a missing column's fix names the
+    keyword that sets it (``spend=``), not the column.
+    """
     if not isinstance(summary, pd.DataFrame):
         kind = f"{type(summary).__module__.split('.')[0]}.{type(summary).__name__}"
         raise ParameterError(
@@ -101,7 +106,8 @@ def check_summary(summary: Any, needed: list[str], model: str) -> None:
             f"{kind}. Fix: build it with crmmine.customer_summary, or convert the table with .to_pandas() "
             "and set the customer id as the index."
         )
-    require_columns(summary.columns, needed, role="customer summary")
+    keywords = {col: role for role, col in (roles or {}).items()}
+    require_columns(summary.columns, needed, role="customer summary", parameters=keywords)
     duplicated = sorted({str(c) for c in summary.columns[summary.columns.duplicated()] if c in needed})
     if duplicated:
         raise SchemaError(
@@ -255,7 +261,7 @@ class BTYDModel(CRMMineEstimator):
         return resolve_roles(columns, defaults, **roles)
 
     def _read_inputs(self, summary: pd.DataFrame, names: dict[str, str]) -> dict[str, np.ndarray]:
-        check_summary(summary, list(names.values()), self._model_name)
+        check_summary(summary, list(names.values()), self._model_name, names)
         cols = {key: _column(summary, col, key) for key, col in names.items()}
         if "frequency" in cols:
             freq = cols["frequency"]

@@ -312,7 +312,7 @@ class GammaGamma(BTYDModel):
         self._fit_compressed(_engine.to_compressed(rows, list(names), int(rows["_rows"].sum())))
 
     def _read_spend_inputs(self, summary: pd.DataFrame, names: dict[str, str]) -> dict[str, np.ndarray]:
-        check_summary(summary, list(names.values()), self._model_name)
+        check_summary(summary, list(names.values()), self._model_name, names)
         if len(summary) == 0:
             raise DataError("Gamma-Gamma: the summary is empty (0 rows). Fix: check the input.")
         freq = pd.to_numeric(summary[names["frequency"]], errors="coerce").to_numpy(dtype="float64")
