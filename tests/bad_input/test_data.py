@@ -426,3 +426,13 @@ def test_summary_with_every_row_after_as_of_raises_even_when_ignored():
                        "date": pd.to_datetime(["2020-01-01", "2020-03-01"])})
     with pytest.raises(DataError, match=r"no transaction on or before as_of=2019-12-31.*Fix: pass a later"):
         cm.customer_summary(tx, as_of="2019-12-31", future="ignore")
+
+
+def test_missing_mapped_column_fix_names_the_role_keyword():
+    # columns={"customer_id": "id"} on a table without 'id': the fix said "pass id=", no keyword
+    tx = pd.DataFrame({"customer_id": [1, 2], "order_id": [1, 2], "amount": [10.0, 5.0],
+                       "date": pd.to_datetime(["2020-01-01", "2020-03-01"])})
+    with pytest.raises(cm.SchemaError, match=r"missing column 'id'.*pass customer_id='<your column>'"):
+        cm.customer_summary(tx, columns={"customer_id": "id"})
+    with pytest.raises(cm.SchemaError, match=r"missing column 'when'.*pass date='<your column>'"):
+        cm.clean_transactions(tx, date="when")

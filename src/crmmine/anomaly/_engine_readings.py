@@ -70,7 +70,8 @@ def engine_matrix(
     lf = frame.lazy() if isinstance(frame, nw.DataFrame) else frame
     schema = lf.collect_schema()
     original = schema.names()
-    require_columns(original, [cid, dcol, kcol], role="meter readings")
+    require_columns(original, [cid, dcol, kcol], role="meter readings",
+                    parameters={cid: "customer_id", dcol: "date", kcol: "kwh"})
     has_feeder = fcol in original
     if not has_feeder and missing_feeder == "raise":
         raise _no_feeder_column(fcol)

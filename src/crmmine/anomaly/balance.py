@@ -107,8 +107,10 @@ def transformer_balance(
     in_roles = resolve_roles(input_columns, FEEDER_INPUT_ROLES, feeder=feeder, date=date, kwh_in=kwh_in)
     r = to_pandas(readings, what="meter readings")
     f = to_pandas(feeder_input, what="feeder input")
-    require_columns(r.columns, [roles["feeder"], roles["kwh"]], role="meter readings")
-    require_columns(f.columns, [in_roles["feeder"], in_roles["kwh_in"]], role="feeder input")
+    require_columns(r.columns, [roles["feeder"], roles["kwh"]], role="meter readings",
+                    parameters={roles["feeder"]: "feeder", roles["kwh"]: "kwh"})
+    require_columns(f.columns, [in_roles["feeder"], in_roles["kwh_in"]], role="feeder input",
+                    parameters={in_roles["feeder"]: "feeder", in_roles["kwh_in"]: "kwh_in"})
     for frame, col, what in ((r, roles["kwh"], "readings"), (f, in_roles["kwh_in"], "feeder input")):
         values = pd.to_numeric(frame[col], errors="coerce")
         bad = values.isna() | (values < 0)

@@ -212,7 +212,8 @@ def call_features(
         service=service,
         cell=cell,
     )
-    require_columns(frame.columns, list(roles.values()), role="call records")
+    require_columns(frame.columns, list(roles.values()), role="call records",
+                    parameters={c: r for r, c in roles.items()})
     if len(frame) == 0:
         raise DataError("call records are empty (0 rows). Fix: pass at least one record.")
     cid, dcol = roles["customer_id"], roles["date"]

@@ -279,7 +279,8 @@ def card_features(
         longitude=longitude,
     )
     roles = _resolve(columns, overrides, CARD_ROLES, frame, "card transactions")
-    require_columns(frame.columns, [roles[r] for r in _REQUIRED], role="card transactions")
+    require_columns(frame.columns, [roles[r] for r in _REQUIRED], role="card transactions",
+                    parameters={roles[r]: r for r in _REQUIRED})
     if len(frame) == 0:
         raise DataError("card transactions are empty (0 rows). Fix: pass at least one transaction.")
     if isinstance(windows, str) or not all(isinstance(w, str) for w in windows):

@@ -437,7 +437,8 @@ def meter_matrix(
     roles = resolve_roles(columns, METER_ROLES, customer_id=customer_id, date=date, kwh=kwh, feeder=feeder)
     frame = to_pandas(readings, what="meter readings")
     cid, dcol, kcol, fcol = roles["customer_id"], roles["date"], roles["kwh"], roles["feeder"]
-    require_columns(frame.columns, [cid, dcol, kcol], role="meter readings")
+    require_columns(frame.columns, [cid, dcol, kcol], role="meter readings",
+                    parameters={cid: "customer_id", dcol: "date", kcol: "kwh"})
     if frame.columns.duplicated().any():
         dup = list(frame.columns[frame.columns.duplicated()].unique())
         raise SchemaError(f"meter readings have duplicated column names {dup}. Fix: rename them.")

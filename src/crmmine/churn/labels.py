@@ -40,7 +40,7 @@ def engine_transactions(tx: Any, cols: Columns, needed: list[str], optional: lis
     kind = _backend.backend_of(frame)
     lf = frame.lazy() if isinstance(frame, nw.DataFrame) else frame
     schema = lf.collect_schema()
-    require_columns(schema.names(), needed, role="transactions")
+    require_columns(schema.names(), needed, role="transactions", parameters=cols.keywords())
     use = needed + [c for c in optional if c in schema.names() and c not in needed]
     lf = lf.select(use)
     dtype = schema[cols.date]
@@ -97,7 +97,7 @@ def read_transactions(tx: Any, cols: Columns, needed: list[str], optional: list[
     frame = tx if isinstance(tx, pd.DataFrame) else None
     if frame is None:
         frame = to_pandas(tx, what="transactions")
-    require_columns(frame.columns, needed, role="transactions")
+    require_columns(frame.columns, needed, role="transactions", parameters=cols.keywords())
     use = needed + [c for c in optional if c in frame.columns and c not in needed]
     frame = frame[use]
     if len(frame) == 0:

@@ -233,7 +233,8 @@ def prepare(
         needed += [unit_price, cols.quantity]
     elif need_amount:
         needed.append(cols.amount)
-    require_columns(names, needed, role=what)
+    keywords = {**cols.keywords(), **({unit_price: "unit_price"} if unit_price is not None else {})}
+    require_columns(names, needed, role=what, parameters=keywords)
     has_qty = cols.quantity in names
     has_amount = cols.amount in names
     if kind == "pandas":

@@ -55,6 +55,10 @@ class Columns:
         """Return ``{role: column name}``."""
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
+    def keywords(self) -> dict[str, str]:
+        """Return ``{column name: role keyword}``, for errors that name the keyword to pass."""
+        return {column: role for role, column in self.as_dict().items()}
+
 
 DEFAULT_COLUMNS = Columns()
 _ROLES = tuple(f.name for f in fields(Columns))

@@ -88,7 +88,7 @@ def _frame(tx: Any, cols: Columns, what: str) -> tuple[nw.LazyFrame, str]:
     frame = _backend.to_narwhals(tx, what=what)
     kind = _backend.backend_of(frame)
     names = frame.collect_schema().names() if isinstance(frame, nw.LazyFrame) else frame.columns
-    require_columns(names, [cols.customer_id, cols.date, cols.amount], role=what)
+    require_columns(names, [cols.customer_id, cols.date, cols.amount], role=what, parameters=cols.keywords())
     if kind == "pandas":
         ids = blank_ids_missing(check_id_values(tx[cols.customer_id], cols.customer_id))
         if ids is not tx[cols.customer_id]:

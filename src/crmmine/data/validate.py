@@ -144,7 +144,8 @@ def validate_transactions(
         )
     frame = _backend.to_narwhals(tx, what="transactions")
     available = frame.collect_schema().names() if isinstance(frame, nw.LazyFrame) else frame.columns
-    require_columns(available, [names[r] for r in required], role="transactions")
+    require_columns(available, [names[r] for r in required], role="transactions",
+                    parameters={names[r]: r for r in required})
     need_amount = "amount" in required
     prep = prepare(tx, cols, what="transactions", unit_price=None, date_format=date_format,
                    dayfirst=dayfirst, need_amount=need_amount)

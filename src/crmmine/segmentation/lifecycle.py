@@ -121,7 +121,8 @@ def _visits(tx: Any, columns: Mapping[str, str] | None, customer_id: str | None,
     roles = resolve_roles(columns, _ROLES, customer_id=customer_id, date=date)
     cid, dcol = roles["customer_id"], roles["date"]
     frame = to_pandas(tx, what="transactions")
-    require_columns(frame.columns, [cid, dcol], role="transactions")
+    require_columns(frame.columns, [cid, dcol], role="transactions",
+                    parameters={cid: "customer_id", dcol: "date"})
     dup = sorted({c for c in frame.columns[frame.columns.duplicated()] if c in (cid, dcol)})
     if dup:
         raise DataError(f"transactions have duplicated columns {dup}. Fix: give every column a unique name.")
@@ -457,7 +458,8 @@ def _stages_engine(tx: Any, as_of: Any, customers: Any, mapping: dict[str, str],
     kind = _backend.backend_of(frame)
     lf = frame.lazy() if isinstance(frame, nw.DataFrame) else frame
     schema = lf.collect_schema()
-    require_columns(schema.names(), [cid, dcol], role="transactions")
+    require_columns(schema.names(), [cid, dcol], role="transactions",
+                    parameters={cid: "customer_id", dcol: "date"})
     dtype = schema[dcol]
     fix_dates = ("parse the dates with validate_transactions(...) or clean_transactions(...) "
                  "(integer YYYYMMDD included) before lifecycle_stages.")

@@ -233,7 +233,8 @@ class RFMScorer(CRMMineEstimator):
     def _values(self, summary: Any) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
         summary = summary_frame(summary)
         roles = self._roles()
-        require_columns(summary.columns, list(roles.values()), role="customer summary")
+        require_columns(summary.columns, list(roles.values()), role="customer summary",
+                        parameters={c: r for r, c in roles.items()})
         fix = "fill or drop those customers before scoring (every customer needs R, F and M)"
         out = {}
         for dim, role in zip(_DIMENSIONS, ("since_last", "frequency", "monetary")):

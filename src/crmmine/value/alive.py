@@ -192,7 +192,8 @@ def alive_path(
     step_units = float(model._horizon(step, name="step")) if isinstance(step, str) else float(step)
     cols = resolve_columns(columns, customer_id=customer_id, date=date)
     lf = to_lazy(transactions, what="transactions")
-    require_columns(lf.collect_schema().names(), [cols.customer_id, cols.date], role="transactions")
+    require_columns(lf.collect_schema().names(), [cols.customer_id, cols.date], role="transactions",
+                    parameters=cols.keywords())
     date_col = nw.col(cols.date)
     if getattr(lf.collect_schema()[cols.date], "time_zone", None) is not None:
         # as customer_summary: time-zone-aware dates are read in UTC, so days are UTC days

@@ -166,7 +166,8 @@ class MarkovCLV(CRMMineEstimator):
 
     def _state_matrix(self, tx: Any, as_of: Any, cols) -> tuple[pd.Index, np.ndarray, np.ndarray, np.ndarray]:
         frame = to_pandas(tx, what="transactions")
-        require_columns(frame.columns, [cols.customer_id, cols.date, cols.amount], role="transactions")
+        require_columns(frame.columns, [cols.customer_id, cols.date, cols.amount], role="transactions",
+                        parameters=cols.keywords())
         frame = frame[[cols.customer_id, cols.date, cols.amount]]
         if frame.empty:
             raise DataError("the transaction table is empty (0 rows). Fix: check the input.")
