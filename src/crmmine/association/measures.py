@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from crmmine.association.significance import check_rule_counts
+
 __all__ = ["RULE_METRICS", "rule_metrics"]
 
 #: Interest measures computed for every rule, in the order of the rules table.
@@ -99,6 +101,7 @@ def rule_metrics(n_ac: Any, n_a: Any, n_c: Any, n: Any, *, hyper_level: float = 
     n_a_i = np.atleast_1d(np.asarray(n_a, dtype=np.int64))
     n_c_i = np.atleast_1d(np.asarray(n_c, dtype=np.int64))
     n_i = np.broadcast_to(np.asarray(n, dtype=np.int64), n_ac_i.shape)
+    check_rule_counts(n_ac_i, n_a_i, n_c_i, n_i, "rule_metrics()")
     f11 = n_ac_i.astype(float)
     f1x = n_a_i.astype(float)
     fx1 = n_c_i.astype(float)

@@ -6,6 +6,19 @@ import numpy as np
 
 from crmmine.errors import ParameterError
 
+
+def check_rule_counts(n_ac: np.ndarray, n_a: np.ndarray, n_c: np.ndarray, n: np.ndarray, caller: str) -> None:
+    """Raise when basket counts cannot come from one table of ``n`` baskets."""
+    n = np.broadcast_to(n, n_ac.shape)
+    bad = (n_ac < 0) | (n_a < n_ac) | (n_c < n_ac) | (n_a + n_c - n_ac > n)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ParameterError(
+            f"{caller}: {int(bad.sum()):,} rules have impossible basket counts (e.g. rule {i}: n_ac="
+            f"{int(n_ac[i])}, n_a={int(n_a[i])}, n_c={int(n_c[i])}, n={int(n[i])}). "
+            "Fix: pass counts with 0 <= n_ac <= n_a, n_c and n_a + n_c - n_ac <= n."
+        )
+
 __all__ = ["adjust_log_pvalues", "adjust_pvalues", "fisher_pvalues"]
 
 _METHODS = ("holm", "bh", "bonferroni", "none")
@@ -57,6 +70,7 @@ def fisher_pvalues(n_ac: np.ndarray, n_a: np.ndarray, n_c: np.ndarray, n: int, *
     from crmmine.association._kernels import hypergeom_log_upper
 
     n_ac, n_a, n_c = (np.atleast_1d(np.asarray(v, dtype=np.int64)) for v in (n_ac, n_a, n_c))
+    check_rule_counts(n_ac, n_a, n_c, np.int64(n), "fisher_pvalues()")
     log_p = hypergeom_log_upper(n_ac, n_a, n_c, int(n))
     return log_p if log else np.exp(log_p)
 
@@ -96,7 +110,14 @@ def adjust_pvalues(p: np.ndarray, method: str = "holm") -> np.ndarray:
     Benjamini, Y., Hochberg, Y. (1995). Controlling the false discovery rate.
     J. Royal Statistical Society B 57(1), 289-300.
     """
-    return _adjust(np.asarray(p, dtype=float), method, log=False)
+    values = np.asarray(p, dtype=float)
+    bad = ~((values >= 0) & (values <= 1))
+    if bad.any():
+        raise ParameterError(
+            f"adjust_pvalues(): {int(bad.sum()):,} values are not p-values in [0, 1] (e.g. "
+            f"{values[bad][:3].tolist()}). Fix: pass p-values (adjust_log_pvalues takes their logs)."
+        )
+    return _adjust(values, method, log=False)
 
 
 def adjust_log_pvalues(log_p: np.ndarray, method: str = "holm") -> np.ndarray:

@@ -23,6 +23,7 @@ to its empty cell (the Haldane-Anscombe correction) and warns with a
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -92,6 +93,9 @@ def iv_strength(iv: float | Sequence[float] | pd.Series) -> str | pd.Series:
         return iv.map(iv_strength).rename("strength")
     if not isinstance(iv, Real):
         return pd.Series([iv_strength(v) for v in iv], name="strength")
+    if not (math.isfinite(iv) and iv >= 0):
+        raise ParameterError(f"iv_strength(): an information value is a finite number >= 0, got {iv!r}. "
+                             "Fix: pass WOEBinning.iv_ (missing values have no band).")
     for upper, label in IV_BANDS:
         if iv < upper:
             return label

@@ -9,10 +9,11 @@ the result lists those bins in ``corrected``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
-from numbers import Integral
+from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
@@ -58,6 +59,9 @@ def psi_band(psi: float) -> str:
     >>> psi_band(0.05), psi_band(0.1), psi_band(0.3)
     ('stable', 'moderate shift', 'significant shift')
     """
+    if not (isinstance(psi, Real) and math.isfinite(psi) and psi >= 0):
+        raise ParameterError(f"psi_band(): a population stability index is a finite number >= 0, got "
+                             f"{psi!r}. Fix: pass population_stability(...).psi.")
     for upper, label in PSI_BANDS:
         if psi < upper:
             return label

@@ -22,7 +22,7 @@ from crmmine._results import Result
 from crmmine._roles import resolve_roles
 from crmmine._units import naive_utc
 from crmmine.data.columns import require_columns
-from crmmine.errors import DataError, DataWarning, ParameterError, bad_rows_error
+from crmmine.errors import DataError, DataWarning, ParameterError, bad_rows_error, missing_columns_error
 from crmmine.segmentation._labels import localized_categorical
 
 __all__ = [
@@ -862,6 +862,8 @@ def assign_actions(stages: pd.DataFrame | pd.Series, actions: pd.DataFrame | Non
     >>> assign_actions(st, actions)["action"].tolist()
     ['call within a week', 'cross-selling through partners']
     """
+    if isinstance(stages, pd.DataFrame) and "stage" not in stages.columns:
+        raise missing_columns_error(["stage"], stages.columns, role="stages")
     stage = stages["stage"] if isinstance(stages, pd.DataFrame) else stages
     if not isinstance(stage, pd.Series):
         raise ParameterError(

@@ -168,8 +168,17 @@ def plot_pareto(values, ax=None):
     >>> float(x[0]), round(float(y[0]), 3)
     (0.2, 0.643)
     """
+    try:
+        v = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise DataError("plot_pareto: values must be numbers, one per customer (e.g. summary['monetary']). "
+                        "Fix: pass a numeric column.") from None
+    if v.ndim != 1 or not np.isfinite(v).all() or v.size == 0 or np.clip(v, 0, None).sum() <= 0:
+        raise DataError("plot_pareto: values must be a non-empty list of finite numbers with a positive "
+                        f"total ({int((~np.isfinite(v)).sum()) if v.ndim == 1 else 'not one-dimensional'} "
+                        "missing or infinite). Fix: fill or drop those customers first.")
     ax = _axes(ax, (5, 4))
-    v = np.sort(np.asarray(values, dtype=float))[::-1]
+    v = np.sort(v)[::-1]
     cum = np.cumsum(np.clip(v, 0, None)) / np.clip(v, 0, None).sum()
     x = np.arange(1, v.size + 1) / v.size
     ax.plot(x, cum, color="#3b6ea8")

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from crmmine._units import naive_utc, time_unit_days
-from crmmine.errors import DataError, ParameterError, SchemaError, bad_rows_error
+from crmmine.errors import DataError, ParameterError, SchemaError, bad_rows_error, missing_columns_error
 
 __all__ = [
     "as_timestamp",
@@ -112,6 +112,8 @@ def check_numeric_column(
     Non-numeric, missing and infinite values are always bad; values below ``minimum``
     (or equal to it with ``strictly``) too.
     """
+    if column not in frame.columns:
+        raise missing_columns_error([column], frame.columns, role="table")
     raw = frame[column]
     if raw.dtype == bool or pd.api.types.is_datetime64_any_dtype(raw):
         raise bad_rows_error(
